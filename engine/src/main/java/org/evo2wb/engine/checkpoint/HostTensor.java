@@ -37,12 +37,12 @@ public record HostTensor(StorageType type, long[] shape, ByteBuffer data) {
         switch (type) {
             case BF16 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = Float.intBitsToFloat((b.getShort(2 * i) & 0xffff) << 16);
+                    out[i] = Half.bf16ToFloat(b.getShort(2 * i));
                 }
             }
             case F16 -> {
                 for (int i = 0; i < n; i++) {
-                    out[i] = Float.float16ToFloat(b.getShort(2 * i));
+                    out[i] = Half.fp16ToFloat(b.getShort(2 * i));
                 }
             }
             case F32 -> b.asFloatBuffer().get(out);
