@@ -112,6 +112,56 @@ class PtWriterTest {
         assertSameTensors(ref, TorchCheckpoint.readTensors(out));
     }
 
+    /**
+     * Storages past 4 GiB in a sparse file: their local-header offsets exist only in zip64 extra fields and the
+     * central directory only in the zip64 end record (what a 13.8 GB 7B file needs). Read whole and as shards.
+     */
+    @Test
+    void storagesBeyondFourGibibytes() throws IOException {
+        Map<String, HostTensor> ref = TorchCheckpoint.readTensors(Golden.path("tiny_ref_f64.pt"));
+        Path out = tmp.resolve("far.pt");
+        try (StoredZipWriter zip = new StoredZipWriter(out, 64, false)) {
+            zip.add("far/data.pkl", PtWriter.pickle(ref));
+            zip.add("far/byteorder", "little".getBytes());
+            zip.hole(5L << 30);
+            int n = 0;
+            for (HostTensor t : ref.values()) {
+                zip.add("far/data/" + n++, t.data().duplicate());
+            }
+        }
+        assertTrue(Files.size(out) > (5L << 30));
+        StoredZip z = StoredZip.read(new FileByteSource(out));
+        assertTrue(z.entries().get("far/data/0").localHeaderOffset() > (4L << 30));
+        z.source().close();
+        assertSameTensors(ref, TorchCheckpoint.readTensors(out));
+        // The same file as three shards cut at 2 GiB and 5 GiB + 100; only the written regions (the first 64 KiB
+        // and everything from 5 GiB on) are copied, so the shards are sparse too.
+        long size = Files.size(out);
+        long[] cuts = {0, 2L << 30, (5L << 30) + 100, size};
+        long[][] data = {{0, 1 << 16}, {5L << 30, size}};
+        try (var src = java.nio.channels.FileChannel.open(out)) {
+            for (int k = 0; k < 3; k++) {
+                try (var dst = java.nio.channels.FileChannel.open(tmp.resolve("far.pt.part" + k),
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.SPARSE)) {
+                    for (long[] d : data) {
+                        long from = Math.max(d[0], cuts[k]);
+                        long to = Math.min(d[1], cuts[k + 1]);
+                        if (from < to) {
+                            ByteBuffer b = ByteBuffer.allocate((int) (to - from));
+                            src.read(b, from);
+                            dst.write(b.flip(), from - cuts[k]);
+                        }
+                    }
+                    if (dst.size() < cuts[k + 1] - cuts[k]) {
+                        dst.write(ByteBuffer.allocate(1), cuts[k + 1] - cuts[k] - 1);
+                    }
+                }
+            }
+        }
+        assertSameTensors(ref, TorchCheckpoint.readTensors(tmp.resolve("far.pt.part1")));
+    }
+
     @Test
     void writtenFileReadsBackThroughShards() throws IOException {
         Map<String, HostTensor> ref = TorchCheckpoint.readTensors(Golden.path("tiny_grads_f64.pt"));
