@@ -112,7 +112,7 @@ final class FlatRecordBuilder {
             }
         }
         String source = ctx.source(startLine);
-        String dup = ctx.duplicateIdWarning(id(), source);
+        String dup = ctx.duplicateIdWarning(id(), startLine);
         if (dup != null) {
             warnings.add(dup);
         }
