@@ -1,0 +1,65 @@
+package org.evo2wb.app.ui.data;
+
+import java.util.Locale;
+import java.util.function.Function;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.SortedList;
+import javafx.geometry.Pos;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import org.evo2wb.app.data.LoadedRecord;
+
+/** The table of open records: id, description, length, topology, GC %, N %, lowercase %, features, file. */
+final class RecordsTable {
+
+    private RecordsTable() {}
+
+    static TableView<LoadedRecord> create(ObservableList<LoadedRecord> records) {
+        SortedList<LoadedRecord> sorted = new SortedList<>(records);
+        TableView<LoadedRecord> table = new TableView<>(sorted);
+        sorted.comparatorProperty().bind(table.comparatorProperty());
+        table.setId("records-table");
+        table.setPlaceholder(new javafx.scene.control.Label("No records"));
+        table.getColumns().add(text("ID", 130, LoadedRecord::id));
+        table.getColumns().add(text("Description", 320, r -> r.record().description()));
+        table.getColumns().add(number("Length (bp)", 95, r -> r.record().length(), "%,.0f"));
+        table.getColumns().add(text("Topology", 75, r -> r.record().topology().name().toLowerCase(Locale.ROOT)));
+        table.getColumns().add(number("GC %", 60, LoadedRecord::gcPercent, "%.1f"));
+        table.getColumns().add(number("N %", 60, LoadedRecord::nPercent, "%.2f"));
+        table.getColumns().add(number("Lowercase %", 85, LoadedRecord::lowercasePercent, "%.1f"));
+        table.getColumns().add(number("Features", 70, LoadedRecord::featureCount, "%,.0f"));
+        table.getColumns().add(text("File", 200, r -> r.file().getFileName().toString()));
+        return table;
+    }
+
+    static TableColumn<LoadedRecord, String> text(String title, double width, Function<LoadedRecord, String> value) {
+        TableColumn<LoadedRecord, String> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
+        return c;
+    }
+
+    /** A right-aligned numeric column that sorts by value and shows NaN as "–". */
+    static TableColumn<LoadedRecord, Number> number(String title, double width,
+            Function<LoadedRecord, Number> value, String format) {
+        TableColumn<LoadedRecord, Number> c = new TableColumn<>(title);
+        c.setPrefWidth(width);
+        c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
+        c.setCellFactory(col -> new TableCell<>() {
+            @Override
+            protected void updateItem(Number item, boolean empty) {
+                super.updateItem(item, empty);
+                setAlignment(Pos.CENTER_RIGHT);
+                if (empty || item == null) {
+                    setText(null);
+                } else {
+                    double v = item.doubleValue();
+                    setText(Double.isNaN(v) ? "–" : String.format(Locale.ROOT, format, v));
+                }
+            }
+        });
+        return c;
+    }
+}
