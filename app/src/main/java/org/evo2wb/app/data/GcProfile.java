@@ -10,12 +10,21 @@ package org.evo2wb.app.data;
  */
 public record GcProfile(long length, double[] values) {
 
-    /** Windows used for the overview: enough for a wide screen, few enough to compute for every record. */
-    public static final int DEFAULT_WINDOWS = 600;
+    /** Most windows for the overview: enough for a wide screen. */
+    public static final int MAX_WINDOWS = 600;
+    /** Fewest bases in a window, so that short records do not show single-base noise. */
+    public static final int MIN_WINDOW_BASES = 100;
 
-    public static GcProfile of(CharSequence sequence, int maxWindows) {
+    /** The profile the overview draws: at most {@link #MAX_WINDOWS} windows of at least {@link #MIN_WINDOW_BASES}. */
+    public static GcProfile overview(CharSequence sequence) {
+        int byLength = sequence.length() / MIN_WINDOW_BASES;
+        return of(sequence, Math.max(1, Math.min(MAX_WINDOWS, byLength)));
+    }
+
+    /** A profile with {@code min(windows, length)} windows. */
+    public static GcProfile of(CharSequence sequence, int windows) {
         int length = sequence.length();
-        int n = Math.min(maxWindows, length);
+        int n = Math.min(windows, length);
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {
             int from = (int) ((long) i * length / n);

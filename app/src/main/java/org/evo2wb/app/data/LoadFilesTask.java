@@ -94,7 +94,7 @@ public final class LoadFilesTask extends EngineTask<LoadResult> {
         List<LoadedRecord> out = new ArrayList<>(records.size());
         for (SequenceRecord r : records) {
             checkCancelled();
-            out.add(new LoadedRecord(file, r, RecordQc.of(r), GcProfile.of(r.sequence(), GcProfile.DEFAULT_WINDOWS)));
+            out.add(new LoadedRecord(file, r, RecordQc.of(r), GcProfile.overview(r.sequence())));
         }
         return out;
     }

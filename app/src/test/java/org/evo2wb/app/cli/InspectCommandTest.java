@@ -42,7 +42,7 @@ class InspectCommandTest {
         assertEquals("", r.err());
         List<String> lines = r.out().lines().toList();
         assertEquals("biopython_NC_005816.gb.gz: 1 record, 9,609 bp, 41 features", lines.get(0));
-        assertEquals("  NC_005816.1  circular  9,609 bp  GC 45.3%  N 0.00%  lowercase 0.0%  IUPAC 0  features 41 "
+        assertEquals("  NC_005816.1  circular  9,609 bp  GC 45.3%  N 0.00%  lowercase 100.0%  IUPAC 0  features 41 "
                 + "(CDS 10, gene 10, misc_feature 13, repeat_region 1, source 1, variation 6)", lines.get(1));
         assertTrue(lines.get(2).startsWith("    Yersinia pestis biovar Microtus str. 91001 plasmid pPCP1"), lines.get(2));
     }
@@ -76,7 +76,8 @@ class InspectCommandTest {
         assertEquals("NC_005816.1", plasmid.get("id").getAsString());
         assertEquals("circular", plasmid.get("topology").getAsString());
         assertEquals(0.452597, plasmid.get("gcFraction").getAsDouble(), 1e-6);
-        assertEquals(0.0, plasmid.get("lowercaseFraction").getAsDouble());
+        // GenBank writes every base in lowercase; the reader keeps the case as written.
+        assertEquals(1.0, plasmid.get("lowercaseFraction").getAsDouble());
     }
 
     @Test

@@ -98,5 +98,8 @@ class LoadFilesTaskTest {
         assertTrue(Double.isNaN(p.values()[2]));
         assertEquals(1.0, p.values()[3]);
         assertEquals(3, GcProfile.of("ACG", 600).windows());
+        assertEquals(1, GcProfile.overview("ACGT".repeat(20)).windows());
+        assertEquals(96, GcProfile.overview("A".repeat(9609)).windows());
+        assertEquals(GcProfile.MAX_WINDOWS, GcProfile.overview("A".repeat(1_000_000)).windows());
     }
 }

@@ -23,15 +23,28 @@ final class RecordsTable {
         table.setId("records-table");
         table.setPlaceholder(new javafx.scene.control.Label("No records"));
         table.getColumns().add(text("ID", 130, LoadedRecord::id));
-        table.getColumns().add(text("Description", 320, r -> r.record().description()));
+        table.getColumns().add(text("Description", 300, r -> r.record().description()));
         table.getColumns().add(number("Length (bp)", 95, r -> r.record().length(), "%,.0f"));
         table.getColumns().add(text("Topology", 75, r -> r.record().topology().name().toLowerCase(Locale.ROOT)));
-        table.getColumns().add(number("GC %", 60, LoadedRecord::gcPercent, "%.1f"));
+        TableColumn<LoadedRecord, Number> gc = number("GC %", 60, LoadedRecord::gcPercent, "%.1f");
+        explain(gc, "(G+C) / (A+C+G+T); N and other ambiguity codes are left out.");
+        table.getColumns().add(gc);
         table.getColumns().add(number("N %", 60, LoadedRecord::nPercent, "%.2f"));
-        table.getColumns().add(number("Lowercase %", 85, LoadedRecord::lowercasePercent, "%.1f"));
+        TableColumn<LoadedRecord, Number> lower = number("Lowercase %", 108, LoadedRecord::lowercasePercent, "%.1f");
+        explain(lower, "Share of lowercase bases. In FASTA files lowercase marks soft-masked repeats; "
+                + "GenBank and EMBL files write every base in lowercase.");
+        table.getColumns().add(lower);
         table.getColumns().add(number("Features", 70, LoadedRecord::featureCount, "%,.0f"));
         table.getColumns().add(text("File", 200, r -> r.file().getFileName().toString()));
         return table;
+    }
+
+    /** A header tooltip saying how a figure is computed. */
+    private static void explain(TableColumn<LoadedRecord, ?> column, String text) {
+        javafx.scene.control.Label header = new javafx.scene.control.Label(column.getText());
+        header.setTooltip(new javafx.scene.control.Tooltip(text));
+        column.setGraphic(header);
+        column.setText(null);
     }
 
     static TableColumn<LoadedRecord, String> text(String title, double width, Function<LoadedRecord, String> value) {

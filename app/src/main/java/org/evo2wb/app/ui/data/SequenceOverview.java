@@ -47,6 +47,33 @@ final class SequenceOverview extends Region {
 
     private static final Color OTHER = Color.web("#a0785a");
 
+    /**
+     * Rows on each side of the axis, from the axis outwards: transcripts and coding sequences, then other annotation
+     * (repeats, variation, misc_feature, ...), then genes as thin bars, so that nested features do not hide each
+     * other.
+     */
+    private enum Lane {
+        CODING(3, 11),
+        OTHER(16, 7),
+        GENE(25, 3);
+
+        final double offset;
+        final double height;
+
+        Lane(double offset, double height) {
+            this.offset = offset;
+            this.height = height;
+        }
+
+        static Lane of(String type) {
+            return switch (type) {
+                case "gene" -> GENE;
+                case "CDS", "mRNA", "tRNA", "rRNA", "ncRNA", "tmRNA", "misc_RNA", "exon", "prim_transcript" -> CODING;
+                default -> OTHER;
+            };
+        }
+    }
+
     private final Canvas canvas = new Canvas();
     private final ObjectProperty<LoadedRecord> record = new SimpleObjectProperty<>();
 
@@ -124,10 +151,10 @@ final class SequenceOverview extends Region {
             }
             Color color = COLORS.getOrDefault(f.type(), OTHER);
             present.putIfAbsent(COLORS.containsKey(f.type()) ? f.type() : "other", color);
+            Lane lane = Lane.of(f.type());
             boolean reverse = f.location().strand() == Strand.REVERSE;
-            boolean gene = f.type().equals("gene");
-            double top = gene ? (reverse ? AXIS_Y + 24 : AXIS_Y - 28) : (reverse ? AXIS_Y + 4 : AXIS_Y - 22);
-            double height = gene ? 4 : 18;
+            double top = reverse ? AXIS_Y + lane.offset : AXIS_Y - lane.offset - lane.height;
+            double height = lane.height;
             g.setFill(color);
             for (Location.Span s : f.location().spans()) {
                 double x0 = x(s.start(), scale);
@@ -196,13 +223,18 @@ final class SequenceOverview extends Region {
         return 10 * pow;
     }
 
-    private static String bp(long p) {
+    /** A ruler label: 0, 500, 1 kb, 1.5 kb, 2 Mb. */
+    static String bp(long p) {
         if (p >= 1_000_000) {
-            return String.format(Locale.ROOT, "%.4g Mb", p / 1e6);
+            return trim(p / 1e6) + " Mb";
         }
         if (p >= 1_000) {
-            return String.format(Locale.ROOT, "%.4g kb", p / 1e3);
+            return trim(p / 1e3) + " kb";
         }
-        return p + "";
+        return Long.toString(p);
+    }
+
+    private static String trim(double v) {
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3f", v)).stripTrailingZeros().toPlainString();
     }
 }
