@@ -51,7 +51,8 @@ public final class FxDialogService implements DialogService {
         alert.setHeaderText(title);
         Label text = new Label(message);
         text.setWrapText(true);
-        text.setMaxWidth(560);
+        text.setPrefWidth(560);
+        text.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         alert.getDialogPane().setContent(text);
         alert.setResizable(true);
         alert.show();
