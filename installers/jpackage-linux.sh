@@ -10,7 +10,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 out="$root/installers/target"
 input="$out/input"
 
-version="$(cd "$root" && mvn -B -q help:evaluate -Dexpression=project.version -DforceStdout 2>/dev/null || true)"
+# The project version is the first <version> of the root pom; jpackage wants plain numbers.
+version="$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml" | head -1)"
 version="${version%-SNAPSHOT}"
 [[ "$version" =~ ^[0-9]+(\.[0-9]+){0,2}$ ]] || version="0.1.0"
 
