@@ -69,6 +69,8 @@ class DataViewTest {
         assertEquals(2819, rows.stream().mapToInt(r -> r.record().length()).sum());
         assertEquals(38, rows.stream().mapToInt(LoadedRecord::featureCount).sum());
         assertEquals("1 file, 6 records, 2,819 bp", robot.lookup("#data-status").queryAs(Label.class).getText());
+        assertEquals("Ready", robot.lookup("#status-bar").queryAs(org.controlsfx.control.StatusBar.class).getText());
+        assertTrue(robot.lookup("#memory").queryAs(Label.class).getText().matches("Heap [0-9,]+ / [0-9,]+ MB"));
 
         // The first record is selected; choosing another shows its features.
         assertEquals(3, features(robot).getItems().size());
