@@ -1,6 +1,5 @@
 package org.evo2wb.engine.checkpoint;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Buffers stay valid after {@link #close()} (a mapping outlives its channel).
  */
-public final class TorchCheckpoint implements Closeable {
+public final class TorchCheckpoint implements CheckpointFile {
 
     private static final Logger LOG = LoggerFactory.getLogger(TorchCheckpoint.class);
 
@@ -85,8 +84,21 @@ public final class TorchCheckpoint implements Closeable {
     }
 
     /** File name used in messages. */
+    @Override
     public String name() {
         return source.name();
+    }
+
+    @Override
+    public Format format() {
+        return source instanceof ConcatenatedByteSource ? Format.TORCH_ZIP_SHARDS : Format.TORCH_ZIP;
+    }
+
+    @Override
+    public Map<String, TensorInfo> infos() {
+        Map<String, TensorInfo> out = new LinkedHashMap<>();
+        entries.forEach((k, e) -> out.put(k, new TensorInfo(e.type(), e.shape())));
+        return out;
     }
 
     /**
@@ -107,6 +119,7 @@ public final class TorchCheckpoint implements Closeable {
     }
 
     /** The tensor stored under {@code key}. */
+    @Override
     public HostTensor tensor(String key) throws IOException {
         TensorEntry e = entries.get(key);
         if (e == null) {
@@ -116,6 +129,7 @@ public final class TorchCheckpoint implements Closeable {
     }
 
     /** All tensors, in file order; contiguous ones are memory-mapped slices. */
+    @Override
     public Map<String, HostTensor> tensors() throws IOException {
         if (root instanceof TensorEntry) {
             throw new CheckpointFormatException(source.name() + ": holds a single tensor, not a dict; use singleTensor()");
