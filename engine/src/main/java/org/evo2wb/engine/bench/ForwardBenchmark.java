@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
+import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.Precision;
@@ -42,6 +43,43 @@ public final class ForwardBenchmark {
     }
 
     private ForwardBenchmark() {
+    }
+
+    /** Forward benchmark of a bundled preset's shapes (random weights). */
+    public static Result runPreset(String preset, int batch, int length, int warmup, int repetitions, Device device,
+                                   Precision precision) {
+        return run(preset, ModelArchitecture.of(Evo2Config.preset(preset)), batch, length, warmup, repetitions, device,
+                precision);
+    }
+
+    /**
+     * {@code --preset <name> --length L [--batch B] [--warmup W] [--reps R] [--gpu i]}; prints one line of figures.
+     */
+    public static void main(String[] args) {
+        String preset = null;
+        int length = 1024;
+        int batch = 1;
+        int warmup = 2;
+        int reps = 5;
+        Device device = Device.cpu();
+        for (int i = 0; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--preset" -> preset = v;
+                case "--length" -> length = Integer.parseInt(v);
+                case "--batch" -> batch = Integer.parseInt(v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--reps" -> reps = Integer.parseInt(v);
+                case "--gpu" -> device = Device.gpu(Integer.parseInt(v));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (use --preset NAME --length L [--batch B] [--warmup W] [--reps R] [--gpu I])");
+            }
+            i++;
+        }
+        if (preset == null) {
+            throw new IllegalArgumentException("--preset is required; one of " + Evo2Config.PRESETS);
+        }
+        System.out.println(runPreset(preset, batch, length, warmup, reps, device, Precision.FP32).format());
     }
 
     /**

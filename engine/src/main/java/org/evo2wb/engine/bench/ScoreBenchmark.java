@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import org.evo2wb.engine.checkpoint.TorchCheckpoint;
+import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
@@ -18,8 +18,8 @@ import org.evo2wb.engine.score.ScoringOptions;
 /**
  * Scoring speed on this machine:
  * <ol>
- *   <li>the tiny golden model ({@code tiny.pt}, given as the first argument or found on the class path at
- *       {@code /golden/tiny.pt}) scoring 2 × 300 bases, median of 20 calls after warm-up;</li>
+ *   <li>the tiny golden model ({@code tiny.pt} and {@code tiny.yml}, given as arguments or found on the class path
+ *       at {@code /golden/}) scoring 2 × 300 bases, median of 20 calls after warm-up;</li>
  *   <li>a ≈1.1 M-parameter Evo 2-shaped model (D 128, head dim 128, I 384, blocks S D H * S, 8 filter groups) with
  *       random weights scoring batches of 4 × 2048 bases: bases/s.</li>
  * </ol>
@@ -31,12 +31,6 @@ public final class ScoreBenchmark {
     private ScoreBenchmark() {
     }
 
-    /** The tiny golden model's architecture (tiny.yml). */
-    static ModelArchitecture tiny() {
-        return new ModelArchitecture(512, 64, 5, Set.of(0, 4), Set.of(1), Set.of(2), Set.of(3), 128, 1e-6, 3, 16, 7,
-                16, 128, 16, 2, 1.0, 10000, true);
-    }
-
     /** About one million parameters in Evo 2's proportions (head dim 128, 16 channels per filter group). */
     public static ModelArchitecture small() {
         return new ModelArchitecture(512, 128, 5, Set.of(0, 4), Set.of(1), Set.of(2), Set.of(3), 384, 1e-6, 3, 8, 7,
@@ -46,13 +40,13 @@ public final class ScoreBenchmark {
     public static void main(String[] args) throws Exception {
         Path tinyPath = args.length > 0 ? Path.of(args[0])
                 : Path.of(ScoreBenchmark.class.getResource("/golden/tiny.pt").toURI());
+        Path tinyYml = args.length > 1 ? Path.of(args[1]) : tinyPath.resolveSibling("tiny.yml");
         ai.djl.engine.Engine.getEngine("PyTorch");
         System.out.println("threads: torch intra-op " + ai.djl.pytorch.jni.JniUtils.getNumThreads()
                 + ", CPUs " + Runtime.getRuntime().availableProcessors()
                 + ", LD_PRELOAD=" + System.getenv().getOrDefault("LD_PRELOAD", ""));
         Random r = new Random(1);
-        try (StripedHyena tiny = StripedHyena.fromTensors(tinyPath.toString(), TorchCheckpoint.readTensors(tinyPath),
-                tiny(), Device.cpu(), Precision.FP32)) {
+        try (StripedHyena tiny = StripedHyena.load(tinyPath, Evo2Config.load(tinyYml), Device.cpu(), Precision.FP32)) {
             List<Scorer.Input> in = List.of(new Scorer.Input("a", dna(r, 300)), new Scorer.Input("b", dna(r, 300)));
             double ms = time(new Scorer(tiny, ScoringOptions.defaults().withBatchSize(2)), in, 10, 20) * 1e3;
             System.out.printf(Locale.ROOT, "tiny golden model: score 2 x 300 bases: median %.1f ms (%,.0f bases/s)%n",

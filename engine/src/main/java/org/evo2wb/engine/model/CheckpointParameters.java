@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -22,8 +24,15 @@ import org.evo2wb.engine.checkpoint.HostTensor;
  */
 public final class CheckpointParameters implements ParameterSource {
 
+    /** Reads one tensor on demand (e.g. from a memory-mapped checkpoint file). */
+    @FunctionalInterface
+    public interface TensorReader {
+        HostTensor read(String key) throws IOException;
+    }
+
     private final String origin;
-    private final Map<String, HostTensor> tensors;
+    private final Map<String, long[]> shapes;
+    private final TensorReader reader;
     private final NDManager manager;
     private final Set<String> used = new LinkedHashSet<>();
 
@@ -33,21 +42,44 @@ public final class CheckpointParameters implements ParameterSource {
      * @param manager manager (and device) the model tensors are created on
      */
     public CheckpointParameters(String origin, Map<String, HostTensor> tensors, NDManager manager) {
+        this(origin, shapesOf(tensors), tensors::get, manager);
+    }
+
+    /**
+     * Reads tensors one at a time, so only one widened tensor is staged on the heap at once.
+     *
+     * @param shapes every tensor's shape by key, in file order
+     * @param reader reads the tensor of a key listed in {@code shapes}
+     */
+    public CheckpointParameters(String origin, Map<String, long[]> shapes, TensorReader reader, NDManager manager) {
         this.origin = origin;
-        this.tensors = new LinkedHashMap<>(tensors);
+        this.shapes = new LinkedHashMap<>(shapes);
+        this.reader = reader;
         this.manager = manager;
+    }
+
+    private static Map<String, long[]> shapesOf(Map<String, HostTensor> tensors) {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> out.put(k, v.shape()));
+        return out;
     }
 
     @Override
     public NDArray get(String key, ParameterKind kind, long... shape) {
-        HostTensor t = tensors.get(key);
-        if (t == null) {
+        long[] have = shapes.get(key);
+        if (have == null) {
             throw new IllegalArgumentException(origin + ": missing tensor '" + key + "' (expected shape "
                     + Arrays.toString(shape) + ")");
         }
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new IllegalArgumentException(origin + ": tensor '" + key + "' has shape " + Arrays.toString(t.shape())
+        if (!Arrays.equals(have, shape)) {
+            throw new IllegalArgumentException(origin + ": tensor '" + key + "' has shape " + Arrays.toString(have)
                     + ", the model config expects " + Arrays.toString(shape));
+        }
+        HostTensor t;
+        try {
+            t = reader.read(key);
+        } catch (IOException e) {
+            throw new UncheckedIOException(origin + ": reading tensor '" + key + "': " + e.getMessage(), e);
         }
         if (!t.type().isFloating()) {
             throw new IllegalArgumentException(origin + ": tensor '" + key + "' has element type " + t.type()
@@ -59,13 +91,12 @@ public final class CheckpointParameters implements ParameterSource {
 
     /** The shape of {@code key} in the checkpoint, or null when absent. */
     public long[] shapeOf(String key) {
-        HostTensor t = tensors.get(key);
-        return t == null ? null : t.shape();
+        return shapes.get(key);
     }
 
     /** Checkpoint keys not consumed by the model so far, in file order. */
     public Set<String> unusedKeys() {
-        Set<String> rest = new LinkedHashSet<>(tensors.keySet());
+        Set<String> rest = new LinkedHashSet<>(shapes.keySet());
         rest.removeAll(used);
         return rest;
     }

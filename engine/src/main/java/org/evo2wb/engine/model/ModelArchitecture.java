@@ -1,8 +1,10 @@
 package org.evo2wb.engine.model;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.evo2wb.engine.config.Evo2Config;
 
 /**
  * The resolved shape of a StripedHyena 2 stack: which block sits at each index and every size the blocks need.
@@ -75,6 +77,61 @@ public record ModelArchitecture(int vocabSize, long hidden, int numLayers, Set<I
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid model architecture: " + String.join("; ", problems));
         }
+    }
+
+    /**
+     * The architecture a config describes. Switches whose non-Evo 2 values this engine does not implement
+     * ({@code column_split_hyena}, {@code interleave: false}, {@code hyena_flip_x1x2}, biases on the projections or
+     * the short conv, no attention/hyena output bias, untied embeddings, no final norm, grouped-query attention,
+     * an MLP activation other than GELU) are rejected together in one message naming the fields.
+     *
+     * @param source where the config came from, for the message
+     */
+    public static ModelArchitecture of(Evo2Config c, String source) {
+        List<String> p = new ArrayList<>();
+        if (c.columnSplitHyena()) {
+            p.add("column_split_hyena: true is not supported");
+        }
+        if (!c.interleave()) {
+            p.add("interleave: false is not supported (Evo 2 checkpoints interleave q/k/v channels)");
+        }
+        if (c.hyenaFlipX1x2()) {
+            p.add("hyena_flip_x1x2: true is not supported");
+        }
+        if (c.qkvProjBias()) {
+            p.add("qkv_proj_bias: true is not supported");
+        }
+        if (c.shortFilterBias()) {
+            p.add("short_filter_bias: true is not supported");
+        }
+        if (!c.hyenaOutProjBias() || !c.mhaOutProjBias()) {
+            p.add("hyena_out_proj_bias and mha_out_proj_bias must be true (Evo 2 layout)");
+        }
+        if (!c.tieEmbeddings()) {
+            p.add("tie_embeddings: false is not supported");
+        }
+        if (!c.finalNorm()) {
+            p.add("final_norm: false is not supported");
+        }
+        if (c.projGroups() != 1) {
+            p.add("proj_groups " + c.projGroups() + " (grouped-query attention) is not supported");
+        }
+        if (c.mlpActivation() != null && !c.mlpActivation().equalsIgnoreCase("gelu")) {
+            p.add("mlp_activation '" + c.mlpActivation() + "' is not supported (gelu)");
+        }
+        if (!p.isEmpty()) {
+            throw new IllegalArgumentException(source + ": " + String.join("; ", p));
+        }
+        return new ModelArchitecture(c.vocabSize(), c.hiddenSize(), c.numLayers(), new HashSet<>(c.hcsLayerIdxs()),
+                new HashSet<>(c.hcmLayerIdxs()), new HashSet<>(c.hclLayerIdxs()), new HashSet<>(c.attnLayerIdxs()),
+                c.mlpInnerSize(), c.eps(), c.shortFilterLength(), c.hcsFilterGroups(), c.hcsFilterLength(),
+                c.hcmFilterGroups(), c.hcmFilterLength(), c.stateSize(), c.numAttentionHeads(), c.ropeScale(),
+                c.rotaryEmbBase(), c.evo2StyleActivations());
+    }
+
+    /** {@link #of(Evo2Config, String)} naming the config by its model name. */
+    public static ModelArchitecture of(Evo2Config c) {
+        return of(c, "config " + c.modelName());
     }
 
     /** Spec pattern letter name of block i: hcs, hcm, hcl or attn. */

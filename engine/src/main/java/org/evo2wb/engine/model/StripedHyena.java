@@ -13,7 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.evo2wb.engine.checkpoint.CheckpointFile;
+import org.evo2wb.engine.checkpoint.CheckpointKeys;
+import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.checkpoint.HostTensor;
+import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.checkpoint.StorageType;
 
 /**
@@ -73,6 +79,24 @@ public final class StripedHyena implements AutoCloseable {
     }
 
     /**
+     * Loads a checkpoint file ({@code .pt}, {@code .pt.partN} shards or {@code .safetensors}, released vortex key
+     * layout) for a config. The MLP width follows the file; the file's keys and shapes are checked against the model
+     * first (one exception lists every missing, unexpected or misshaped tensor; the duplicate {@code unembed.weight},
+     * {@code _extra_state} and {@code filter.t} entries are ignored), then tensors are converted one at a time.
+     */
+    public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision)
+            throws IOException {
+        try (CheckpointFile file = Checkpoints.open(checkpoint)) {
+            Map<String, long[]> shapes = file.shapes();
+            ModelArchitecture arch = ModelArchitecture.of(config.withInnerMlpSizeFrom(shapes), file.name());
+            Map<String, long[]> expected = new LinkedHashMap<>();
+            ExpectedParameters.of(arch).forEach((k, e) -> expected.put(k, e.shape()));
+            CheckpointKeys.check(file.name(), expected, shapes);
+            return build(file.name(), shapes, file::tensor, arch, device, precision);
+        }
+    }
+
+    /**
      * Builds the model from checkpoint tensors (released vortex layout). The MLP width is taken from
      * {@code blocks.0.mlp.l1.weight} when it differs from the architecture's; every other shape must match.
      *
@@ -81,10 +105,18 @@ public final class StripedHyena implements AutoCloseable {
      */
     public static StripedHyena fromTensors(String origin, Map<String, HostTensor> tensors, ModelArchitecture arch,
                                            Device device, Precision precision) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> shapes.put(k, v.shape()));
+        return build(origin, shapes, tensors::get, arch, device, precision);
+    }
+
+    private static StripedHyena build(String origin, Map<String, long[]> shapes,
+                                      CheckpointParameters.TensorReader reader, ModelArchitecture arch, Device device,
+                                      Precision precision) {
         precision.requireSupported();
         NDManager m = NDManager.newBaseManager(device);
         try {
-            CheckpointParameters src = new CheckpointParameters(origin, tensors, m);
+            CheckpointParameters src = new CheckpointParameters(origin, shapes, reader, m);
             long[] l1 = src.shapeOf("blocks.0.mlp.l1.weight");
             ModelArchitecture a = l1 != null && l1.length == 2 && l1[0] != arch.inner() ? arch.withInner(l1[0]) : arch;
             return new StripedHyena(a, precision, m, buildParts(a, src, precision));
@@ -92,6 +124,11 @@ public final class StripedHyena implements AutoCloseable {
             m.close();
             throw e;
         }
+    }
+
+    /** A model with random weights of a config's shapes (benchmarks, tests). */
+    public static StripedHyena random(Evo2Config config, long seed, Device device, Precision precision) {
+        return random(ModelArchitecture.of(config), seed, device, precision);
     }
 
     /** A model with random weights of the architecture's shapes (benchmarks, tests). */
@@ -254,11 +291,6 @@ public final class StripedHyena implements AutoCloseable {
     /** The expected checkpoint keys and shapes of an architecture (for key checkers). */
     public static Map<String, ExpectedParameters.Entry> expectedParameters(ModelArchitecture arch) {
         return ExpectedParameters.of(arch);
-    }
-
-    /** Keys a released checkpoint may hold that the model ignores. */
-    public static boolean isIgnoredKey(String key) {
-        return key.equals("unembed.weight") || key.endsWith("._extra_state") || key.endsWith(".filter.t");
     }
 
     /** Number of parameters in the model (tied embedding once, RoPE buffers excluded). */

@@ -4,7 +4,8 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Set;
+import java.nio.file.Files;
+import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.TorchCheckpoint;
 
@@ -36,9 +37,24 @@ final class TinyGolden {
         }
     }
 
-    /** The architecture of tiny.yml (5 blocks hcs, hcm, hcl, attention, hcs; D 64, 2 heads, I 128). */
-    static ModelArchitecture architecture(double ropeScaling) {
-        return new ModelArchitecture(512, 64, 5, Set.of(0, 4), Set.of(1), Set.of(2), Set.of(3), 128, 1e-6, 3,
-                16, 7, 16, 128, 16, 2, ropeScaling, 10000, true);
+    /** tiny.yml (5 blocks hcs, hcm, hcl, attention, hcs; D 64, 2 heads, I 128). */
+    static Evo2Config config() throws IOException {
+        return Evo2Config.load(path("tiny.yml"));
+    }
+
+    /** tiny.yml with the 1M-context RoPE position interpolation (factor 128) switched on. */
+    static Evo2Config interpolatedConfig() throws IOException {
+        String yaml = Files.readString(path("tiny.yml")) + "\nuse_interpolated_rotary_pos_emb: true\n"
+                + "rotary_emb_scaling_factor: 128\n";
+        return Evo2Config.parse(yaml, "tiny.yml + interpolation");
+    }
+
+    /** The architecture of tiny.yml, optionally with RoPE interpolation factor 128. */
+    static ModelArchitecture architecture(double ropeScaling) throws IOException {
+        ModelArchitecture a = ModelArchitecture.of(ropeScaling == 1.0 ? config() : interpolatedConfig());
+        if (a.ropeScalingFactor() != ropeScaling) {
+            throw new IllegalStateException("unexpected RoPE scaling " + a.ropeScalingFactor());
+        }
+        return a;
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.TorchCheckpoint;
-import org.evo2wb.engine.model.ModelArchitecture;
+import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;
@@ -32,10 +32,8 @@ class ScorerTest {
 
     @BeforeAll
     static void load() throws Exception {
-        model = StripedHyena.fromTensors("tiny.pt", TorchCheckpoint.readTensors(golden("tiny.pt")),
-                new ModelArchitecture(512, 64, 5, java.util.Set.of(0, 4), java.util.Set.of(1), java.util.Set.of(2),
-                        java.util.Set.of(3), 128, 1e-6, 3, 16, 7, 16, 128, 16, 2, 1.0, 10000, true),
-                Device.cpu(), Precision.FP32);
+        model = StripedHyena.load(golden("tiny.pt"), Evo2Config.load(golden("tiny.yml")), Device.cpu(),
+                Precision.FP32);
         ref = TorchCheckpoint.readTensors(golden("tiny_ref_f64.pt"));
     }
 
