@@ -23,6 +23,21 @@ class StripedHyenaGradientTest {
 
     @Test
     void gradientsMatchFloat64Reference() throws Exception {
+        check();
+    }
+
+    @Test
+    void gradientsThroughAttentionInQueryBlocksMatchFloat64Reference() throws Exception {
+        long saved = AttentionBlock.scoreBlockElements();
+        AttentionBlock.setScoreBlockElements(2 * 2 * 300 * 100);        // 3 blocks of 100 query rows
+        try {
+            check();
+        } finally {
+            AttentionBlock.setScoreBlockElements(saved);
+        }
+    }
+
+    private static void check() throws Exception {
         Map<String, HostTensor> refGrads = TinyGolden.tensors("tiny_grads_f64.pt");
         double refLoss = TinyGolden.tensors("tiny_ref_f64.pt").get("loss_f64").toDoubleArray()[0];
         HostTensor ids = TinyGolden.single("tiny_ids.pt");
