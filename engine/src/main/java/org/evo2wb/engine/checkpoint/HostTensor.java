@@ -13,7 +13,11 @@ public record HostTensor(StorageType type, long[] shape, ByteBuffer data) {
 
     public HostTensor {
         shape = shape.clone();
-        long need = numel() * type.bytes();
+        long count = 1; // numel() cannot be called here: fields are assigned after the compact constructor
+        for (long d : shape) {
+            count *= d;
+        }
+        long need = count * type.bytes();
         if (data.remaining() != need) {
             throw new IllegalArgumentException(
                     "tensor " + Arrays.toString(shape) + " of " + type + " needs " + need + " bytes, got " + data.remaining());
