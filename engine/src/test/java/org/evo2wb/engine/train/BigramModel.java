@@ -14,7 +14,7 @@ import java.util.Random;
  */
 final class BigramModel implements TrainableModel {
 
-    static final int VOCAB = 512;
+    static final int VOCAB = 128;
 
     private final NDManager manager;
     private final Map<String, NDArray> params = new LinkedHashMap<>();
