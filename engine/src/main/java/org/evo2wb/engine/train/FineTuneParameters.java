@@ -155,7 +155,8 @@ public final class FineTuneParameters {
             .label("Final learning rate")
             .description("Floor of the cosine decay, reached at the last planned step.")
             .group(Group.SCHEDULE).range(0, 1)
-            .computedDefault("learning rate / 10", s -> s.get(LEARNING_RATE) / 10).build();
+            .computedDefault("learning rate / 10", s -> java.math.BigDecimal.valueOf(s.get(LEARNING_RATE))
+                    .divide(java.math.BigDecimal.TEN).doubleValue()).build();
 
     public static final Hyperparameter<Integer> WARMUP_STEPS = Hyperparameter.declare("warmup-steps", ValueType.INTEGER)
             .label("Warm-up steps")

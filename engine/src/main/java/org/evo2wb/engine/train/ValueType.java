@@ -144,17 +144,15 @@ public final class ValueType<T> {
         return d;
     }
 
+    /** The shortest text that parses back to exactly {@code d}: {@code 0.95}, {@code 2e-4}, {@code 1e-8}. */
     private static String formatDecimal(Double d) {
-        double a = Math.abs(d);
-        if (a != 0 && (a < 1e-3 || a >= 1e7)) {
-            // 2e-4, 1e-8, 2.5e-5: shortest exact scientific form
-            String s = String.format(Locale.ROOT, "%.15e", d);
-            String[] parts = s.split("e");
-            String mantissa = parts[0].replaceAll("0+$", "").replaceAll("\\.$", "");
-            return mantissa + "e" + Integer.parseInt(parts[1]);
+        String s = Double.toString(d);          // shortest round-trip digits, e.g. 2.0E-4, 0.95, 1.0
+        int e = s.indexOf('E');
+        String mantissa = e < 0 ? s : s.substring(0, e);
+        if (mantissa.endsWith(".0")) {
+            mantissa = mantissa.substring(0, mantissa.length() - 2);
         }
-        String s = Double.toString(d);
-        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+        return e < 0 ? mantissa : mantissa + "e" + s.substring(e + 1);
     }
 
     private static Boolean parseBoolean(String s) {
