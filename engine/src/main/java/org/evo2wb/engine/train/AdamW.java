@@ -4,7 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.io.IOException;
 import org.evo2wb.engine.checkpoint.HostTensor;
+import org.evo2wb.engine.checkpoint.TensorInfo;
+import org.evo2wb.engine.checkpoint.TensorSource;
+import org.evo2wb.engine.model.GradMode;
+import org.evo2wb.engine.train.run.CheckpointStore;
 
 /**
  * Adam with decoupled weight decay (Loshchilov &amp; Hutter, arXiv 1711.05101), written out on NDArrays so that every
@@ -67,7 +72,7 @@ public final class AdamW implements AutoCloseable {
         double b2 = hyper.beta2();
         float c1 = (float) (1 - Math.pow(b1, steps));
         float c2 = (float) (1 - Math.pow(b2, steps));
-        GradMode.off(() -> {
+        try (GradMode off = GradMode.disabled()) {
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray g = grads.get(e.getKey());
                 if (g == null) {
@@ -88,7 +93,7 @@ public final class AdamW implements AutoCloseable {
                 }
                 p.subi(update);
             }
-        });
+        }
     }
 
     /** Number of updates made so far (t). */
@@ -101,26 +106,38 @@ public final class AdamW implements AutoCloseable {
         return decayed.get(name);
     }
 
-    /** Host copies of the moments, keyed {@code exp_avg.<name>} and {@code exp_avg_sq.<name>} (PyTorch's names). */
-    public Map<String, HostTensor> stateTensors() {
-        Map<String, HostTensor> out = new LinkedHashMap<>();
+    /**
+     * The moments as tensors to write, keyed {@code exp_avg.<name>} and {@code exp_avg_sq.<name>} (PyTorch's
+     * names); each is copied to the host only when the writer asks for it.
+     */
+    public CheckpointStore.Tensors stateTensors() {
+        Map<String, TensorInfo> layout = new LinkedHashMap<>();
         for (String name : params.keySet()) {
-            out.put("exp_avg." + name, Tensors.toHost(firstMoment.get(name)));
-            out.put("exp_avg_sq." + name, Tensors.toHost(secondMoment.get(name)));
+            layout.put("exp_avg." + name, Tensors.info(firstMoment.get(name)));
+            layout.put("exp_avg_sq." + name, Tensors.info(secondMoment.get(name)));
         }
-        return out;
+        return new CheckpointStore.Tensors(layout, key -> Tensors.toHost(moment(key)));
     }
 
-    /** Restores moments and step count written by {@link #stateTensors()}; {@code where} names the file. */
-    public void restore(Map<String, HostTensor> tensors, long stepCount, String where) {
+    private NDArray moment(String key) {
+        return key.startsWith("exp_avg_sq.") ? secondMoment.get(key.substring("exp_avg_sq.".length()))
+                : firstMoment.get(key.substring("exp_avg.".length()));
+    }
+
+    /**
+     * Restores moments and step count written by {@link #stateTensors()}.
+     *
+     * @param source gives the saved tensor for a key, or null when missing
+     * @param where  names the file in messages
+     */
+    public void restore(TensorSource source, long stepCount, String where) throws IOException {
         for (String name : params.keySet()) {
-            for (String kind : new String[] {"exp_avg.", "exp_avg_sq."}) {
-                HostTensor t = tensors.get(kind + name);
+            for (String key : new String[] {"exp_avg." + name, "exp_avg_sq." + name}) {
+                HostTensor t = source.get(key);
                 if (t == null) {
-                    throw new IllegalArgumentException(where + ": no optimiser state '" + kind + name + "'");
+                    throw new IOException(where + ": no optimiser state '" + key + "'");
                 }
-                Tensors.copyInto((kind.equals("exp_avg.") ? firstMoment : secondMoment).get(name), t,
-                        where + ": " + kind + name);
+                Tensors.copyInto(moment(key), t, where + ": " + key);
             }
         }
         this.steps = stepCount;

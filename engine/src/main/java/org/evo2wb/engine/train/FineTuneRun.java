@@ -11,8 +11,6 @@ import java.util.function.LongSupplier;
 import org.evo2wb.engine.train.run.DataManifest;
 import org.evo2wb.engine.train.run.ModelDescription;
 import org.evo2wb.engine.train.run.RunFolder;
-import org.evo2wb.engine.train.run.SimpleTensorFile;
-import org.evo2wb.engine.train.run.TensorFileFormat;
 
 /**
  * Everything a fine-tuning run needs, gathered before it starts. A new run:
@@ -43,7 +41,6 @@ public final class FineTuneRun {
     final List<TrainingListener> listeners;
     final String appVersion;
     final LongSupplier usableSpace;
-    final TensorFileFormat tensorFormat;
 
     private FineTuneRun(Builder b) {
         this.folder = b.folder;
@@ -57,7 +54,6 @@ public final class FineTuneRun {
         this.listeners = List.copyOf(b.listeners);
         this.appVersion = b.appVersion;
         this.usableSpace = b.usableSpace;
-        this.tensorFormat = b.tensorFormat;
     }
 
     /** Starts describing a new run in {@code folder} (which must not hold a run yet). */
@@ -72,7 +68,7 @@ public final class FineTuneRun {
 
     /** The settings recorded in a run folder's {@code run.json}. */
     public static FineTuneSettings readSettings(Path folder) throws IOException {
-        RunFolder f = new RunFolder(folder, new SimpleTensorFile());
+        RunFolder f = new RunFolder(folder);
         if (!f.hasRecord()) {
             throw new IOException(folder + ": no " + RunFolder.RECORD + " here, so there is no run to resume");
         }
@@ -110,7 +106,6 @@ public final class FineTuneRun {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private String appVersion = "dev";
         private LongSupplier usableSpace;
-        private TensorFileFormat tensorFormat = new SimpleTensorFile();
 
         private Builder(Path folder, FineTuneSettings settings, boolean resume) {
             this.folder = Objects.requireNonNull(folder);
@@ -152,12 +147,6 @@ public final class FineTuneRun {
         /** Replaces the free-space query of the run folder's disk (tests simulate a full disk with it). */
         public Builder usableSpace(LongSupplier bytes) {
             this.usableSpace = bytes;
-            return this;
-        }
-
-        /** The format of checkpoint tensor files. */
-        public Builder tensorFormat(TensorFileFormat format) {
-            this.tensorFormat = format;
             return this;
         }
 

@@ -7,6 +7,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.StorageType;
+import org.evo2wb.engine.checkpoint.TensorInfo;
+import org.evo2wb.engine.model.GradMode;
 
 /** Copies between device arrays and host tensors (fp32). */
 public final class Tensors {
@@ -20,6 +22,11 @@ public final class Tensors {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
         return new HostTensor(StorageType.F32, array.getShape().getShape(), b);
+    }
+
+    /** The fp32 layout entry of an array (as written by {@link #toHost}). */
+    public static TensorInfo info(NDArray array) {
+        return new TensorInfo(StorageType.F32, array.getShape().getShape());
     }
 
     public static HostTensor fromFloats(float[] values, long... shape) {
@@ -40,6 +47,8 @@ public final class Tensors {
                     + "the model's " + Arrays.toString(want));
         }
         float[] values = source.toFloatArray();
-        GradMode.off(() -> target.set(values));
+        try (GradMode off = GradMode.disabled()) {
+            target.set(values);
+        }
     }
 }

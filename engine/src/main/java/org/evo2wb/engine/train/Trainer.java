@@ -31,7 +31,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
-import org.evo2wb.engine.checkpoint.HostTensor;
+import org.evo2wb.engine.checkpoint.Safetensors;
+import org.evo2wb.engine.checkpoint.TensorInfo;
+import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.train.TrainingFailedException.Kind;
 import org.evo2wb.engine.train.run.CheckpointStore;
 import org.evo2wb.engine.train.run.LoopState;
@@ -77,7 +79,7 @@ final class Trainer {
         this.s = run.settings;
         this.cancelRequested = cancelRequested;
         this.progress = progress;
-        this.folder = new RunFolder(run.folder, run.tensorFormat);
+        this.folder = new RunFolder(run.folder);
         this.lossWeights = LossWeights.from(s);
         this.windowLength = s.get(WINDOW_LENGTH);
         this.accumulation = s.get(GRAD_ACCUMULATION);
@@ -219,14 +221,18 @@ final class Trainer {
             return;     // killed before its first checkpoint: start again from step 0
         }
         CheckpointStore.Loaded c = latest.get();
-        for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-            HostTensor t = c.weights().get(e.getKey());
-            if (t == null) {
-                throw new TrainingFailedException(Kind.RESUME, c.dir() + ": no weights for '" + e.getKey() + "'");
+        try (Safetensors weights = Safetensors.open(c.weightsFile());
+             Safetensors moments = Safetensors.open(c.optimizerFile())) {
+            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                if (!weights.infos().containsKey(e.getKey())) {
+                    throw new TrainingFailedException(Kind.RESUME, c.weightsFile() + ": no weights for '" + e.getKey()
+                            + "'");
+                }
+                Tensors.copyInto(e.getValue(), weights.tensor(e.getKey()), c.weightsFile() + ": " + e.getKey());
             }
-            Tensors.copyInto(e.getValue(), t, c.dir() + ": " + e.getKey());
+            optimizer.restore(key -> moments.infos().containsKey(key) ? moments.tensor(key) : null,
+                    c.state().get("adam-steps").getAsLong(), c.optimizerFile().toString());
         }
-        optimizer.restore(c.optimizer(), c.state().get("adam-steps").getAsLong(), c.dir().toString());
         state = LoopState.fromJson(c.state().getAsJsonObject("loop"));
         lastSavedStep = state.step;
         lastCheckpoint = c.dir();
@@ -425,8 +431,9 @@ final class Trainer {
                 if (b.weightSum() == 0) {
                     continue;
                 }
-                try (NDManager sm = run.model.manager().newSubManager(); NDScope scope = new NDScope()) {
-                    nll += GradMode.off(() -> (double) batchLoss(sm, b, 1.0).getFloat());
+                try (NDManager sm = run.model.manager().newSubManager(); NDScope scope = new NDScope();
+                     GradMode off = GradMode.disabled()) {
+                    nll += batchLoss(sm, b, 1.0).getFloat();
                 }
                 weight += b.weightSum();
                 for (float w : b.weights()) {
@@ -480,12 +487,11 @@ final class Trainer {
         }
     }
 
-    private Map<String, HostTensor> hostWeights() {
-        Map<String, HostTensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
-            out.put(e.getKey(), Tensors.toHost(e.getValue()));
-        }
-        return out;
+    /** The trained weights, each copied to the host only when the writer reaches it. */
+    private CheckpointStore.Tensors hostWeights() {
+        Map<String, TensorInfo> layout = new LinkedHashMap<>();
+        trainable.forEach((k, v) -> layout.put(k, Tensors.info(v)));
+        return new CheckpointStore.Tensors(layout, key -> Tensors.toHost(trainable.get(key)));
     }
 
     private com.google.gson.JsonObject checkpointState() {

@@ -18,7 +18,6 @@ import org.evo2wb.engine.train.TrainingFailedException.Kind;
 import org.evo2wb.engine.train.run.MetricsLog;
 import org.evo2wb.engine.train.run.RunFolder;
 import org.evo2wb.engine.train.run.RunState;
-import org.evo2wb.engine.train.run.SimpleTensorFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,7 +117,7 @@ class BadRunTest {
         assertEquals(TaskStatus.FAILED, task.status());
         assertTrue(task.message().contains("step 8") && task.message().contains("NaN"), task.message());
         assertTrue(task.message().contains("step 6"), "names the kept checkpoint: " + task.message());
-        RunFolder f = new RunFolder(folder, new SimpleTensorFile());
+        RunFolder f = new RunFolder(folder);
         assertEquals(RunState.FAILED, f.readStatus().state());
         assertEquals(task.message(), f.readStatus().message());
         assertEquals(List.of(3L, 6L), f.checkpoints().steps());
@@ -138,7 +137,7 @@ class BadRunTest {
         String m = r.error().getMessage();
         assertTrue(m.contains("out of memory at step 4") && m.contains("batch size 4") && m.contains("to 2 with grad "
                 + "accumulation 2") && m.contains("window length 64") && m.contains("step 3"), m);
-        RunFolder f = new RunFolder(tmp.resolve("run"), new SimpleTensorFile());
+        RunFolder f = new RunFolder(tmp.resolve("run"));
         assertEquals(RunState.FAILED, f.readStatus().state());
         assertEquals(List.of(3L), f.checkpoints().steps());
     }
@@ -153,7 +152,7 @@ class BadRunTest {
         assertTrue(task.message().contains("not enough disk space") && task.message().contains("Lower 'checkpoints "
                 + "kept' (now 2)"), task.message());
         assertFalse(Files.exists(folder.resolve("metrics.csv")), "no training happened");
-        assertEquals(RunState.FAILED, new RunFolder(folder, new SimpleTensorFile()).readStatus().state());
+        assertEquals(RunState.FAILED, new RunFolder(folder).readStatus().state());
     }
 
     @Test

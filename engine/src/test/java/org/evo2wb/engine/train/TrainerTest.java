@@ -22,7 +22,6 @@ import org.evo2wb.engine.train.run.CheckpointStore;
 import org.evo2wb.engine.train.run.MetricsLog;
 import org.evo2wb.engine.train.run.RunFolder;
 import org.evo2wb.engine.train.run.RunState;
-import org.evo2wb.engine.train.run.SimpleTensorFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -139,7 +138,7 @@ class TrainerTest {
         assertEquals(2e-3, steps.get(19).learningRate(), 1e-12);      // floor = lr / 10 at the last step
         assertEquals(1.5, steps.get(14).epoch(), 1e-9);               // 10 batches per epoch
 
-        RunFolder f = new RunFolder(folder, new SimpleTensorFile());
+        RunFolder f = new RunFolder(folder);
         assertEquals(RunState.FINISHED, f.readStatus().state());
         JsonObject record = f.readRecord();
         assertEquals("evo2wb-run/1", record.get("format").getAsString());
@@ -187,7 +186,7 @@ class TrainerTest {
             }
         }).build());
         assertEquals(TaskStatus.FAILED, crashed.status());
-        RunFolder f = new RunFolder(folder, new SimpleTensorFile());
+        RunFolder f = new RunFolder(folder);
         assertEquals(RunState.RUNNING, f.readStatus().state(), "a killed run still says running");
         assertEquals(List.of(5L, 10L), f.checkpoints().steps());
         assertEquals(12, MetricsLog.read(f.metricsFile()).size(), "row 12 is written before the crash");
@@ -276,7 +275,7 @@ class TrainerTest {
             assertThrows(CancellationException.class, () -> task[0].result().join());
         }
         assertEquals(TaskStatus.CANCELLED, task[0].status());
-        RunFolder f = new RunFolder(folder, new SimpleTensorFile());
+        RunFolder f = new RunFolder(folder);
         assertEquals(RunState.CANCELLED, f.readStatus().state());
         assertEquals(3, f.readStatus().step());
         assertEquals(List.of(3L), f.checkpoints().steps());

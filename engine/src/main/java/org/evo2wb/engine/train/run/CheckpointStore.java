@@ -16,46 +16,64 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.evo2wb.engine.checkpoint.HostTensor;
+import org.evo2wb.engine.checkpoint.Safetensors;
+import org.evo2wb.engine.checkpoint.TensorInfo;
+import org.evo2wb.engine.checkpoint.TensorSource;
 
 /**
  * The {@code checkpoints/} folder of a run:
  *
  * <pre>
- *   step-00000010/   trainable.&lt;ext&gt;  (trained weights, fp32)
- *                    optimizer.&lt;ext&gt;  (AdamW moments)
- *                    state.json        (loop state; written last)
- *   best/            trainable.&lt;ext&gt;, state.json   (lowest validation loss; no optimiser state)
+ *   step-00000010/   trainable.safetensors   (trained weights, fp32, checkpoint key names)
+ *                    optimizer.safetensors   (AdamW moments exp_avg.&lt;key&gt;, exp_avg_sq.&lt;key&gt;)
+ *                    state.json              (loop state; written last)
+ *   best/            trainable.safetensors, state.json   (lowest validation loss; no optimiser state)
  *   latest.json      {"step": 10, "dir": "step-00000010"}   (for people and tools; resume scans the folders)
  * </pre>
  *
  * A checkpoint is written into a hidden temporary directory, synced, and renamed into place; only then does
  * {@code latest.json} move to it and are old ones deleted. A crash at any moment leaves the previous checkpoint
- * intact, and {@link #latest()} finds the newest complete one.
+ * intact, and {@link #latest()} finds the newest complete one. Tensors are fetched one at a time from their
+ * {@link TensorSource} while writing, so even a full fine-tune never holds all weights on the host at once.
  */
 public final class CheckpointStore {
 
-    /** A checkpoint read back. {@code optimizer} is empty for {@code best/}. */
-    public record Loaded(long step, Path dir, Map<String, HostTensor> weights, Map<String, HostTensor> optimizer,
-                         JsonObject state) {
+    /** Tensors to write: their layout, and where each one comes from when it is written. */
+    public record Tensors(Map<String, TensorInfo> layout, TensorSource source) {
     }
+
+    /** A checkpoint on disk, with its state read; tensors are read on demand. */
+    public record Loaded(long step, Path dir, JsonObject state) {
+
+        public Path weightsFile() {
+            return dir.resolve(WEIGHTS);
+        }
+
+        /** The optimiser state file ({@code best/} has none). */
+        public Path optimizerFile() {
+            return dir.resolve(OPTIMIZER);
+        }
+
+        /** All trained weights in memory (for small adapters and tests; the loop streams instead). */
+        public Map<String, HostTensor> weights() throws IOException {
+            return Safetensors.read(weightsFile());
+        }
+    }
+
+    public static final String WEIGHTS = "trainable.safetensors";
+    public static final String OPTIMIZER = "optimizer.safetensors";
 
     private static final Pattern STEP_DIR = Pattern.compile("step-(\\d+)");
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
     private final Path dir;
-    private final TensorFileFormat format;
 
-    public CheckpointStore(Path dir, TensorFileFormat format) {
+    public CheckpointStore(Path dir) {
         this.dir = dir;
-        this.format = format;
     }
 
     public Path dir() {
         return dir;
-    }
-
-    public TensorFileFormat format() {
-        return format;
     }
 
     /** Creates the folder and removes temporary directories left by a crash. */
@@ -75,8 +93,7 @@ public final class CheckpointStore {
     }
 
     /** Writes a resumable checkpoint and points {@code latest.json} at it. */
-    public Path save(long step, Map<String, HostTensor> weights, Map<String, HostTensor> optimizer, JsonObject state)
-            throws IOException {
+    public Path save(long step, Tensors weights, Tensors optimizer, JsonObject state) throws IOException {
         Path target = dir.resolve(stepName(step));
         writeDirectory(target, weights, optimizer, state);
         JsonObject latest = new JsonObject();
@@ -87,7 +104,7 @@ public final class CheckpointStore {
     }
 
     /** Replaces {@code best/} with these weights. */
-    public Path saveBest(Map<String, HostTensor> weights, JsonObject state) throws IOException {
+    public Path saveBest(Tensors weights, JsonObject state) throws IOException {
         Path target = dir.resolve("best");
         Path old = dir.resolve(".best-old");
         AtomicFiles.deleteTree(old);
@@ -101,8 +118,8 @@ public final class CheckpointStore {
         return target;
     }
 
-    private void writeDirectory(Path target, Map<String, HostTensor> weights, Map<String, HostTensor> optimizer,
-                                JsonObject state) throws IOException {
+    private void writeDirectory(Path target, Tensors weights, Tensors optimizer, JsonObject state)
+            throws IOException {
         Path tmp = AtomicFiles.temporarySibling(target);
         try {
             writeFiles(tmp, weights, optimizer, state);
@@ -113,15 +130,14 @@ public final class CheckpointStore {
         }
     }
 
-    private void writeFiles(Path tmp, Map<String, HostTensor> weights, Map<String, HostTensor> optimizer,
-                            JsonObject state) throws IOException {
+    private void writeFiles(Path tmp, Tensors weights, Tensors optimizer, JsonObject state) throws IOException {
         Files.createDirectories(tmp);
-        Path w = tmp.resolve("trainable." + format.extension());
-        format.write(w, weights, Map.of("content", "trainable weights"));
+        Path w = tmp.resolve(WEIGHTS);
+        Safetensors.write(w, weights.layout(), weights.source(), Map.of("content", "trained weights"));
         AtomicFiles.fsync(w);
         if (optimizer != null) {
-            Path o = tmp.resolve("optimizer." + format.extension());
-            format.write(o, optimizer, Map.of("content", "AdamW state"));
+            Path o = tmp.resolve(OPTIMIZER);
+            Safetensors.write(o, optimizer.layout(), optimizer.source(), Map.of("content", "AdamW state"));
             AtomicFiles.fsync(o);
         }
         Path s = tmp.resolve("state.json");
@@ -184,9 +200,6 @@ public final class CheckpointStore {
         } catch (RuntimeException e) {
             throw new IOException(stateFile + ": not a valid checkpoint state: " + e.getMessage(), e);
         }
-        Map<String, HostTensor> weights = format.read(checkpoint.resolve("trainable." + format.extension()));
-        Path opt = checkpoint.resolve("optimizer." + format.extension());
-        Map<String, HostTensor> optimizer = Files.exists(opt) ? format.read(opt) : Map.of();
-        return new Loaded(state.getAsJsonObject("loop").get("step").getAsLong(), checkpoint, weights, optimizer, state);
+        return new Loaded(state.getAsJsonObject("loop").get("step").getAsLong(), checkpoint, state);
     }
 }

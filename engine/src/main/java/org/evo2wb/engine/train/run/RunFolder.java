@@ -37,9 +37,9 @@ public final class RunFolder {
     private final Path dir;
     private final CheckpointStore checkpoints;
 
-    public RunFolder(Path dir, TensorFileFormat format) {
+    public RunFolder(Path dir) {
         this.dir = dir;
-        this.checkpoints = new CheckpointStore(dir.resolve(CHECKPOINTS), format);
+        this.checkpoints = new CheckpointStore(dir.resolve(CHECKPOINTS));
     }
 
     public Path dir() {
