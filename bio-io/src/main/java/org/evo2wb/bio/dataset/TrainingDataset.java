@@ -1,0 +1,103 @@
+package org.evo2wb.bio.dataset;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.evo2wb.bio.ReadProgress;
+import org.evo2wb.bio.SequenceFormatException;
+
+/**
+ * Sequences turned into Evo 2 training data: a {@link Corpus}, split by record into training and validation
+ * {@link WindowSet}s, with a {@link DatasetSummary} and a {@link DatasetManifest} for the run folder.
+ *
+ * <pre>{@code
+ * TrainingDataset data = TrainingDataset.build(files, DatasetOptions.of(8192).withValidation(0.1, 7), progress);
+ * for (Iterator<TokenBatch> it = data.train().epoch(batchSize, seed, epoch); it.hasNext(); ) { ... }
+ * data.manifest().write(runDir.resolve("data-manifest.json"));
+ * }</pre>
+ */
+public final class TrainingDataset {
+
+    private final Corpus corpus;
+    private final DatasetOptions options;
+    private final WindowSet train;
+    private final WindowSet validation;
+    private final DatasetSummary summary;
+    private final List<String> validationIds;
+
+    private TrainingDataset(Corpus corpus, DatasetOptions options) {
+        this.corpus = corpus;
+        this.options = options;
+        boolean[] held = RecordSplit.validationRecords(corpus, options.validationFraction(), options.splitSeed());
+        WindowPlanner.Plan plan = WindowPlanner.plan(corpus, options, held);
+        this.train = new WindowSet(corpus, options, plan.train());
+        this.validation = new WindowSet(corpus, options, plan.validation());
+        int heldRecords = 0;
+        long trainBases = 0;
+        long heldBases = 0;
+        List<String> ids = new ArrayList<>();
+        for (int r = 0; r < corpus.size(); r++) {
+            if (held[r]) {
+                heldRecords++;
+                heldBases += corpus.length(r);
+                ids.add(corpus.id(r) + "@" + corpus.source(r));
+            } else {
+                trainBases += corpus.length(r);
+            }
+        }
+        this.validationIds = ids;
+        List<String> notes = new ArrayList<>();
+        if (options.validationFraction() > 0 && heldRecords == 0) {
+            notes.add("no validation set: a single record cannot be split by record; add a second record or a"
+                    + " separate validation file");
+        } else if (options.validationFraction() > 0) {
+            double actual = heldBases / (double) corpus.totalBases();
+            if (Math.abs(actual - options.validationFraction()) > 0.05) {
+                notes.add(String.format("validation holds %.1f %% of the bases (asked for %.1f %%): records are"
+                        + " kept whole", 100 * actual, 100 * options.validationFraction()));
+            }
+        }
+        if (train.size() == 0) {
+            notes.add("no training windows: every window was held out or dropped by the N filter");
+        }
+        this.summary = new DatasetSummary(corpus.size(), corpus.size() - heldRecords, heldRecords, trainBases,
+                heldBases, train.size(), validation.size(), train.totalTokens(), validation.totalTokens(),
+                plan.droppedForN(), plan.shortWindows(), options.windowTokens(), notes);
+    }
+
+    /** Reads the files (streaming, with progress and cancellation) and builds the windows. */
+    public static TrainingDataset build(List<Path> files, DatasetOptions options, ReadProgress progress)
+            throws IOException, SequenceFormatException {
+        return new TrainingDataset(Corpus.read(files, progress), options);
+    }
+
+    /** Builds the windows over a corpus already read. */
+    public static TrainingDataset build(Corpus corpus, DatasetOptions options) {
+        return new TrainingDataset(corpus, options);
+    }
+
+    public Corpus corpus() {
+        return corpus;
+    }
+
+    public DatasetOptions options() {
+        return options;
+    }
+
+    public WindowSet train() {
+        return train;
+    }
+
+    public WindowSet validation() {
+        return validation;
+    }
+
+    public DatasetSummary summary() {
+        return summary;
+    }
+
+    public DatasetManifest manifest() {
+        return new DatasetManifest(corpus.files(), options, validationIds, summary);
+    }
+}
