@@ -14,13 +14,13 @@ import java.util.Random;
  */
 public final class BatchStream {
 
-    private final WindowSet windows;
+    private final WindowSource windows;
     private final int batchSize;
     private final long seed;
     private long cachedEpoch = -1;
     private int[] cachedOrder;
 
-    public BatchStream(WindowSet windows, int batchSize, long seed) {
+    public BatchStream(WindowSource windows, int batchSize, long seed) {
         if (windows.size() == 0) {
             throw new IllegalArgumentException("there are no training windows");
         }

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.evo2wb.bio.dataset.ReverseComplementMode;
+import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.train.Hyperparameter.Group;
 
 /**
@@ -76,10 +78,11 @@ public final class FineTuneParameters {
 
     public static final Hyperparameter<Integer> STRIDE = Hyperparameter.declare("stride", ValueType.INTEGER)
             .label("Window stride")
-            .description("Distance between the starts of consecutive windows of a record; smaller than the window "
-                    + "length gives overlapping windows.")
+            .description("Distance between the starts of consecutive windows of a record; smaller than the bases "
+                    + "per window gives overlapping windows. A window holds window length − 1 bases: the last token "
+                    + "is kept for the end-of-record mark.")
             .group(Group.DATA).unit("bases").range(1, 1_048_576)
-            .computedDefault("window length (no overlap)", s -> s.get(WINDOW_LENGTH)).build();
+            .computedDefault("window length − 1 (no overlap)", s -> s.get(WINDOW_LENGTH) - 1).build();
 
     public static final Hyperparameter<Double> VALIDATION_FRACTION = Hyperparameter
             .declare("validation-fraction", ValueType.DECIMAL)
@@ -87,11 +90,17 @@ public final class FineTuneParameters {
             .description("Share of the records held out for validation (whole records, chosen with the seed).")
             .group(Group.DATA).range(0, 0.9).defaultValue(0.1).build();
 
-    public static final Hyperparameter<Boolean> REVERSE_COMPLEMENT = Hyperparameter
-            .declare("reverse-complement", ValueType.BOOLEAN)
+    public static final Hyperparameter<ReverseComplementMode> REVERSE_COMPLEMENT = Hyperparameter
+            .declare("reverse-complement", ValueType.enumChoice(ReverseComplementMode.class))
             .label("Reverse-complement augmentation")
-            .description("Also train on the reverse complement of every window.")
-            .group(Group.DATA).defaultValue(true).build();
+            .description("Training windows on the other strand too: none; both (every window twice, twice the "
+                    + "time per epoch); random (each window on one strand chosen with the seed).")
+            .group(Group.DATA).defaultValue(ReverseComplementMode.RANDOM).build();
+
+    public static final Hyperparameter<Double> MAX_N_FRACTION = Hyperparameter.declare("max-n-fraction", ValueType.DECIMAL)
+            .label("Largest share of N")
+            .description("Windows with a larger share of N bases (assembly gaps) are left out.")
+            .group(Group.DATA).range(0, 1).defaultValue(0.1).build();
 
     public static final Hyperparameter<ShortSequencePolicy> SHORT_SEQUENCES = Hyperparameter
             .declare("short-sequences", ValueType.choice(ShortSequencePolicy.class))
@@ -248,10 +257,12 @@ public final class FineTuneParameters {
             .check(d -> d.matches("auto|cpu|gpu|gpu:\\d+") ? null : "'" + d + "' is not auto, cpu, gpu or gpu:N").build();
 
     public static final Hyperparameter<Precision> PRECISION = Hyperparameter
-            .declare("precision", ValueType.choice(Precision.class))
+            .declare("precision", ValueType.enumChoice(Precision.class))
             .label("Precision")
-            .description("Number format of the forward and backward pass; weights and optimiser state stay fp32.")
-            .group(Group.HARDWARE).defaultValue(Precision.FP32).build();
+            .description("Number format of the matrix products; weights, activations and optimiser state stay fp32.")
+            .group(Group.HARDWARE).defaultValue(Precision.FP32)
+            .check(p -> p.isSupported() ? null : "'" + p.name().toLowerCase(java.util.Locale.ROOT)
+                    + "' is not available in this version yet; use fp32").build();
 
     public static final Hyperparameter<Long> SEED = Hyperparameter.declare("seed", ValueType.LONG)
             .label("Seed")
@@ -262,7 +273,7 @@ public final class FineTuneParameters {
     /** Every setting, in form order. */
     public static final List<Hyperparameter<?>> ALL = List.of(
             METHOD, LORA_RANK, LORA_ALPHA, LORA_DROPOUT, LORA_TARGETS,
-            WINDOW_LENGTH, STRIDE, VALIDATION_FRACTION, REVERSE_COMPLEMENT, SHORT_SEQUENCES,
+            WINDOW_LENGTH, STRIDE, VALIDATION_FRACTION, REVERSE_COMPLEMENT, MAX_N_FRACTION, SHORT_SEQUENCES,
             LEARNING_RATE, BATCH_SIZE, GRAD_ACCUMULATION, WEIGHT_DECAY, BETA1, BETA2, EPSILON, CLIP_NORM,
             MIN_LEARNING_RATE, WARMUP_STEPS,
             LOWERCASE_WEIGHT, MASK_NON_ACGT, UPPERCASE_INPUT,
@@ -296,9 +307,9 @@ public final class FineTuneParameters {
                 x -> "the final learning rate " + fmt(x.get(MIN_LEARNING_RATE)) + " is above the peak learning rate "
                         + fmt(x.get(LEARNING_RATE)),
                 MIN_LEARNING_RATE, LEARNING_RATE);
-        rule(out, s, s.get(STRIDE) > s.get(WINDOW_LENGTH),
-                x -> "a stride of " + x.get(STRIDE) + " bases is longer than the window (" + x.get(WINDOW_LENGTH)
-                        + " bases): bases between windows would never be trained on",
+        rule(out, s, s.get(STRIDE) > s.get(WINDOW_LENGTH) - 1,
+                x -> "a stride of " + x.get(STRIDE) + " bases is longer than a window's " + (x.get(WINDOW_LENGTH) - 1)
+                        + " bases: bases between windows would never be trained on",
                 STRIDE, WINDOW_LENGTH);
         Integer warmup = s.get(WARMUP_STEPS);
         Integer max = s.get(MAX_STEPS);
@@ -311,8 +322,6 @@ public final class FineTuneParameters {
         rule(out, s, s.get(KEEP_BEST) && s.get(VALIDATION_FRACTION) == 0 && s.isExplicit(KEEP_BEST),
                 x -> "keeping the best checkpoint needs validation records: raise the validation fraction above 0",
                 KEEP_BEST, VALIDATION_FRACTION);
-        rule(out, s, s.get(PRECISION) == Precision.BF16_MIXED && s.get(DEVICE).equals("cpu"),
-                x -> "bf16 mixed precision needs a GPU; use fp32 on the CPU", PRECISION, DEVICE);
         return out;
     }
 

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
-import org.evo2wb.engine.train.run.DataManifest;
+import org.evo2wb.bio.dataset.DatasetManifest;
 import org.evo2wb.engine.train.run.ModelDescription;
 import org.evo2wb.engine.train.run.RunFolder;
 
@@ -35,9 +35,9 @@ public final class FineTuneRun {
     final boolean resume;
     final TrainableModel model;
     final ModelDescription modelDescription;
-    final WindowSet train;
-    final WindowSet validation;
-    final DataManifest manifest;
+    final WindowSource train;
+    final WindowSource validation;
+    final DatasetManifest manifest;
     final List<TrainingListener> listeners;
     final String appVersion;
     final LongSupplier usableSpace;
@@ -49,7 +49,7 @@ public final class FineTuneRun {
         this.model = Objects.requireNonNull(b.model, "model");
         this.modelDescription = Objects.requireNonNull(b.modelDescription, "model description");
         this.train = Objects.requireNonNull(b.train, "training windows");
-        this.validation = b.validation == null ? WindowSet.of(List.of()) : b.validation;
+        this.validation = b.validation == null ? WindowSource.of(List.of()) : b.validation;
         this.manifest = Objects.requireNonNull(b.manifest, "data manifest");
         this.listeners = List.copyOf(b.listeners);
         this.appVersion = b.appVersion;
@@ -100,9 +100,9 @@ public final class FineTuneRun {
         private final boolean resume;
         private TrainableModel model;
         private ModelDescription modelDescription;
-        private WindowSet train;
-        private WindowSet validation;
-        private DataManifest manifest;
+        private WindowSource train;
+        private WindowSource validation;
+        private DatasetManifest manifest;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private String appVersion = "dev";
         private LongSupplier usableSpace;
@@ -120,7 +120,11 @@ public final class FineTuneRun {
             return this;
         }
 
-        public Builder data(WindowSet trainWindows, WindowSet validationWindows, DataManifest dataManifest) {
+        /**
+         * The windows to train and validate on and the manifest that describes them (see {@link TrainingData} for
+         * building all three from sequence files and the settings).
+         */
+        public Builder data(WindowSource trainWindows, WindowSource validationWindows, DatasetManifest dataManifest) {
             this.train = trainWindows;
             this.validation = validationWindows;
             this.manifest = dataManifest;

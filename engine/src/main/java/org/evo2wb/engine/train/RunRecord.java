@@ -2,12 +2,13 @@ package org.evo2wb.engine.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import org.evo2wb.engine.train.TrainingFailedException.Kind;
-import org.evo2wb.engine.train.run.DataManifest;
 import org.evo2wb.engine.train.run.ModelDescription;
 import org.evo2wb.engine.train.run.RunFolder;
 
@@ -21,7 +22,8 @@ import org.evo2wb.engine.train.run.RunFolder;
  *   environment   {djl, pytorch, java, os, device, precision}
  *   seed          the seed
  *   model         {name, source-checkpoint, source-sha256, config}
- *   data          the data manifest (files with SHA-256 and counts, split seed, record/base/window counts)
+ *   data          the data manifest (files with SHA-256 and counts, window and split options with the seed,
+ *                 held-out records, record/base/window counts), as {@code DatasetManifest.toJson()} writes it
  *   settings      every setting's resolved value, the preset, which ones the user set
  *   plan          the data-dependent numbers (planned steps, warm-up, evaluation and checkpoint intervals)
  *   trainable     {method, tensors, values}
@@ -50,11 +52,11 @@ final class RunRecord {
         env.addProperty("java", System.getProperty("java.version"));
         env.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         env.addProperty("device", run.model.manager().getDevice().toString());
-        env.addProperty("precision", s.get(FineTuneParameters.PRECISION).key());
+        env.addProperty("precision", s.text(FineTuneParameters.PRECISION));
         o.add("environment", env);
         o.addProperty("seed", s.get(FineTuneParameters.SEED));
         o.add("model", run.modelDescription.toJson());
-        o.add("data", run.manifest.toJson());
+        o.add("data", JsonParser.parseString(run.manifest.toJson()));
         o.add("settings", s.toJson());
         o.add("plan", plan.toJson());
         JsonObject t = new JsonObject();
@@ -75,21 +77,26 @@ final class RunRecord {
                     + " (SHA-256 " + recorded.sourceSha256() + ") but the model given now has SHA-256 "
                     + run.modelDescription.sourceSha256() + "; resume with the same starting checkpoint");
         }
-        DataManifest data = DataManifest.fromJson(record.getAsJsonObject("data"));
-        for (int i = 0; i < data.files().size(); i++) {
-            DataManifest.DataFile was = data.files().get(i);
-            DataManifest.DataFile now = i < run.manifest.files().size() ? run.manifest.files().get(i) : null;
-            if (now == null || !now.sha256().equalsIgnoreCase(was.sha256())) {
-                throw new TrainingFailedException(Kind.RESUME, where + ": data file " + was.path()
-                        + " has changed or is missing since the run started (SHA-256 was " + was.sha256() + ")");
+        JsonObject was = record.getAsJsonObject("data");
+        JsonObject now = JsonParser.parseString(run.manifest.toJson()).getAsJsonObject();
+        JsonArray wasFiles = was.getAsJsonArray("files");
+        JsonArray nowFiles = now.getAsJsonArray("files");
+        for (int i = 0; i < wasFiles.size(); i++) {
+            JsonObject f = wasFiles.get(i).getAsJsonObject();
+            String sha = f.get("sha256").getAsString();
+            if (i >= nowFiles.size() || !sha.equals(nowFiles.get(i).getAsJsonObject().get("sha256").getAsString())) {
+                throw new TrainingFailedException(Kind.RESUME, where + ": data file " + f.get("path").getAsString()
+                        + " has changed or is missing since the run started (SHA-256 was " + sha + ")");
             }
         }
-        if (data.files().size() != run.manifest.files().size() || data.trainWindows() != run.train.size()
-                || data.validationWindows() != run.validation.size()) {
-            throw new TrainingFailedException(Kind.RESUME, where + ": the run had " + data.trainWindows()
-                    + " training and " + data.validationWindows() + " validation windows from " + data.files().size()
-                    + " files; now there are " + run.train.size() + " and " + run.validation.size() + " from "
-                    + run.manifest.files().size() + ". Build the data with the run's settings.");
+        long trainWindows = was.getAsJsonObject("counts").get("trainWindows").getAsLong();
+        long validationWindows = was.getAsJsonObject("counts").get("validationWindows").getAsLong();
+        if (wasFiles.size() != nowFiles.size() || trainWindows != run.train.size()
+                || validationWindows != run.validation.size()) {
+            throw new TrainingFailedException(Kind.RESUME, where + ": the run had " + trainWindows + " training and "
+                    + validationWindows + " validation windows from " + wasFiles.size() + " files; now there are "
+                    + run.train.size() + " and " + run.validation.size() + " from " + nowFiles.size()
+                    + ". Build the data with the run's settings.");
         }
     }
 }

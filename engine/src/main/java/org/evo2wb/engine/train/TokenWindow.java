@@ -8,9 +8,10 @@ package org.evo2wb.engine.train;
  * @param record name of the record it comes from (for messages)
  * @param start  0-based position of the first token in the record (on the strand given)
  * @param reverseComplement whether the tokens are the reverse complement of the record
- * @param tokens the byte tokens
+ * @param tokens the byte tokens (end-of-record mark 0 included where the data add one)
+ * @param shortRecord the whole record is shorter than a window (this window is all of it)
  */
-public record TokenWindow(String record, long start, boolean reverseComplement, byte[] tokens) {
+public record TokenWindow(String record, long start, boolean reverseComplement, byte[] tokens, boolean shortRecord) {
 
     public int length() {
         return tokens.length;

@@ -156,7 +156,7 @@ final class Trainer {
     }
 
     /** Short windows are padded (their padding weighs 0) or refused, as the short-sequences setting says. */
-    private void checkWindows(WindowSet windows, String split) {
+    private void checkWindows(WindowSource windows, String split) {
         ShortSequencePolicy policy = s.get(FineTuneParameters.SHORT_SEQUENCES);
         for (int i = 0; i < windows.size(); i++) {
             TokenWindow w = windows.get(i);
@@ -165,7 +165,7 @@ final class Trainer {
                         + "' at " + w.start() + " has " + w.length() + " bases, more than the window length "
                         + windowLength);
             }
-            if (w.length() < windowLength && w.start() == 0 && policy == ShortSequencePolicy.REJECT) {
+            if (w.shortRecord() && policy == ShortSequencePolicy.REJECT) {
                 throw new TrainingFailedException(Kind.DATA, "record '" + w.record() + "' (" + split + ") is "
                         + w.length() + " bases long, shorter than the " + windowLength + "-base window. Set short "
                         + "sequences to 'pad', shorten the window, or remove the record.");

@@ -85,6 +85,26 @@ public final class ValueType<T> {
         }, Choice::key, keys);
     }
 
+    /**
+     * A choice among the constants of an enum declared elsewhere (model precision, reverse-complement mode), written
+     * as their lower-case names with '-' for '_' ({@code FP32} → {@code fp32}).
+     */
+    public static <E extends Enum<E>> ValueType<E> enumChoice(Class<E> type) {
+        List<String> keys = Arrays.stream(type.getEnumConstants()).map(ValueType::enumKey).toList();
+        return new ValueType<>(Kind.CHOICE, type, s -> {
+            for (E e : type.getEnumConstants()) {
+                if (enumKey(e).equalsIgnoreCase(s.trim())) {
+                    return e;
+                }
+            }
+            throw new IllegalArgumentException("'" + s + "' is not one of " + String.join(", ", keys));
+        }, ValueType::enumKey, keys);
+    }
+
+    private static String enumKey(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     /** An enum constant that can be chosen in a form or on the command line. */
     public interface Choice {
         /** The word used on the command line and in the run record, e.g. {@code lora}. */

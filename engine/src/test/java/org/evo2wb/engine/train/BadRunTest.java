@@ -73,8 +73,8 @@ class BadRunTest {
 
     /** A run without validation windows, so that forward calls count steps exactly. */
     private static FineTuneRun.Builder run(Path folder, FineTuneSettings s, TrainableModel model) {
-        WindowSet train = ToyData.train(64);
-        WindowSet none = WindowSet.of(List.of());
+        WindowSource train = ToyData.train(64);
+        WindowSource none = WindowSource.of(List.of());
         return FineTuneRun.newRun(folder, s).model(model, ToyData.model()).data(train, none,
                 ToyData.manifest(train, none));
     }
@@ -166,15 +166,15 @@ class BadRunTest {
 
     @Test
     void shortRecordsArePaddedOrRefusedByName() throws Exception {
-        WindowSet train = WindowSet.of(List.of(
-                new TokenWindow("chrM-fragment", 0, false, ToyData.sequence(40, 3).getBytes()),
-                new TokenWindow("long", 0, false, ToyData.sequence(64, 4).getBytes()),
-                new TokenWindow("long", 64, false, ToyData.sequence(30, 5).getBytes())));
+        WindowSource train = WindowSource.of(List.of(
+                new TokenWindow("chrM-fragment", 0, false, ToyData.sequence(40, 3).getBytes(), true),
+                new TokenWindow("long", 0, false, ToyData.sequence(64, 4).getBytes(), false),
+                new TokenWindow("long", 64, false, ToyData.sequence(30, 5).getBytes(), false)));
         FineTuneSettings reject = settings().set(FineTuneParameters.SHORT_SEQUENCES, ShortSequencePolicy.REJECT)
                 .set(FineTuneParameters.MAX_STEPS, 2).set(FineTuneParameters.WARMUP_STEPS, 0).build();
         FineTuneTask refused = TrainerTest.runTask(FineTuneRun.newRun(tmp.resolve("a"), reject)
                 .model(new BigramModel(root, 16, 1), ToyData.model())
-                .data(train, WindowSet.of(List.of()), ToyData.manifest(train, WindowSet.of(List.of()))).build());
+                .data(train, WindowSource.of(List.of()), ToyData.manifest(train, WindowSource.of(List.of()))).build());
         assertEquals(TaskStatus.FAILED, refused.status());
         assertTrue(refused.message().contains("record 'chrM-fragment' (training) is 40 bases long, shorter than "
                 + "the 64-base window"), refused.message());
@@ -183,7 +183,7 @@ class BadRunTest {
                 .build();
         FineTuneTask padded = TrainerTest.runTask(FineTuneRun.newRun(tmp.resolve("b"), pad)
                 .model(new BigramModel(root, 16, 1), ToyData.model())
-                .data(train, WindowSet.of(List.of()), ToyData.manifest(train, WindowSet.of(List.of()))).build());
+                .data(train, WindowSource.of(List.of()), ToyData.manifest(train, WindowSource.of(List.of()))).build());
         assertEquals(TaskStatus.FINISHED, padded.status(), padded.message());
         assertEquals(2, MetricsLog.read(tmp.resolve("b").resolve("metrics.csv")).size());
         assertEquals(40 + 64 + 30, Long.parseLong(MetricsLog.read(tmp.resolve("b").resolve("metrics.csv")).get(0)

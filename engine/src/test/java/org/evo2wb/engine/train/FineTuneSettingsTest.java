@@ -26,7 +26,7 @@ class FineTuneSettingsTest {
             assertTrue(p.helpText().contains("Default: " + p.defaultText()), p.name());
             assertFalse(p.valueLabel().isBlank());
         }
-        assertEquals(35, ALL.size());
+        assertEquals(36, ALL.size());
         for (String required : List.of("method", "lora-rank", "lora-alpha", "lora-dropout", "lora-targets",
                 "learning-rate", "min-learning-rate", "warmup-steps", "weight-decay", "beta1", "beta2",
                 "adam-epsilon", "clip-norm", "batch-size", "grad-accumulation", "window-length", "stride", "max-steps",
@@ -48,7 +48,7 @@ class FineTuneSettingsTest {
         assertEquals(0.1, s.get(FineTuneParameters.LOWERCASE_WEIGHT));
         assertEquals(2e-4, s.get(FineTuneParameters.LEARNING_RATE));
         assertEquals(2e-5, s.get(FineTuneParameters.MIN_LEARNING_RATE), 1e-18);   // computed: lr / 10
-        assertEquals(1024, s.get(FineTuneParameters.STRIDE));             // computed: window length
+        assertEquals(1023, s.get(FineTuneParameters.STRIDE));             // computed: window length − 1
         assertNull(s.get(FineTuneParameters.WARMUP_STEPS));                // auto
         assertEquals("auto", s.text(FineTuneParameters.WARMUP_STEPS));
         assertEquals(FineTuneParameters.DEFAULT_LORA_TARGETS, s.get(FineTuneParameters.LORA_TARGETS));
@@ -61,7 +61,7 @@ class FineTuneSettingsTest {
                 .set(FineTuneParameters.METHOD, FineTuneMethod.FULL).set(FineTuneParameters.WINDOW_LENGTH, 512).build();
         assertEquals(8.0, s.get(FineTuneParameters.LORA_ALPHA));
         assertEquals(2e-5, s.get(FineTuneParameters.LEARNING_RATE));
-        assertEquals(512, s.get(FineTuneParameters.STRIDE));
+        assertEquals(511, s.get(FineTuneParameters.STRIDE));
         FineTuneSettings t = s.toBuilder().set(FineTuneParameters.LORA_ALPHA, 1.0).build();
         assertEquals(1.0, t.get(FineTuneParameters.LORA_ALPHA));
         assertEquals(FineTuneSettings.Source.USER, t.source(FineTuneParameters.LORA_ALPHA));
@@ -77,19 +77,21 @@ class FineTuneSettingsTest {
                 .setText("batch-size", "0")                     // below 1
                 .setText("stride", "2048")                      // longer than the window: a rule between settings
                 .setText("device", "tpu")                       // declared check
+                .setText("precision", "fp16")                   // declared, not available yet
                 .setText("no-such-setting", "1")
                 .setText("max-time", "soon");
         List<SettingsProblem> problems = b.problems();
         InvalidSettingsException e = assertThrows(InvalidSettingsException.class, b::build);
         assertEquals(problems, e.problems());
-        assertEquals(7, problems.size(), e.getMessage());
+        assertEquals(8, problems.size(), e.getMessage());
         String m = e.getMessage();
-        assertTrue(m.startsWith("7 problems with the fine-tuning settings:"), m);
+        assertTrue(m.contains("--precision: 'fp16' is not available in this version yet; use fp32"), m);
+        assertTrue(m.startsWith("8 problems with the fine-tuning settings:"), m);
         assertTrue(m.contains("--learning-rate: 5 is outside the allowed range (> 0 and ≤ 1)"), m);
         assertTrue(m.contains("--lora-rank: 'zero' is not a whole number"), m);
         assertTrue(m.contains("--batch-size: 0 is outside the allowed range (≥ 1 and ≤ 4096 windows)"), m);
-        assertTrue(m.contains("--stride, --window-length: a stride of 2048 bases is longer than the window (1024 "
-                + "bases)"), m);
+        assertTrue(m.contains("--stride, --window-length: a stride of 2048 bases is longer than a window's 1023 bases"),
+                m);
         assertTrue(m.contains("--device: 'tpu' is not auto, cpu, gpu or gpu:N"), m);
         assertTrue(m.contains("--no-such-setting: unknown setting 'no-such-setting'"), m);
         assertTrue(m.contains("--max-time: 'soon' is not a duration"), m);
@@ -100,13 +102,13 @@ class FineTuneSettingsTest {
         List<SettingsProblem> p = FineTuneSettings.builder(null).set(FineTuneParameters.WINDOW_LENGTH, 100)
                 .set(FineTuneParameters.STRIDE, 200).set(FineTuneParameters.MAX_STEPS, 10)
                 .set(FineTuneParameters.WARMUP_STEPS, 10).set(FineTuneParameters.PATIENCE, 3)
-                .set(FineTuneParameters.VALIDATION_FRACTION, 0.0).set(FineTuneParameters.PRECISION, Precision.BF16_MIXED)
-                .set(FineTuneParameters.DEVICE, "cpu").problems();
-        assertEquals(4, p.size(), p.toString());
+                .set(FineTuneParameters.VALIDATION_FRACTION, 0.0).problems();
+        assertEquals(3, p.size(), p.toString());
         assertEquals(List.of("stride", "window-length"), p.get(0).settings());
         assertEquals(List.of("warmup-steps", "max-steps"), p.get(1).settings());
         assertEquals(List.of("early-stopping-patience", "validation-fraction"), p.get(2).settings());
-        assertEquals(List.of("precision", "device"), p.get(3).settings());
+        assertTrue(FineTuneSettings.builder(null).set(FineTuneParameters.STRIDE, 99).set(FineTuneParameters.WINDOW_LENGTH,
+                100).problems().isEmpty(), "99 bases of a 100-token window: no gap");
     }
 
     @Test
@@ -114,7 +116,10 @@ class FineTuneSettingsTest {
         FineTuneSettings s = FineTuneSettings.builder(Preset.THOROUGH_LORA)
                 .setText("max-time", "1h30m").setText("lora-targets", "Wqkv, mlp.l1 ,out_proj")
                 .setText("learning-rate", "3e-4").setText("mask-non-acgt", "off").setText("warmup-steps", "auto")
-                .setText("seed", "1_000").setText("method", "LORA").setText("short-sequences", "reject").build();
+                .setText("seed", "1_000").setText("method", "LORA").setText("short-sequences", "reject")
+                .setText("reverse-complement", "both").build();
+        assertEquals(org.evo2wb.bio.dataset.ReverseComplementMode.BOTH, s.get(FineTuneParameters.REVERSE_COMPLEMENT));
+        assertEquals(List.of("none", "both", "random"), FineTuneParameters.REVERSE_COMPLEMENT.choices());
         assertEquals(Duration.ofMinutes(90), s.get(FineTuneParameters.MAX_TIME));
         assertEquals(List.of("Wqkv", "mlp.l1", "out_proj"), s.get(FineTuneParameters.LORA_TARGETS));
         assertEquals(3e-4, s.get(FineTuneParameters.LEARNING_RATE));

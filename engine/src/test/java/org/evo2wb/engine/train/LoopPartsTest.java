@@ -42,9 +42,9 @@ class LoopPartsTest {
     void eachEpochVisitsEveryWindowOnceInASeededOrder() {
         List<TokenWindow> list = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            list.add(new TokenWindow("r" + i, 0, false, new byte[] {'A'}));
+            list.add(new TokenWindow("r" + i, 0, false, new byte[] {'A'}, false));
         }
-        BatchStream s = new BatchStream(WindowSet.of(list), 3, 42);
+        BatchStream s = new BatchStream(WindowSource.of(list), 3, 42);
         assertEquals(4, s.batchesPerEpoch());
         for (int epoch = 0; epoch < 3; epoch++) {
             Set<String> seen = new HashSet<>();
@@ -58,13 +58,13 @@ class LoopPartsTest {
         assertArrayEquals(BatchStream.epochOrder(10, 42, 1), BatchStream.epochOrder(10, 42, 1));
         assertFalse(Arrays.equals(BatchStream.epochOrder(10, 42, 0), BatchStream.epochOrder(10, 42, 1)));
         assertFalse(Arrays.equals(BatchStream.epochOrder(10, 42, 0), BatchStream.epochOrder(10, 43, 0)));
-        assertEquals(s.batch(5), new BatchStream(WindowSet.of(list), 3, 42).batch(5), "same seed, same batch");
+        assertEquals(s.batch(5), new BatchStream(WindowSource.of(list), 3, 42).batch(5), "same seed, same batch");
     }
 
     @Test
     void lossWeightsMaskNonAcgtWeighLowercaseAndPad() {
         LossWeights evo2 = new LossWeights(0.1, true, true);
-        HostBatch b = HostBatch.of(List.of(new TokenWindow("r", 0, false, "ACgtNRa".getBytes())), 9, evo2);
+        HostBatch b = HostBatch.of(List.of(new TokenWindow("r", 0, false, "ACgtNRa".getBytes(), false)), 9, evo2);
         assertArrayEquals(new int[] {'A', 'C', 'G', 'T', 'N', 'R', 'A', 1, 1}, b.inputs());
         assertArrayEquals(new int[] {'C', 'G', 'T', 'N', 'R', 'A', 1, 1}, b.targets());
         assertArrayEquals(new float[] {1f, 0.1f, 0.1f, 0f, 0f, 0.1f, 0f, 0f}, b.weights());
@@ -72,7 +72,7 @@ class LoopPartsTest {
         assertEquals(7, b.tokens());
 
         LossWeights plain = new LossWeights(1.0, false, false);
-        HostBatch c = HostBatch.of(List.of(new TokenWindow("r", 0, false, "ACgtN".getBytes())), 5, plain);
+        HostBatch c = HostBatch.of(List.of(new TokenWindow("r", 0, false, "ACgtN".getBytes(), false)), 5, plain);
         assertArrayEquals(new int[] {'A', 'C', 'g', 't', 'N'}, c.inputs());
         assertArrayEquals(new float[] {1f, 1f, 1f, 1f}, c.weights());
     }

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.evo2wb.engine.train.run.DataManifest;
+import org.evo2wb.bio.dataset.DatasetManifest;
+import org.evo2wb.bio.dataset.DatasetOptions;
+import org.evo2wb.bio.dataset.DatasetSummary;
 import org.evo2wb.engine.train.run.ModelDescription;
 
 /** Small synthetic DNA for loop tests: a learnable repeat with mutations, cut into windows. */
@@ -35,22 +37,25 @@ final class ToyData {
         byte[] all = sequence.getBytes(StandardCharsets.US_ASCII);
         for (int start = 0; start < all.length; start += window) {
             int end = Math.min(all.length, start + window);
-            out.add(new TokenWindow(record, start, false, java.util.Arrays.copyOfRange(all, start, end)));
+            out.add(new TokenWindow(record, start, false, java.util.Arrays.copyOfRange(all, start, end),
+                    all.length < window));
         }
         return out;
     }
 
-    static WindowSet train(int window) {
-        return WindowSet.of(windows("toy-train", sequence(64 * 40, 1), window));
+    static WindowSource train(int window) {
+        return WindowSource.of(windows("toy-train", sequence(64 * 40, 1), window));
     }
 
-    static WindowSet validation(int window) {
-        return WindowSet.of(windows("toy-valid", sequence(64 * 8, 2), window));
+    static WindowSource validation(int window) {
+        return WindowSource.of(windows("toy-valid", sequence(64 * 8, 2), window));
     }
 
-    static DataManifest manifest(WindowSet train, WindowSet validation) {
-        return new DataManifest(List.of(new DataManifest.DataFile("/data/toy.fa", "ab12", 2, 64 * 48)), 42, 1, 1,
-                64 * 40, 64 * 8, train.size(), validation.size());
+    /** A manifest with the toy counts (no source files: the windows are made in memory). */
+    static DatasetManifest manifest(WindowSource train, WindowSource validation) {
+        return new DatasetManifest(List.of(), DatasetOptions.of(64), List.of("toy-valid@memory:1"),
+                new DatasetSummary(2, 1, 1, 64 * 40, 64 * 8, train.size(), validation.size(), 64L * train.size(),
+                        64L * validation.size(), 0, 0, 64, List.of()));
     }
 
     static ModelDescription model() {

@@ -61,8 +61,8 @@ class TrainerTest {
     }
 
     static FineTuneRun.Builder newRun(Path folder, FineTuneSettings s, TrainableModel model) {
-        WindowSet train = ToyData.train(WINDOW);
-        WindowSet valid = ToyData.validation(WINDOW);
+        WindowSource train = ToyData.train(WINDOW);
+        WindowSource valid = ToyData.validation(WINDOW);
         return FineTuneRun.newRun(folder, s).model(model, ToyData.model())
                 .data(train, valid, ToyData.manifest(train, valid));
     }
@@ -143,9 +143,8 @@ class TrainerTest {
         JsonObject record = f.readRecord();
         assertEquals("evo2wb-run/1", record.get("format").getAsString());
         assertEquals("00ff", record.getAsJsonObject("model").get("source-sha256").getAsString());
-        assertEquals("ab12", record.getAsJsonObject("data").getAsJsonArray("files").get(0).getAsJsonObject()
-                .get("sha256").getAsString());
-        assertEquals(40, record.getAsJsonObject("data").get("train-windows").getAsLong());
+        assertEquals(40, record.getAsJsonObject("data").getAsJsonObject("counts").get("trainWindows").getAsLong());
+        assertEquals(42, record.getAsJsonObject("data").getAsJsonObject("options").get("splitSeed").getAsLong());
         assertEquals("0.02", record.getAsJsonObject("settings").getAsJsonObject("values").get("learning-rate")
                 .getAsString());
         assertEquals(20, record.getAsJsonObject("plan").get("planned-steps").getAsLong());
@@ -193,8 +192,8 @@ class TrainerTest {
 
         BigramModel again = new BigramModel(root, 16, 3);       // the starting weights, rebuilt
         FineTuneSettings recorded = FineTuneRun.readSettings(folder);
-        WindowSet train = ToyData.train(recorded.get(FineTuneParameters.WINDOW_LENGTH));
-        WindowSet valid = ToyData.validation(WINDOW);
+        WindowSource train = ToyData.train(recorded.get(FineTuneParameters.WINDOW_LENGTH));
+        WindowSource valid = ToyData.validation(WINDOW);
         List<Long> resumedSteps = new ArrayList<>();
         FineTuneTask resumed = runTask(FineTuneRun.resume(folder).model(again, ToyData.model())
                 .data(train, valid, ToyData.manifest(train, valid)).listener(new TrainingListener() {
@@ -227,8 +226,8 @@ class TrainerTest {
         Path folder = tmp.resolve("run");
         runTask(newRun(folder, toySettings().set(FineTuneParameters.MAX_STEPS, 5).build(),
                 new BigramModel(root, 16, 1)).build());
-        WindowSet train = ToyData.train(WINDOW);
-        WindowSet valid = ToyData.validation(WINDOW);
+        WindowSource train = ToyData.train(WINDOW);
+        WindowSource valid = ToyData.validation(WINDOW);
         FineTuneTask task = runTask(FineTuneRun.resume(folder).model(new BigramModel(root, 16, 1),
                         new org.evo2wb.engine.train.run.ModelDescription("other", new JsonObject(), "/x.pt", "beef"))
                 .data(train, valid, ToyData.manifest(train, valid)).build());
@@ -293,8 +292,8 @@ class TrainerTest {
         // probability away from them, so validation only gets worse after the first evaluation
         FineTuneSettings patient = toySettings().set(FineTuneParameters.EVAL_EVERY, 2)
                 .set(FineTuneParameters.PATIENCE, 2).set(FineTuneParameters.MASK_NON_ACGT, false).build();
-        WindowSet train = ToyData.train(WINDOW);
-        WindowSet opposite = WindowSet.of(ToyData.windows("other", "RYKMSW".repeat(40), WINDOW));
+        WindowSource train = ToyData.train(WINDOW);
+        WindowSource opposite = WindowSource.of(ToyData.windows("other", "RYKMSW".repeat(40), WINDOW));
         TrainingResult e = runTask(FineTuneRun.newRun(tmp.resolve("e"), patient)
                 .model(new BigramModel(root, 16, 1), ToyData.model())
                 .data(train, opposite, ToyData.manifest(train, opposite)).build()).result().join();
