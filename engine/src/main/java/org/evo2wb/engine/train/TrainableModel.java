@@ -33,4 +33,9 @@ public interface TrainableModel {
     /** Turns training-only behaviour (dropout) on or off. */
     default void setTraining(boolean training) {
     }
+
+    /** The precision setting's word for how the model computes ({@code fp32}); checked against the settings. */
+    default String precision() {
+        return "fp32";
+    }
 }

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.evo2wb.engine.checkpoint.Safetensors;
+import org.evo2wb.engine.lora.PeftAdapter;
 import org.evo2wb.engine.checkpoint.TensorInfo;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.train.TrainingFailedException.Kind;
@@ -124,6 +125,7 @@ final class Trainer {
         checkWindows(run.train, "training");
         checkWindows(run.validation, "validation");
         checkDevice();
+        checkPrecision();
         trainable = TrainableSelection.select(run.model, s.get(METHOD));
         checkTrainableAreFp32();
         TrainableSelection.freezeAllBut(run.model, trainable);
@@ -184,6 +186,14 @@ final class Trainer {
         if (!actual.equals(wanted)) {
             throw new TrainingFailedException(Kind.SETTINGS_CHECK, "the model was loaded on " + actual
                     + " but the device setting asks for " + wanted);
+        }
+    }
+
+    private void checkPrecision() {
+        String wanted = s.text(FineTuneParameters.PRECISION);
+        if (!run.model.precision().equals(wanted)) {
+            throw new TrainingFailedException(Kind.SETTINGS_CHECK, "the model was loaded for " + run.model.precision()
+                    + " computation but the precision setting asks for " + wanted);
         }
     }
 
@@ -503,6 +513,37 @@ final class Trainer {
         return o;
     }
 
+    /**
+     * LoRA runs: writes {@code adapter/} in PEFT layout from the best checkpoint when one is kept, else from the
+     * final weights. Returns a phrase saying which, or null for other methods.
+     */
+    private String exportAdapter() {
+        if (s.get(METHOD) != FineTuneMethod.LORA) {
+            return null;
+        }
+        String suffix = ".lora_A.weight";
+        List<String> modules = trainable.keySet().stream().filter(k -> k.endsWith(suffix))
+                .map(k -> k.substring(0, k.length() - suffix.length())).toList();
+        PeftAdapter.Config config = new PeftAdapter.Config(run.modelDescription.name(),
+                s.get(FineTuneParameters.LORA_RANK), s.get(FineTuneParameters.LORA_ALPHA),
+                s.get(FineTuneParameters.LORA_DROPOUT), modules);
+        try {
+            var best = s.get(KEEP_BEST) ? folder.checkpoints().best() : java.util.Optional.<CheckpointStore.Loaded>empty();
+            if (best.isPresent()) {
+                try (Safetensors w = Safetensors.open(best.get().weightsFile())) {
+                    PeftAdapter.write(folder.adapterDir(), config, w.infos(), w::tensor);
+                }
+                return "adapter saved from the best checkpoint (step " + best.get().step() + ")";
+            }
+            CheckpointStore.Tensors weights = hostWeights();
+            PeftAdapter.write(folder.adapterDir(), config, weights.layout(), weights.source());
+            return "adapter saved from the final weights (step " + state.step + ")";
+        } catch (IOException e) {
+            throw new TrainingFailedException(Kind.DISK, "could not write the adapter to " + folder.adapterDir()
+                    + " (" + e.getMessage() + "). " + keptCheckpoint(), e);
+        }
+    }
+
     private TrainingResult finish(StopReason reason) throws IOException {
         if (reason != StopReason.CANCELLED && plan.evalBatches() > 0 && state.step > 0
                 && state.step % plan.evalEvery() != 0 && state.step != plan.plannedSteps()) {
@@ -517,6 +558,7 @@ final class Trainer {
         if (state.step != lastSavedStep && state.step > 0) {
             saveCheckpoint();
         }
+        String adapter = reason == StopReason.CANCELLED ? null : exportAdapter();
         String message = switch (reason) {
             case EARLY_STOPPING -> "stopped early at step " + state.step + ": validation loss did not improve for "
                     + state.evaluationsWithoutImprovement + " evaluations (best " + fmt(state.bestValidationLoss)
@@ -526,6 +568,9 @@ final class Trainer {
             case CANCELLED -> "cancelled at step " + state.step + "; resume to continue";
             default -> reason.text() + " (" + state.step + " steps)";
         };
+        if (adapter != null) {
+            message += "; " + adapter;
+        }
         RunState end = reason == StopReason.CANCELLED ? RunState.CANCELLED : RunState.FINISHED;
         writeStatus(end, message);
         for (TrainingListener l : run.listeners) {
@@ -535,7 +580,7 @@ final class Trainer {
             throw new CancellationException(message);
         }
         return new TrainingResult(reason, message, state.step, state.lastTrainLoss, state.bestValidationLoss,
-                state.bestStep, folder.dir(), lastCheckpoint);
+                state.bestStep, folder.dir(), lastCheckpoint, adapter == null ? null : folder.adapterDir());
     }
 
     private void fail(TrainingFailedException e) {

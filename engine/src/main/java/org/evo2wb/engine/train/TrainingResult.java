@@ -13,7 +13,9 @@ import java.nio.file.Path;
  * @param bestStep           its step (-1 without validation)
  * @param folder             the run folder
  * @param lastCheckpoint     the newest resumable checkpoint
+ * @param adapter            LoRA runs: the adapter folder (PEFT layout), else null
  */
 public record TrainingResult(StopReason reason, String message, long steps, double lastTrainLoss,
-                             double bestValidationLoss, long bestStep, Path folder, Path lastCheckpoint) {
+                             double bestValidationLoss, long bestStep, Path folder, Path lastCheckpoint,
+                             Path adapter) {
 }

@@ -1,5 +1,7 @@
 package org.evo2wb.engine.train.run;
 
+import org.evo2wb.engine.io.AtomicFiles;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -106,15 +108,13 @@ public final class CheckpointStore {
     /** Replaces {@code best/} with these weights. */
     public Path saveBest(Tensors weights, JsonObject state) throws IOException {
         Path target = dir.resolve("best");
-        Path old = dir.resolve(".best-old");
-        AtomicFiles.deleteTree(old);
         Path fresh = AtomicFiles.temporarySibling(target);
-        writeFiles(fresh, weights, null, state);
-        if (Files.exists(target)) {
-            Files.move(target, old);
+        try {
+            writeFiles(fresh, weights, null, state);
+            AtomicFiles.replaceDirectory(fresh, target);
+        } finally {
+            AtomicFiles.deleteTree(fresh);
         }
-        AtomicFiles.publishDirectory(fresh, target);
-        AtomicFiles.deleteTree(old);
         return target;
     }
 
@@ -184,7 +184,7 @@ public final class CheckpointStore {
     public Optional<Loaded> best() throws IOException {
         Path b = dir.resolve("best");
         if (!Files.exists(b.resolve("state.json"))) {
-            b = dir.resolve(".best-old");   // a crash between the two renames of saveBest
+            b = AtomicFiles.oldSibling(b);   // a crash between the two renames of saveBest
             if (!Files.exists(b.resolve("state.json"))) {
                 return Optional.empty();
             }

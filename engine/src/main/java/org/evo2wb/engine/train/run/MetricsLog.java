@@ -1,5 +1,7 @@
 package org.evo2wb.engine.train.run;
 
+import org.evo2wb.engine.io.AtomicFiles;
+
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

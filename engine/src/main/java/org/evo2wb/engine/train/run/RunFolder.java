@@ -1,5 +1,7 @@
 package org.evo2wb.engine.train.run;
 
+import org.evo2wb.engine.io.AtomicFiles;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;

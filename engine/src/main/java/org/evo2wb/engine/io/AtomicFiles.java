@@ -1,4 +1,4 @@
-package org.evo2wb.engine.train.run;
+package org.evo2wb.engine.io;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -50,7 +50,28 @@ public final class AtomicFiles {
         fsyncDirectory(target.toAbsolutePath().getParent());
     }
 
-    static Path temporarySibling(Path target) {
+    /**
+     * Puts a fully written directory {@code fresh} in place of {@code target}: the old one is renamed to a hidden
+     * {@code .<name>.old} sibling, the new one renamed in, the old one deleted. After a crash in between, the old
+     * one is still there under its hidden name (readers may fall back to it).
+     */
+    public static void replaceDirectory(Path fresh, Path target) throws IOException {
+        Path old = oldSibling(target);
+        deleteTree(old);
+        if (Files.exists(target)) {
+            Files.move(target, old);
+        }
+        publishDirectory(fresh, target);
+        deleteTree(old);
+    }
+
+    /** Where {@link #replaceDirectory} keeps the previous directory while it swaps. */
+    public static Path oldSibling(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".old");
+    }
+
+    /** A hidden, unique sibling name for writing {@code target} before it is renamed into place. */
+    public static Path temporarySibling(Path target) {
         return target.resolveSibling("." + target.getFileName() + ".tmp-" + Long.toHexString(
                 ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE));
     }
