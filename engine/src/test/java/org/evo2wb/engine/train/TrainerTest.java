@@ -282,6 +282,54 @@ class TrainerTest {
     }
 
     @Test
+    void cancelBetweenMicroBatchesDropsThePartialStep() throws Exception {
+        BigramModel inner = new BigramModel(root, 16, 1);
+        FineTuneTask[] task = new FineTuneTask[1];
+        Map<String, float[]>[] afterStep1 = new Map[1];
+        int[] calls = {0};
+        TrainableModel cancelling = new TrainableModel() {
+            @Override
+            public NDArray logits(NDArray tokens) {
+                // 2 calls in the settings check, 3 micro-batches per step: call 7 is step 2, micro-batch 2
+                if (++calls[0] == 7) {
+                    task[0].cancel();
+                }
+                return inner.logits(tokens);
+            }
+
+            @Override
+            public Map<String, NDArray> parameters() {
+                return inner.parameters();
+            }
+
+            @Override
+            public NDManager manager() {
+                return inner.manager();
+            }
+        };
+        Path folder = tmp.resolve("run");
+        FineTuneSettings s = toySettings().set(FineTuneParameters.GRAD_ACCUMULATION, 3)
+                .set(FineTuneParameters.VALIDATION_FRACTION, 0.0).set(FineTuneParameters.KEEP_BEST, false).build();
+        WindowSource train = ToyData.train(WINDOW);
+        WindowSource none = WindowSource.of(List.of());
+        task[0] = FineTuneRun.newRun(folder, s).model(cancelling, ToyData.model())
+                .data(train, none, ToyData.manifest(train, none)).listener(new TrainingListener() {
+                    @Override
+                    public void onStep(StepMetrics m) {
+                        afterStep1[0] = snapshot(inner);
+                    }
+                }).build().task();
+        task[0].run();
+        assertEquals(TaskStatus.CANCELLED, task[0].status());
+        assertEquals(7, calls[0], "no forward after the cancel");
+        RunFolder f = new RunFolder(folder);
+        assertEquals(1, f.readStatus().step());
+        assertEquals(List.of(1L), f.checkpoints().steps());
+        assertArrayEquals(afterStep1[0].get("head.weight"), snapshot(inner).get("head.weight"),
+                "the partial step was not applied");
+    }
+
+    @Test
     void maxTimeAndEarlyStoppingEndTheRunWithTheirReason() {
         FineTuneSettings timed = toySettings().set(FineTuneParameters.MAX_TIME, java.time.Duration.ofMillis(1)).build();
         TrainingResult r = runTask(newRun(tmp.resolve("t"), timed, new BigramModel(root, 16, 1)).build()).result().join();

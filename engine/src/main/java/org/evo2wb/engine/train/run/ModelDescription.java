@@ -13,6 +13,13 @@ import com.google.gson.JsonObject;
  */
 public record ModelDescription(String name, JsonObject config, String sourceCheckpoint, String sourceSha256) {
 
+    /** Describes a checkpoint file, computing its SHA-256 (reads the whole file: seconds per GB). */
+    public static ModelDescription of(String name, JsonObject config, java.nio.file.Path checkpoint)
+            throws java.io.IOException {
+        return new ModelDescription(name, config, checkpoint.toAbsolutePath().toString(),
+                org.evo2wb.engine.io.Sha256.of(checkpoint));
+    }
+
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("name", name);
