@@ -60,6 +60,31 @@ class ModelStructureTest {
     }
 
     @Test
+    void forwardsAndScoringLeaveNoArraysBehind() throws Exception {
+        try (StripedHyena model = StripedHyena.load(TinyGolden.path("tiny.pt"), TinyGolden.config(), Device.cpu(),
+                Precision.FP32);
+             GradMode g = GradMode.disabled();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            int modelArrays = model.manager().getManagedArrays().size();
+            NDArray ids = m.create(new long[] {65, 67, 71, 84, 65, 65, 67, 71}, new Shape(2, 4));
+            int callerArrays = m.getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                model.forward(ids).close();
+                TraceComparator.capture(model, ids);
+                new org.evo2wb.engine.score.Scorer(model, org.evo2wb.engine.score.ScoringOptions.defaults()
+                        .withChunks(5, 2).withReverseComplement(true))
+                        .score(List.of(new org.evo2wb.engine.score.Scorer.Input("x", "ACGTACGTAC")));
+            }
+            assertEquals(modelArrays, model.manager().getManagedArrays().size(), "model manager grew");
+            assertEquals(callerArrays, m.getManagedArrays().size(), "caller manager grew");
+            NDArray logits = model.forward(ids);
+            assertEquals(callerArrays + 1, m.getManagedArrays().size(), "logits belong to the caller");
+            assertEquals(modelArrays, model.manager().getManagedArrays().size());
+            logits.close();
+        }
+    }
+
+    @Test
     void misshapedOrMissingTensorsAreNamed() throws Exception {
         Map<String, HostTensor> t = new LinkedHashMap<>(TinyGolden.tensors("tiny.pt"));
         t.put("blocks.1.filter.h", new HostTensor(StorageType.F32, new long[] {16, 1, 64},
