@@ -77,7 +77,7 @@ class ModelStructureTest {
             }
             assertEquals(modelArrays, model.manager().getManagedArrays().size(), "model manager grew");
             assertEquals(callerArrays, m.getManagedArrays().size(), "caller manager grew");
-            NDArray logits = model.forward(ids);
+            NDArray logits = model.infer(ids);
             assertEquals(callerArrays + 1, m.getManagedArrays().size(), "logits belong to the caller");
             assertEquals(modelArrays, model.manager().getManagedArrays().size());
             logits.close();
