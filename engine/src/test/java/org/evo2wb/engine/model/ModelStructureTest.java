@@ -85,6 +85,27 @@ class ModelStructureTest {
     }
 
     @Test
+    void inferenceBuildsNoGraphEvenOnAFreshThread() throws Exception {
+        try (StripedHyena model = StripedHyena.load(TinyGolden.path("tiny.pt"), TinyGolden.config(), Device.cpu(),
+                Precision.FP32);
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            model.setTrainable(true);
+            NDArray ids = m.create(new long[] {65, 67, 71, 84}, new Shape(1, 4));
+            boolean[] seen = new boolean[3];
+            Thread t = new Thread(() -> {
+                seen[0] = GradMode.isEnabled();                       // a new thread records gradients
+                seen[1] = model.forward(ids).hasGradient();
+                seen[2] = model.infer(ids).hasGradient();
+            });
+            t.start();
+            t.join();
+            assertTrue(seen[0], "grad mode starts on in a new thread");
+            assertTrue(seen[1], "training forward builds a graph");
+            assertTrue(!seen[2], "infer builds none");
+        }
+    }
+
+    @Test
     void misshapedOrMissingTensorsAreNamed() throws Exception {
         Map<String, HostTensor> t = new LinkedHashMap<>(TinyGolden.tensors("tiny.pt"));
         t.put("blocks.1.filter.h", new HostTensor(StorageType.F32, new long[] {16, 1, 64},
