@@ -9,6 +9,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -94,8 +96,8 @@ class ModelStructureTest {
             boolean[] seen = new boolean[3];
             Thread t = new Thread(() -> {
                 seen[0] = GradMode.isEnabled();                       // a new thread records gradients
-                seen[1] = model.forward(ids).hasGradient();
-                seen[2] = model.infer(ids).hasGradient();
+                seen[1] = JniUtils.requiresGrad((PtNDArray) model.forward(ids));
+                seen[2] = JniUtils.requiresGrad((PtNDArray) model.infer(ids));
             });
             t.start();
             t.join();
