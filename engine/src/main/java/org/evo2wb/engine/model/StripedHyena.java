@@ -149,8 +149,13 @@ public final class StripedHyena implements AutoCloseable {
      * whatever the thread's state; a new thread starts with grad mode on).
      */
     public NDArray infer(NDArray ids) {
+        return infer(ids, Trace.NONE);
+    }
+
+    /** {@link #infer(NDArray)} reporting intermediates to {@code trace}. */
+    public NDArray infer(NDArray ids, Trace trace) {
         try (GradMode g = GradMode.disabled()) {
-            return forward(ids, Trace.NONE);
+            return forward(ids, trace);
         }
     }
 

@@ -93,17 +93,20 @@ class ModelStructureTest {
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             model.setTrainable(true);
             NDArray ids = m.create(new long[] {65, 67, 71, 84}, new Shape(1, 4));
-            boolean[] seen = new boolean[3];
+            boolean[] seen = new boolean[4];
+            java.util.Set<Boolean> modeDuringInfer = new java.util.HashSet<>();
             Thread t = new Thread(() -> {
                 seen[0] = GradMode.isEnabled();                       // a new thread records gradients
                 seen[1] = !JniUtils.getGradientFunctionNames((PtNDArray) model.forward(ids)).isEmpty();
-                seen[2] = !JniUtils.getGradientFunctionNames((PtNDArray) model.infer(ids)).isEmpty();
+                model.infer(ids, (name, value) -> modeDuringInfer.add(GradMode.isEnabled()));
+                seen[2] = GradMode.isEnabled();
             });
             t.start();
             t.join();
             assertTrue(seen[0], "grad mode starts on in a new thread");
             assertTrue(seen[1], "training forward builds a graph");
-            assertTrue(!seen[2], "infer builds none");
+            assertEquals(java.util.Set.of(false), modeDuringInfer, "infer runs with grad mode off");
+            assertTrue(seen[2], "and restores the thread's mode afterwards");
         }
     }
 
