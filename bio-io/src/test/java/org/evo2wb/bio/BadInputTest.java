@@ -2,6 +2,7 @@ package org.evo2wb.bio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.evo2wb.bio.TestData.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -30,12 +31,6 @@ class BadInputTest {
 
     private SequenceFormatException failure(Path file) {
         return assertThrows(SequenceFormatException.class, () -> SequenceFiles.read(file));
-    }
-
-    private static void assertMentions(String message, String... parts) {
-        for (String part : parts) {
-            assertTrue(message.contains(part), () -> "'" + part + "' missing from: " + message);
-        }
     }
 
     private Path write(String name, byte[] content) throws IOException {

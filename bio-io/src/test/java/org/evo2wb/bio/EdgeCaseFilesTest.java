@@ -2,6 +2,7 @@ package org.evo2wb.bio;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.evo2wb.bio.TestData.assertMentions;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,12 +13,6 @@ class EdgeCaseFilesTest {
 
     private static SequenceFormatException failure(String file) {
         return assertThrows(SequenceFormatException.class, () -> SequenceFiles.read(TestData.path(file)));
-    }
-
-    private static void assertMentions(String message, String... parts) {
-        for (String part : parts) {
-            assertTrue(message.contains(part), () -> "'" + part + "' missing from: " + message);
-        }
     }
 
     @Test

@@ -9,6 +9,15 @@ public final class TestData {
 
     private TestData() {}
 
+    /** Fails unless {@code message} contains every part. */
+    public static void assertMentions(String message, String... parts) {
+        for (String part : parts) {
+            if (!message.contains(part)) {
+                throw new AssertionError("'" + part + "' missing from: " + message);
+            }
+        }
+    }
+
     /** {@code TestData.path("genbank/biopython_NC_005816.gb.gz")} */
     public static Path path(String relative) {
         URL url = TestData.class.getResource("/data/" + relative);

@@ -1,7 +1,6 @@
 package org.evo2wb.bio.dataset;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +13,9 @@ import org.evo2wb.bio.SequenceFormatException;
 import org.evo2wb.bio.SequenceRecord;
 
 /**
- * The sequences a dataset is cut from, one byte per base (ASCII, case as in the file), indexed by record. Reading
- * files streams them record by record, so a 42 Mb corpus costs about 42 MB plus one record in flight.
+ * The sequences a dataset is cut from (case as in the file), indexed by record. The records' Strings are kept as
+ * they are (Java stores ASCII text one byte per character), so there is no extra copy; reading files streams them
+ * record by record, so a 42 Mb corpus costs about 42 MB plus the record being read.
  */
 public final class Corpus {
 
@@ -25,7 +25,7 @@ public final class Corpus {
 
     private final List<String> ids = new ArrayList<>();
     private final List<String> sources = new ArrayList<>();
-    private final List<byte[]> bases = new ArrayList<>();
+    private final List<String> sequences = new ArrayList<>();
     private final List<SourceFile> files = new ArrayList<>();
     private long totalBases;
 
@@ -74,17 +74,17 @@ public final class Corpus {
     }
 
     private void add(SequenceRecord r) {
-        if (bases.size() >= WindowSet.MAX_RECORDS) {
+        if (sequences.size() >= WindowSet.MAX_RECORDS) {
             throw new IllegalArgumentException("a dataset holds at most " + WindowSet.MAX_RECORDS + " records");
         }
         ids.add(r.id());
         sources.add(r.source());
-        bases.add(r.sequence().getBytes(StandardCharsets.ISO_8859_1));
+        sequences.add(r.sequence());
         totalBases += r.length();
     }
 
     public int size() {
-        return bases.size();
+        return sequences.size();
     }
 
     public String id(int record) {
@@ -97,17 +97,12 @@ public final class Corpus {
     }
 
     public int length(int record) {
-        return bases.get(record).length;
+        return sequences.get(record).length();
     }
 
-    /** The record's bases; the array is shared, do not modify it. */
-    byte[] bases(int record) {
-        return bases.get(record);
-    }
-
-    /** A copy of {@code [from, to)} of a record's bases as text. */
-    public String slice(int record, int from, int to) {
-        return new String(bases.get(record), from, to - from, StandardCharsets.ISO_8859_1);
+    /** The record's bases. */
+    public String sequence(int record) {
+        return sequences.get(record);
     }
 
     public long totalBases() {

@@ -36,9 +36,9 @@ final class WindowPlanner {
         int shortWindows = 0;
         int b = o.basesPerWindow();
         for (int r = 0; r < corpus.size(); r++) {
-            byte[] bases = corpus.bases(r);
-            for (int start : starts(bases.length, b, o.stride())) {
-                int end = Math.min(bases.length, start + b);
+            String bases = corpus.sequence(r);
+            for (int start : starts(bases.length(), b, o.stride())) {
+                int end = Math.min(bases.length(), start + b);
                 if (tooManyN(bases, start, end, o)) {
                     dropped++;
                     continue;
@@ -63,12 +63,13 @@ final class WindowPlanner {
         return new Plan(train.toArray(), val.toArray(), dropped, shortWindows);
     }
 
-    static boolean tooManyN(byte[] bases, int start, int end, DatasetOptions o) {
+    static boolean tooManyN(String bases, int start, int end, DatasetOptions o) {
         int n = 0;
         int run = 0;
         int longest = 0;
         for (int i = start; i < end; i++) {
-            if (bases[i] == 'N' || bases[i] == 'n') {
+            char c = bases.charAt(i);
+            if (c == 'N' || c == 'n') {
                 n++;
                 run++;
                 longest = Math.max(longest, run);

@@ -64,9 +64,17 @@ public final class WindowSet {
     /** The window's bases as they are tokenized: case mode and reverse complement applied. */
     public byte[] bases(int i) {
         WindowRef w = window(i);
-        byte[] src = corpus.bases(w.record());
-        byte[] out = w.reverseComplement() ? Iupac.reverseComplement(src, w.start(), w.end())
-                : Arrays.copyOfRange(src, w.start(), w.end());
+        String s = corpus.sequence(w.record());
+        byte[] out = new byte[w.length()];
+        if (w.reverseComplement()) {
+            for (int k = 0, from = w.end() - 1; k < out.length; k++, from--) {
+                out[k] = Iupac.complement((byte) s.charAt(from));
+            }
+        } else {
+            for (int k = 0; k < out.length; k++) {
+                out[k] = (byte) s.charAt(w.start() + k);
+            }
+        }
         if (options.caseMode() == CaseMode.UPPER) {
             for (int k = 0; k < out.length; k++) {
                 if (out[k] >= 'a' && out[k] <= 'z') {

@@ -96,7 +96,7 @@ final class EmblParser {
             }
         }
         if (rec != null) {
-            endOfFileInsideRecord();
+            ctx.emit(rec.buildAtEndOfFile(ctx, in.line()));
         }
     }
 
@@ -142,25 +142,5 @@ final class EmblParser {
         if (rec.declaredLength < 0) {
             rec.warnings.add("line " + lineNo + ": the ID line states no length in BP");
         }
-    }
-
-    private void endOfFileInsideRecord() throws SequenceFormatException {
-        long lineNo = in.line();
-        String start = " (started at line " + rec.startLine + ")";
-        if (!rec.hasSequenceSection) {
-            throw ctx.error(lineNo, "the file ends inside this record" + start
-                    + " before any SQ (sequence) section and without the closing '//': truncated file?");
-        }
-        long have = rec.bases.length();
-        if (rec.declaredLength < 0 || have != rec.declaredLength) {
-            throw ctx.error(lineNo, "the file ends inside this record" + start
-                    + " without the closing '//' after " + have + " bases"
-                    + (rec.declaredLength >= 0 ? " of the " + rec.declaredLength + " declared by the ID line" : "")
-                    + ": truncated file?");
-        }
-        rec.warnings.add("the file ends without the '//' line that closes this record; all " + have
-                + " bases declared by the ID line were read");
-        ctx.emit(rec.build(ctx, lineNo));
-        rec = null;
     }
 }

@@ -90,7 +90,7 @@ final class FastaParser {
             throw ctx.error(headerLine, "the record has a header line but no sequence");
         }
         String source = ctx.source(headerLine);
-        String dup = ctx.duplicateIdWarning(id, source);
+        String dup = ctx.duplicateIdWarning(id, headerLine);
         if (dup != null) {
             warnings.add(dup);
         }

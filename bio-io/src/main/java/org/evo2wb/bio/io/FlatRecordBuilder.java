@@ -83,6 +83,29 @@ final class FlatRecordBuilder {
         }
     }
 
+    /**
+     * The file ended before this record's {@code //}: the record is kept, with a warning, only when its sequence was
+     * reached and holds every base the LOCUS/ID line declares; otherwise the file is truncated and this is an error.
+     */
+    SequenceRecord buildAtEndOfFile(ParseContext ctx, long lastLine) throws SequenceFormatException {
+        String what = format == SequenceFormat.GENBANK ? "LOCUS" : "ID";
+        String section = format == SequenceFormat.GENBANK ? "ORIGIN" : "SQ";
+        String start = " (started at line " + startLine + ")";
+        if (!hasSequenceSection) {
+            throw ctx.error(lastLine, "the file ends inside this record" + start + " before any " + section
+                    + " (sequence) section and without the closing '//': truncated file?");
+        }
+        long have = bases.length();
+        if (declaredLength < 0 || have != declaredLength) {
+            throw ctx.error(lastLine, "the file ends inside this record" + start + " without the closing '//' after "
+                    + have + " bases" + (declaredLength >= 0 ? " of the " + declaredLength + " declared by " + what
+                    : "") + ": truncated file?");
+        }
+        warnings.add("the file ends without the '//' line that closes this record; all " + have
+                + " bases declared by the " + what + " line were read");
+        return build(ctx, lastLine);
+    }
+
     SequenceRecord build(ParseContext ctx, long endLine) throws SequenceFormatException {
         String what = format == SequenceFormat.GENBANK ? "LOCUS" : "ID";
         String section = format == SequenceFormat.GENBANK ? "ORIGIN" : "SQ";
@@ -112,7 +135,7 @@ final class FlatRecordBuilder {
             }
         }
         String source = ctx.source(startLine);
-        String dup = ctx.duplicateIdWarning(id(), source);
+        String dup = ctx.duplicateIdWarning(id(), startLine);
         if (dup != null) {
             warnings.add(dup);
         }

@@ -69,7 +69,7 @@ final class GenbankParser {
             }
         }
         if (rec != null) {
-            endOfFileInsideRecord();
+            ctx.emit(rec.buildAtEndOfFile(ctx, in.line()));
         }
     }
 
@@ -167,26 +167,6 @@ final class GenbankParser {
                 // continuation of a section that is not kept
             }
         }
-    }
-
-    private void endOfFileInsideRecord() throws SequenceFormatException {
-        long lineNo = in.line();
-        String start = " (started at line " + rec.startLine + ")";
-        if (!rec.hasSequenceSection) {
-            throw ctx.error(lineNo, "the file ends inside this record" + start
-                    + " before any ORIGIN (sequence) section and without the closing '//': truncated file?");
-        }
-        long have = rec.bases.length();
-        if (rec.declaredLength < 0 || have != rec.declaredLength) {
-            throw ctx.error(lineNo, "the file ends inside this record" + start
-                    + " without the closing '//' after " + have + " bases"
-                    + (rec.declaredLength >= 0 ? " of the " + rec.declaredLength + " declared by LOCUS" : "")
-                    + ": truncated file?");
-        }
-        rec.warnings.add("the file ends without the '//' line that closes this record; all " + have
-                + " bases declared by the LOCUS line were read");
-        ctx.emit(rec.build(ctx, lineNo));
-        rec = null;
     }
 
     private SequenceFormatException unexpectedInSequence(long lineNo) {

@@ -23,7 +23,7 @@ public final class ParseContext {
     private final long totalBytes;
     private final ReadProgress progress;
     private final Consumer<SequenceRecord> sink;
-    private final Map<String, String> firstSourceById = new HashMap<>();
+    private final Map<String, Long> firstLineById = new HashMap<>();
     private int records;
     private long bases;
     private int warnings;
@@ -70,10 +70,14 @@ public final class ParseContext {
         sink.accept(record);
     }
 
-    /** A warning when {@code id} was already used by an earlier record of this file, else {@code null}. */
-    public String duplicateIdWarning(String id, String source) {
-        String first = firstSourceById.putIfAbsent(id, source);
-        return first == null ? null : "identifier " + id + " is also used by the record at " + first
+    /**
+     * A warning when {@code id} was already used by an earlier record of this file, else {@code null}.
+     *
+     * @param line first line of the record that has this id
+     */
+    public String duplicateIdWarning(String id, long line) {
+        Long first = firstLineById.putIfAbsent(id, line);
+        return first == null ? null : "identifier " + id + " is also used by the record at " + source(first)
                 + " (both records are kept)";
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class WindowPlannerTest {
@@ -24,12 +23,12 @@ class WindowPlannerTest {
 
     @Test
     void nFilterByFractionAndByRun() {
-        byte[] b = "ACGTNNNACGTNacgtnACGT".getBytes(StandardCharsets.US_ASCII); // 5 N (one lowercase) of 21
+        String b = "ACGTNNNACGTNacgtnACGT"; // 5 N (one lowercase) of 21
         DatasetOptions fraction = DatasetOptions.of(64).withNFilter(0.2, -1);
-        assertTrue(WindowPlanner.tooManyN(b, 0, b.length, fraction.withNFilter(0.2, -1)));   // 5/21 > 0.2
-        assertFalse(WindowPlanner.tooManyN(b, 0, b.length, fraction.withNFilter(0.25, -1))); // 5/21 <= 0.25
-        assertTrue(WindowPlanner.tooManyN(b, 0, b.length, fraction.withNFilter(1, 2)));      // run of 3 > 2
-        assertFalse(WindowPlanner.tooManyN(b, 0, b.length, fraction.withNFilter(1, 3)));
+        assertTrue(WindowPlanner.tooManyN(b, 0, b.length(), fraction.withNFilter(0.2, -1)));   // 5/21 > 0.2
+        assertFalse(WindowPlanner.tooManyN(b, 0, b.length(), fraction.withNFilter(0.25, -1))); // 5/21 <= 0.25
+        assertTrue(WindowPlanner.tooManyN(b, 0, b.length(), fraction.withNFilter(1, 2)));      // run of 3 > 2
+        assertFalse(WindowPlanner.tooManyN(b, 0, b.length(), fraction.withNFilter(1, 3)));
         assertFalse(WindowPlanner.tooManyN(b, 7, 11, fraction.withNFilter(0, 0)));           // "ACGT": no N
     }
 

@@ -1,0 +1,60 @@
+package org.evo2wb.app.ui;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.List;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Alert.AlertType;
+import javafx.scene.control.Label;
+import javafx.stage.FileChooser;
+import javafx.stage.Window;
+
+/** The real dialogs: a JavaFX file chooser that remembers its folder, and non-blocking alerts. */
+public final class FxDialogService implements DialogService {
+
+    private static final List<String> SEQUENCE_PATTERNS = List.of("*.fa", "*.fasta", "*.fna", "*.ffn", "*.fas",
+            "*.gb", "*.gbk", "*.genbank", "*.embl", "*.dat");
+
+    private final Window owner;
+    private File lastFolder;
+
+    public FxDialogService(Window owner) {
+        this.owner = owner;
+    }
+
+    @Override
+    public List<Path> chooseSequenceFiles() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Open sequence files");
+        List<String> patterns = SEQUENCE_PATTERNS.stream()
+                .flatMap(p -> List.of(p, p + ".gz", p + ".bz2", p + ".xz").stream())
+                .toList();
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter("Sequence files (FASTA, GenBank, EMBL)", patterns),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        if (lastFolder != null && lastFolder.isDirectory()) {
+            chooser.setInitialDirectory(lastFolder);
+        }
+        List<File> chosen = chooser.showOpenMultipleDialog(owner);
+        if (chosen == null || chosen.isEmpty()) {
+            return List.of();
+        }
+        lastFolder = chosen.get(0).getParentFile();
+        return chosen.stream().map(File::toPath).toList();
+    }
+
+    @Override
+    public void showError(String title, String message) {
+        Alert alert = new Alert(AlertType.ERROR);
+        alert.initOwner(owner);
+        alert.setTitle("Evo2 Workbench");
+        alert.setHeaderText(title);
+        Label text = new Label(message);
+        text.setWrapText(true);
+        text.setPrefWidth(560);
+        text.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
+        alert.getDialogPane().setContent(text);
+        alert.setResizable(true);
+        alert.show();
+    }
+}

@@ -1,0 +1,98 @@
+package org.evo2wb.app.ui;
+
+import java.nio.file.Path;
+import java.util.List;
+import javafx.geometry.Insets;
+import javafx.scene.Parent;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.StackPane;
+import org.controlsfx.control.StatusBar;
+import org.evo2wb.app.ui.data.DataController;
+
+/**
+ * The main window's content: navigation on the left, the selected view in the middle, a status bar with the running
+ * task and heap use at the bottom. The list in {@link #views()} is the one place where views are registered.
+ */
+public final class Workbench {
+
+    private final AppServices services;
+    private final DataController data;
+    private final ListView<ViewEntry> navigation = new ListView<>();
+    private final StackPane content = new StackPane();
+    private final BorderPane root = new BorderPane();
+
+    public Workbench(AppServices services) {
+        this.services = services;
+        this.data = new DataController(services);
+        navigation.getItems().setAll(views());
+        navigation.setId("navigation");
+        navigation.setPrefWidth(150);
+        navigation.getSelectionModel().selectedItemProperty().addListener((obs, old, entry) -> {
+            if (entry != null) {
+                content.getChildren().setAll(entry.view());
+            }
+        });
+        navigation.getSelectionModel().selectFirst();
+        root.setLeft(navigation);
+        root.setCenter(content);
+        root.setBottom(statusBar());
+        root.getStylesheets().add(Workbench.class.getResource("workbench.css").toExternalForm());
+    }
+
+    /** The views, in navigation order. Add a view here: one line, plus its controller class. */
+    private List<ViewEntry> views() {
+        return List.of(
+                new ViewEntry("Data", data.view()),
+                new ViewEntry("Models", PlannedView.of("Models",
+                        "Choose the Evo 2 model to work with: the bundled default model, a released checkpoint from "
+                                + "disk, or one of your fine-tuned models.",
+                        "For each model it will show its size, context length, the device and precision it runs on, "
+                                + "and the memory it needs.")),
+                new ViewEntry("Fine-tune", PlannedView.of("Fine-tune",
+                        "Fine-tune the selected model on the sequences open in Data, with small LoRA adapters so "
+                                + "that a laptop or a single GPU is enough.",
+                        "You set a few primary settings (steps, learning rate, adapter rank), with the rest under "
+                                + "Advanced; follow training and validation loss while it runs; stop at any time. "
+                                + "Every run is saved as a folder that records its data, settings and versions.")),
+                new ViewEntry("Score", PlannedView.of("Score",
+                        "Score sequences with the selected model: the log-likelihood of every base along a record, "
+                                + "whole-sequence scores, the predicted effect of variants (change in "
+                                + "log-likelihood) and in-silico mutagenesis of a region.",
+                        "Results appear as tracks under the sequence overview and can be exported as tables.")));
+    }
+
+    private StatusBar statusBar() {
+        StatusBar bar = new StatusBar();
+        bar.setId("status-bar");
+        bar.textProperty().bind(services.tasks().textProperty());
+        bar.progressProperty().bind(services.tasks().progressProperty());
+        Label memory = new Label();
+        memory.setId("memory");
+        memory.setPadding(new Insets(0, 8, 0, 8));
+        memory.textProperty().bind(services.tasks().memoryProperty());
+        bar.getRightItems().add(memory);
+        return bar;
+    }
+
+    public Parent root() {
+        return root;
+    }
+
+    /** Shows the view with this navigation title. */
+    public void show(String title) {
+        navigation.getItems().stream().filter(v -> v.title().equals(title)).findFirst()
+                .ifPresent(v -> navigation.getSelectionModel().select(v));
+    }
+
+    /** Loads files into the Data view, as its Open action and drag and drop do. */
+    public void open(List<Path> files) {
+        show("Data");
+        data.open(files);
+    }
+
+    public DataController data() {
+        return data;
+    }
+}
