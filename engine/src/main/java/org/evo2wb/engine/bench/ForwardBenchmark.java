@@ -1,0 +1,114 @@
+package org.evo2wb.engine.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.GradMode;
+import org.evo2wb.engine.model.ModelArchitecture;
+import org.evo2wb.engine.model.Precision;
+import org.evo2wb.engine.model.StripedHyena;
+
+/**
+ * Forward-pass throughput of a model with random weights of a given architecture: tokens/s over timed repetitions
+ * after warm-up, and memory (Java heap, native RSS and peak RSS). Backs {@code evo2wb bench forward}.
+ */
+public final class ForwardBenchmark {
+
+    /** Outcome of one benchmark. */
+    public record Result(String label, long parameters, int batch, int length, int repetitions, double[] seconds,
+                         long heapBytes, long rssBytes, long peakRssBytes) {
+
+        public double medianSeconds() {
+            double[] s = seconds.clone();
+            Arrays.sort(s);
+            return s[s.length / 2];
+        }
+
+        public double tokensPerSecond() {
+            return (double) batch * length / medianSeconds();
+        }
+
+        public String format() {
+            return String.format(Locale.ROOT,
+                    "%s: %,d parameters, batch %d x length %d: median %.1f ms/forward, %,.0f tokens/s; "
+                            + "heap %.1f MiB, RSS %.1f MiB, peak RSS %.1f MiB",
+                    label, parameters, batch, length, medianSeconds() * 1e3, tokensPerSecond(), heapBytes / 1048576.0,
+                    rssBytes / 1048576.0, peakRssBytes / 1048576.0);
+        }
+    }
+
+    private ForwardBenchmark() {
+    }
+
+    /** Forward benchmark of a bundled preset's shapes (random weights). */
+    public static Result runPreset(String preset, int batch, int length, int warmup, int repetitions, Device device,
+                                   Precision precision) {
+        return run(preset, ModelArchitecture.of(Evo2Config.preset(preset)), batch, length, warmup, repetitions, device,
+                precision);
+    }
+
+    /**
+     * {@code --preset <name> --length L [--batch B] [--warmup W] [--reps R] [--gpu i]}; prints one line of figures.
+     */
+    public static void main(String[] args) {
+        String preset = null;
+        int length = 1024;
+        int batch = 1;
+        int warmup = 2;
+        int reps = 5;
+        Device device = Device.cpu();
+        for (int i = 0; i < args.length; i++) {
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--preset" -> preset = v;
+                case "--length" -> length = Integer.parseInt(v);
+                case "--batch" -> batch = Integer.parseInt(v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--reps" -> reps = Integer.parseInt(v);
+                case "--gpu" -> device = Device.gpu(Integer.parseInt(v));
+                default -> throw new IllegalArgumentException("unknown option " + args[i]
+                        + " (use --preset NAME --length L [--batch B] [--warmup W] [--reps R] [--gpu I])");
+            }
+            i++;
+        }
+        if (preset == null) {
+            throw new IllegalArgumentException("--preset is required; one of " + Evo2Config.PRESETS);
+        }
+        System.out.println(runPreset(preset, batch, length, warmup, reps, device, Precision.FP32).format());
+    }
+
+    /**
+     * Runs {@code warmup} untimed and {@code repetitions} timed forwards of a random batch (B, L) through a random
+     * model of {@code arch}, with grad mode off.
+     */
+    public static Result run(String label, ModelArchitecture arch, int batch, int length, int warmup, int repetitions,
+                             Device device, Precision precision) {
+        try (GradMode g = GradMode.disabled();
+             StripedHyena model = StripedHyena.random(arch, 1234, device, precision);
+             NDManager m = NDManager.newBaseManager(device)) {
+            Random r = new Random(5);
+            long[] ids = new long[batch * length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = "ACGT".charAt(r.nextInt(4));
+            }
+            NDArray tok = m.create(ids, new Shape(batch, length));
+            double[] secs = new double[repetitions];
+            for (int i = 0; i < warmup + repetitions; i++) {
+                long t0 = System.nanoTime();
+                NDArray logits = model.forward(tok);
+                logits.getFloat(0, length - 1, 0);          // waits for the device
+                logits.close();
+                if (i >= warmup) {
+                    secs[i - warmup] = (System.nanoTime() - t0) / 1e9;
+                }
+            }
+            return new Result(label, model.parameterCount(), batch, length, repetitions, secs,
+                    MemoryStats.heapUsed(), MemoryStats.procStatus("VmRSS"), MemoryStats.procStatus("VmHWM"));
+        }
+    }
+}

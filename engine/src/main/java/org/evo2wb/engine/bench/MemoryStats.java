@@ -1,0 +1,39 @@
+package org.evo2wb.engine.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** Process memory as benchmarks report it: Java heap in use and native resident set (Linux /proc). */
+public final class MemoryStats {
+
+    private MemoryStats() {
+    }
+
+    /** Java heap in use now, bytes. */
+    public static long heapUsed() {
+        Runtime r = Runtime.getRuntime();
+        return r.totalMemory() - r.freeMemory();
+    }
+
+    /** A field of /proc/self/status in bytes (e.g. VmRSS, VmHWM = peak RSS), or -1 when unavailable. */
+    public static long procStatus(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    String[] p = line.substring(field.length() + 1).trim().split("\\s+");
+                    return Long.parseLong(p[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    public static String summary() {
+        return String.format(Locale.ROOT, "heap used %.1f MiB, RSS %.1f MiB, peak RSS (VmHWM) %.1f MiB",
+                heapUsed() / 1048576.0, procStatus("VmRSS") / 1048576.0, procStatus("VmHWM") / 1048576.0);
+    }
+}

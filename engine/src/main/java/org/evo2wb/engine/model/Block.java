@@ -1,0 +1,73 @@
+package org.evo2wb.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import java.util.function.UnaryOperator;
+
+/**
+ * One residual block of the stack: a sequence mixer (Hyena filter or attention) and a gated MLP, each behind an
+ * RMSNorm:
+ * <pre>
+ *   h   = mix( RMSNorm_pre(x) ) + x
+ *   out = MLP( RMSNorm_post(h) ) + h
+ * </pre>
+ * Legend: x, h, out (B, L, D). Keys: {@code blocks.i.pre_norm.scale}, {@code blocks.i.post_norm.scale},
+ * {@code blocks.i.mlp.*}.
+ */
+public abstract class Block {
+
+    protected final int index;
+    protected final String prefix;
+    protected final RmsNorm preNorm;
+    protected final RmsNorm postNorm;
+    protected final ParallelGatedMlp mlp;
+
+    protected Block(ParameterSource src, int index, BlockDims dims) {
+        this.index = index;
+        this.prefix = "blocks." + index;
+        this.preNorm = new RmsNorm(src, prefix + ".pre_norm.scale", dims.hidden(), dims.eps());
+        this.postNorm = new RmsNorm(src, prefix + ".post_norm.scale", dims.hidden(), dims.eps());
+        this.mlp = new ParallelGatedMlp(src, prefix + ".mlp", dims.hidden(), dims.inner(), dims.geluInMlp(index),
+                dims.precision());
+    }
+
+    /** The sequence mixer on the normalised input, without the residual: (B, L, D) → (B, L, D). */
+    protected abstract NDArray mix(NDArray n, Trace trace);
+
+    /** The block: (B, L, D) → (B, L, D). */
+    public NDArray forward(NDArray x, Trace trace) {
+        NDArray n = preNorm.forward(x);
+        trace.record(prefix + ".pre_norm", n);
+        NDArray h = mix(n, trace).add(x);
+        NDArray m = postNorm.forward(h);
+        trace.record(prefix + ".post_norm", m);
+        NDArray y = mlp.forward(m);
+        trace.record(prefix + ".mlp", y);
+        return y.add(h);
+    }
+
+    public int index() {
+        return index;
+    }
+
+    /** Short name of the block type as in the spec's pattern letters: hcs, hcm, hcl or attn. */
+    public abstract String kindName();
+
+    /** Visits every tensor of the block in checkpoint order. */
+    public void visitParameters(ParameterVisitor v) {
+        preNorm.visitParameters(v);
+        postNorm.visitParameters(v);
+        mlp.visitParameters(v);
+        visitMixerParameters(v);
+    }
+
+    /** Visits the mixer's tensors (linears, filters, buffers) in checkpoint order. */
+    protected abstract void visitMixerParameters(ParameterVisitor v);
+
+    /** Replaces (or keeps) each linear layer of the block: mixer layers first, then l1, l2, l3. */
+    public void replaceLinears(UnaryOperator<Linear> f) {
+        replaceMixerLinears(f);
+        mlp.replaceLinears(f);
+    }
+
+    protected abstract void replaceMixerLinears(UnaryOperator<Linear> f);
+}

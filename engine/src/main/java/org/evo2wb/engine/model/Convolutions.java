@@ -1,0 +1,87 @@
+package org.evo2wb.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv1d;
+
+/**
+ * Causal per-channel convolutions used by the Hyena blocks. Every function here is built from differentiable DJL
+ * operations (constant pad, grouped conv1d, real FFTs), so gradients flow to both the signal and the filter.
+ *
+ * <p>Legend: B batch, C channels, L length, K taps.
+ */
+public final class Convolutions {
+
+    private Convolutions() {
+    }
+
+    /**
+     * Causal depthwise cross-correlation: {@code y[b,c,t] = Σ_{k<K} w[c,0,k] · x[b,c,t-(K-1)+k]} with zeros before
+     * t = 0, so the last tap {@code w[c,0,K-1]} multiplies the current sample.
+     *
+     * @param x (B, C, L)
+     * @param w (C, 1, K)
+     * @return (B, C, L)
+     */
+    public static NDArray causalDepthwise(NDArray x, NDArray w) {
+        long c = x.getShape().get(1);
+        long k = w.getShape().get(2);
+        NDArray padded = k > 1 ? x.pad(new Shape(k - 1, 0), 0) : x;
+        return Conv1d.conv1d(padded, w, null, new Shape(1), new Shape(0), new Shape(1), Math.toIntExact(c))
+                .singletonOrThrow();
+    }
+
+    /**
+     * Causal linear convolution through zero-padded real FFTs:
+     * {@code y[b,c,t] = Σ_{s=0..min(t,Lh-1)} h[c,s] · u[b,c,t-s]} (tap 0 multiplies the current sample).
+     * The FFT length is the smallest 2^a·3^b·5^c ≥ L + Lh - 1, which makes the circular convolution linear.
+     *
+     * @param u (B, C, L)
+     * @param h (C, Lh), Lh ≤ L
+     * @return (B, C, L)
+     */
+    public static NDArray fftCausal(NDArray u, NDArray h) {
+        long len = u.getShape().get(2);
+        long lh = h.getShape().get(1);
+        long n = smoothSize(len + lh - 1);
+        NDArray uf = u.rfft(n, 2);
+        NDArray hf = h.rfft(n, 1);
+        NDArray y = uf.mul(hf).irfft(n, 2);
+        return y.get(":, :, :" + len);
+    }
+
+    /** Smallest integer ≥ n whose only prime factors are 2, 3 and 5 (fast FFT sizes). */
+    public static long smoothSize(long n) {
+        if (n <= 1) {
+            return 1;
+        }
+        long best = Long.MAX_VALUE;
+        for (long p5 = 1; p5 < 2 * n; p5 *= 5) {
+            for (long p35 = p5; p35 < 2 * n; p35 *= 3) {
+                long v = p35;
+                while (v < n) {
+                    v *= 2;
+                }
+                best = Math.min(best, v);
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Expands grouped filters to one filter per channel: channel i uses group {@code i / (C/G)} (contiguous blocks
+     * share a filter, as {@code repeat_interleave} along dim 0).
+     *
+     * @param h (G, 1, K)
+     * @param channels C, a multiple of G
+     * @return (C, 1, K)
+     */
+    public static NDArray expandGroups(NDArray h, long channels) {
+        long g = h.getShape().get(0);
+        long k = h.getShape().get(2);
+        if (g == channels) {
+            return h;
+        }
+        return h.reshape(g, 1, 1, k).broadcast(g, channels / g, 1, k).reshape(channels, 1, k);
+    }
+}

@@ -1,0 +1,82 @@
+package org.evo2wb.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.util.function.UnaryOperator;
+
+/**
+ * The gated-convolution mixer shared by the three Hyena block types (vortex {@code ParallelGatedConvBlock}):
+ * <pre>
+ *   z       = n·Wpᵀ                                   (B, L, 3D)  projections, no bias
+ *   s[r,t]  = w[r,0]·z[r,t-2] + w[r,1]·z[r,t-1] + w[r,2]·z[r,t]   short depthwise causal conv, 3 taps
+ *   q_i = s[3i],  k_i = s[3i+1],  v_i = s[3i+2]        interleaved: post-gate, pre-gate, value
+ *   u       = k ⊙ v                                   (B, D, L)
+ *   y       = q ⊙ filter(u)                           filter = hcs | hcm | hcl (subclass)
+ *   mix(n)  = yᵀ·Wdᵀ + bd                             out_filter_dense, with bias
+ * </pre>
+ * Legend: B batch, L length, D hidden width, r ∈ [0, 3D) projection channel, i ∈ [0, D) feature. Keys under
+ * {@code blocks.i.}: {@code projections.weight} (3D, D), {@code filter.short_filter_weight} (3D, 1, 3),
+ * {@code out_filter_dense.weight} (D, D), {@code out_filter_dense.bias} (D), plus the subclass's filter tensors.
+ */
+public abstract class HyenaBlock extends Block {
+
+    protected final long hidden;
+    private Linear projections;
+    private final NDArray shortFilter;
+    private Linear outFilterDense;
+
+    protected HyenaBlock(ParameterSource src, int index, BlockDims dims, int shortFilterLength) {
+        super(src, index, dims);
+        this.hidden = dims.hidden();
+        this.projections = Linear.load(src, prefix + ".projections", 3 * hidden, hidden, false, dims.precision());
+        this.shortFilter = src.get(prefix + ".filter.short_filter_weight", ParameterKind.SHORT_FILTER,
+                3 * hidden, 1, shortFilterLength);
+        this.outFilterDense = Linear.load(src, prefix + ".out_filter_dense", hidden, hidden, true,
+                dims.precision());
+    }
+
+    /**
+     * The inner filter applied to the pre-gated signal, before the post-gate.
+     *
+     * @param u pre-gated signal k ⊙ v, (B, D, L)
+     * @return (B, D, L)
+     */
+    protected abstract NDArray filter(NDArray u);
+
+    @Override
+    protected NDArray mix(NDArray n, Trace trace) {
+        Shape shape = n.getShape();
+        long b = shape.get(0);
+        long len = shape.get(1);
+        NDArray z = projections.forward(n);
+        trace.record(prefix + ".projections", z);
+        NDArray s = Convolutions.causalDepthwise(z.transpose(0, 2, 1), shortFilter);
+        trace.record(prefix + ".short_conv", s);
+        NDArray s4 = s.reshape(b, hidden, 3, len);
+        NDArray q = s4.get(":, :, 0, :");
+        NDArray k = s4.get(":, :, 1, :");
+        NDArray v = s4.get(":, :, 2, :");
+        NDArray y = filter(k.mul(v)).mul(q).transpose(0, 2, 1);
+        trace.record(prefix + ".filter", y);
+        NDArray out = outFilterDense.forward(y);
+        trace.record(prefix + ".out_filter_dense", out);
+        return out;
+    }
+
+    @Override
+    protected void visitMixerParameters(ParameterVisitor v) {
+        projections.visitParameters(v);
+        v.visit(prefix + ".filter.short_filter_weight", ParameterKind.SHORT_FILTER, shortFilter);
+        outFilterDense.visitParameters(v);
+        visitFilterParameters(v);
+    }
+
+    /** Visits the subclass's filter tensors. */
+    protected abstract void visitFilterParameters(ParameterVisitor v);
+
+    @Override
+    protected void replaceMixerLinears(UnaryOperator<Linear> f) {
+        projections = f.apply(projections);
+        outFilterDense = f.apply(outFilterDense);
+    }
+}

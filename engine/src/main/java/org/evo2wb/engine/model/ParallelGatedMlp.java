@@ -1,0 +1,60 @@
+package org.evo2wb.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
+import java.util.function.UnaryOperator;
+
+/**
+ * The gated MLP of every Evo 2 block:
+ * <pre>
+ *   a = n·W1ᵀ,  b = n·W2ᵀ,  out = ( act(a) ⊙ b )·W3ᵀ
+ * </pre>
+ * with {@code act} = exact (erf) GELU in block 0 only and the identity in every later block
+ * ({@code evo2_style_activations}: the released weights were trained that way, spec §3.5).
+ *
+ * <p>Legend: n (B, L, D), W1 and W2 (I, D) = {@code mlp.l1.weight}, {@code mlp.l2.weight}, W3 (D, I) =
+ * {@code mlp.l3.weight}; no biases.
+ */
+public final class ParallelGatedMlp {
+
+    private Linear l1;
+    private Linear l2;
+    private Linear l3;
+    private final boolean gelu;
+
+    /**
+     * @param prefix {@code blocks.i.mlp}
+     * @param gelu whether {@code act} is GELU (block 0 with {@code evo2_style_activations}) or the identity
+     */
+    public ParallelGatedMlp(ParameterSource src, String prefix, long d, long inner, boolean gelu,
+                            Precision precision) {
+        this.l1 = Linear.load(src, prefix + ".l1", inner, d, false, precision);
+        this.l2 = Linear.load(src, prefix + ".l2", inner, d, false, precision);
+        this.l3 = Linear.load(src, prefix + ".l3", d, inner, false, precision);
+        this.gelu = gelu;
+    }
+
+    public NDArray forward(NDArray n) {
+        NDArray a = l1.forward(n);
+        if (gelu) {
+            a = Activation.gelu(a);
+        }
+        return l3.forward(a.mul(l2.forward(n)));
+    }
+
+    public boolean usesGelu() {
+        return gelu;
+    }
+
+    public void visitParameters(ParameterVisitor v) {
+        l1.visitParameters(v);
+        l2.visitParameters(v);
+        l3.visitParameters(v);
+    }
+
+    void replaceLinears(UnaryOperator<Linear> f) {
+        l1 = f.apply(l1);
+        l2 = f.apply(l2);
+        l3 = f.apply(l3);
+    }
+}

@@ -1,0 +1,316 @@
+package org.evo2wb.engine.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.SparseFormat;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.evo2wb.engine.checkpoint.CheckpointFile;
+import org.evo2wb.engine.checkpoint.CheckpointKeys;
+import org.evo2wb.engine.checkpoint.Checkpoints;
+import org.evo2wb.engine.checkpoint.HostTensor;
+import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.checkpoint.StorageType;
+
+/**
+ * The Evo 2 model (StripedHyena 2): token embedding, a stack of Hyena and attention blocks, final RMSNorm and the
+ * tied unembedding:
+ * <pre>
+ *   x0      = E[ids]                                   (B, L, D)
+ *   x_{i+1} = block_i(x_i)                             hcs | hcm | hcl | attention, see {@link Block}
+ *   logits  = RMSNorm_final(x_N) · Eᵀ                  (B, L, V), unshifted: position t scores token t+1
+ * </pre>
+ * Legend: B batch, L length, D = {@code hidden_size}, V = {@code vocab_size} = 512, E = {@code
+ * embedding_layer.weight} (V, D), final scale = {@code norm.scale} (D).
+ *
+ * <p>Tensors are fp32 and named by their checkpoint keys ({@link #parameters()}); the model owns an
+ * {@link NDManager} on its device and must be closed. {@link #forward} builds from differentiable DJL operations
+ * only: with grad mode on (inside a {@code GradientCollector}) and {@link #setTrainable(boolean)}, gradients reach
+ * every trainable tensor; the tied embedding receives both the lookup and the unembedding contribution.
+ * Each block runs in its own {@link NDScope}, so an inference forward holds one block's temporaries at a time.
+ */
+public final class StripedHyena implements AutoCloseable {
+
+    private final ModelArchitecture arch;
+    private final Precision precision;
+    private final NDManager manager;
+    private final NDArray embedding;
+    private final RmsNorm finalNorm;
+    private final List<Block> blocks;
+
+    private StripedHyena(ModelArchitecture arch, Precision precision, NDManager manager, Parts parts) {
+        this.arch = arch;
+        this.precision = precision;
+        this.manager = manager;
+        this.embedding = parts.embedding;
+        this.finalNorm = parts.finalNorm;
+        this.blocks = parts.blocks;
+    }
+
+    /** The pieces of a model, built from a source in checkpoint key order. */
+    record Parts(NDArray embedding, RmsNorm finalNorm, List<Block> blocks) {
+    }
+
+    static Parts buildParts(ModelArchitecture a, ParameterSource src, Precision precision) {
+        NDArray emb = src.get("embedding_layer.weight", ParameterKind.EMBEDDING, a.vocabSize(), a.hidden());
+        RmsNorm norm = new RmsNorm(src, "norm.scale", a.hidden(), a.eps());
+        BlockDims dims = new BlockDims(a.hidden(), a.inner(), a.eps(), a.evo2StyleActivations(), precision);
+        List<Block> blocks = new ArrayList<>();
+        for (int i = 0; i < a.numLayers(); i++) {
+            blocks.add(switch (a.kindOf(i)) {
+                case "hcs" -> new HyenaShortExplicit(src, i, dims, a.shortFilterLength(), a.hcsGroups(), a.hcsTaps());
+                case "hcm" -> new HyenaMediumRegularized(src, i, dims, a.shortFilterLength(), a.hcmGroups(),
+                        a.hcmTaps());
+                case "hcl" -> new HyenaLongImplicit(src, i, dims, a.shortFilterLength(), a.stateSize());
+                default -> new AttentionBlock(src, i, dims, a.heads(), a.ropeScalingFactor());
+            });
+        }
+        return new Parts(emb, norm, List.copyOf(blocks));
+    }
+
+    /**
+     * Loads a checkpoint file ({@code .pt}, {@code .pt.partN} shards or {@code .safetensors}, released vortex key
+     * layout) for a config. The MLP width follows the file; the file's keys and shapes are checked against the model
+     * first (one exception lists every missing, unexpected or misshaped tensor; the duplicate {@code unembed.weight},
+     * {@code _extra_state} and {@code filter.t} entries are ignored), then tensors are converted one at a time.
+     */
+    public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision)
+            throws IOException {
+        try (CheckpointFile file = Checkpoints.open(checkpoint)) {
+            Map<String, long[]> shapes = file.shapes();
+            ModelArchitecture arch = ModelArchitecture.of(config.withInnerMlpSizeFrom(shapes), file.name());
+            Map<String, long[]> expected = new LinkedHashMap<>();
+            ExpectedParameters.of(arch).forEach((k, e) -> expected.put(k, e.shape()));
+            CheckpointKeys.check(file.name(), expected, shapes);
+            return build(file.name(), shapes, file::tensor, arch, device, precision);
+        }
+    }
+
+    /**
+     * Builds the model from checkpoint tensors (released vortex layout). The MLP width is taken from
+     * {@code blocks.0.mlp.l1.weight} when it differs from the architecture's; every other shape must match.
+     *
+     * @param origin file name for error messages
+     * @param device where the tensors live ({@code Device.cpu()}, {@code Device.gpu(i)})
+     */
+    public static StripedHyena fromTensors(String origin, Map<String, HostTensor> tensors, ModelArchitecture arch,
+                                           Device device, Precision precision) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        tensors.forEach((k, v) -> shapes.put(k, v.shape()));
+        return build(origin, shapes, tensors::get, arch, device, precision);
+    }
+
+    private static StripedHyena build(String origin, Map<String, long[]> shapes,
+                                      CheckpointParameters.TensorReader reader, ModelArchitecture arch, Device device,
+                                      Precision precision) {
+        precision.requireSupported();
+        NDManager m = NDManager.newBaseManager(device);
+        try {
+            CheckpointParameters src = new CheckpointParameters(origin, shapes, reader, m);
+            long[] l1 = src.shapeOf("blocks.0.mlp.l1.weight");
+            ModelArchitecture a = l1 != null && l1.length == 2 && l1[0] != arch.inner() ? arch.withInner(l1[0]) : arch;
+            return new StripedHyena(a, precision, m, buildParts(a, src, precision));
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** A model with random weights of a config's shapes (benchmarks, tests). */
+    public static StripedHyena random(Evo2Config config, long seed, Device device, Precision precision) {
+        return random(ModelArchitecture.of(config), seed, device, precision);
+    }
+
+    /** A model with random weights of the architecture's shapes (benchmarks, tests). */
+    public static StripedHyena random(ModelArchitecture arch, long seed, Device device, Precision precision) {
+        precision.requireSupported();
+        NDManager m = NDManager.newBaseManager(device);
+        try {
+            return new StripedHyena(arch, precision, m,
+                    buildParts(arch, new RandomParameters(m, seed, arch.rotaryBase()), precision));
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /** Logits for token ids (B, L) (any integer type): (B, L, V) fp32, attached to the ids' manager. */
+    public NDArray forward(NDArray ids) {
+        return forward(ids, Trace.NONE);
+    }
+
+    /**
+     * Logits for token ids (B, L), reporting named intermediates to {@code trace}. The result is attached to the
+     * manager of {@code ids} (and registered in the caller's {@link NDScope}, if any); everything else the forward
+     * creates is closed before it returns (the autograd graph keeps what backward needs).
+     */
+    public NDArray forward(NDArray ids, Trace trace) {
+        NDArray logits;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDArray tok = ids.toDevice(manager.getDevice(), false).toType(DataType.INT64, false);
+            NDArray x = embedding.getNDArrayInternal().embedding(tok, embedding, SparseFormat.DENSE)
+                    .singletonOrThrow();
+            trace.record("embedding", x);
+            for (Block block : blocks) {
+                NDArray y;
+                try (NDScope blockScope = new NDScope()) {
+                    blockScope.suppressNotUsedWarning();
+                    y = block.forward(x, trace);
+                    NDScope.unregister(y);
+                }
+                NDScope.register(y);
+                trace.record("blocks." + block.index() + ".out", y);
+                x.close();
+                x = y;
+            }
+            NDArray n = finalNorm.forward(x);
+            trace.record("final_norm", n);
+            logits = Linear.affine(n, embedding, null, precision);
+            trace.record("logits", logits);
+            NDScope.unregister(logits);
+        }
+        logits.attach(ids.getManager());
+        NDScope.register(logits);
+        return logits;
+    }
+
+    /** Turns gradient recording on or off for every trainable tensor (RoPE buffers never). */
+    public void setTrainable(boolean trainable) {
+        visitParameters((key, kind, value) -> {
+            if (kind.isTrainable()) {
+                value.setRequiresGradient(trainable);
+            }
+        });
+    }
+
+    /** Visits every tensor (embedding, final norm, then each block) with its checkpoint key and role. */
+    public void visitParameters(ParameterVisitor v) {
+        v.visit("embedding_layer.weight", ParameterKind.EMBEDDING, embedding);
+        finalNorm.visitParameters(v);
+        for (Block b : blocks) {
+            b.visitParameters(v);
+        }
+    }
+
+    /** Every tensor by checkpoint key, including the RoPE {@code inv_freq} buffers. */
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        visitParameters((k, kind, value) -> out.put(k, value));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Role of every tensor by checkpoint key. */
+    public Map<String, ParameterKind> parameterKinds() {
+        Map<String, ParameterKind> out = new LinkedHashMap<>();
+        visitParameters((k, kind, value) -> out.put(k, kind));
+        return Collections.unmodifiableMap(out);
+    }
+
+    /** Every linear layer by checkpoint prefix ({@code blocks.3.inner_mha_cls.Wqkv}, {@code blocks.0.mlp.l1}). */
+    public Map<String, Linear> linears() {
+        Map<String, Linear> out = new LinkedHashMap<>();
+        for (Block b : blocks) {
+            b.replaceLinears(l -> {
+                out.put(l.name(), l);
+                return l;
+            });
+        }
+        return Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * Puts {@code f(name, layer)} in place of every linear layer (return the layer itself to keep it). This is how
+     * adapters are attached, e.g. LoRA on every name matching a pattern.
+     */
+    public void replaceLinears(BiFunction<String, Linear, Linear> f) {
+        for (Block b : blocks) {
+            b.replaceLinears(l -> {
+                Linear r = f.apply(l.name(), l);
+                if (r == null) {
+                    throw new IllegalArgumentException("replacement for " + l.name() + " is null");
+                }
+                return r;
+            });
+        }
+    }
+
+    /**
+     * Copies every tensor to host memory as fp32 in checkpoint order (for safetensors / .pt writers). With
+     * {@code withUnembed} the tied embedding is also written as {@code unembed.weight}, as the released files do.
+     */
+    public Map<String, HostTensor> exportTensors(boolean withUnembed) {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        visitParameters((k, kind, value) -> {
+            out.put(k, toHost(value));
+            if (withUnembed && k.equals("embedding_layer.weight")) {
+                out.put("unembed.weight", toHost(value));
+            }
+        });
+        return out;
+    }
+
+    private static HostTensor toHost(NDArray a) {
+        float[] f = a.toType(DataType.FLOAT32, false).toFloatArray();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(f.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(f);
+        return new HostTensor(StorageType.F32, a.getShape().getShape(), b);
+    }
+
+    public ModelArchitecture architecture() {
+        return arch;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    /** The manager owning the model's tensors. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    public List<Block> blocks() {
+        return blocks;
+    }
+
+    /** The expected checkpoint keys and shapes of an architecture (for key checkers). */
+    public static Map<String, ExpectedParameters.Entry> expectedParameters(ModelArchitecture arch) {
+        return ExpectedParameters.of(arch);
+    }
+
+    /** Number of parameters in the model (tied embedding once, RoPE buffers excluded). */
+    public long parameterCount() {
+        long[] n = {0};
+        visitParameters((k, kind, v) -> {
+            if (kind != ParameterKind.ROTARY_INV_FREQ) {
+                n[0] += v.getShape().size();
+            }
+        });
+        return n[0];
+    }
+
+    /** Names of the checkpoint keys consumed, for diagnostics. */
+    public Set<String> keys() {
+        return parameters().keySet();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,165 @@
+package org.evo2wb.engine.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.evo2wb.engine.checkpoint.CheckpointMismatchException;
+import org.evo2wb.engine.checkpoint.HostTensor;
+import org.evo2wb.engine.checkpoint.StorageType;
+import org.evo2wb.engine.config.Evo2Config;
+import org.junit.jupiter.api.Test;
+
+/** Loading, key/shape expectations, the linear-layer seam and export. */
+class ModelStructureTest {
+
+    @Test
+    void expectedParametersAgreeWithTheConfigsCheckpointLayout() throws Exception {
+        List<Evo2Config> configs = new ArrayList<>();
+        configs.add(TinyGolden.config());
+        for (String p : Evo2Config.PRESETS) {
+            configs.add(Evo2Config.preset(p));
+        }
+        for (Evo2Config c : configs) {
+            Map<String, ExpectedParameters.Entry> mine = StripedHyena.expectedParameters(ModelArchitecture.of(c));
+            Map<String, long[]> layout = c.checkpointShapes(false);
+            assertEquals(List.copyOf(layout.keySet()).stream().sorted().toList(),
+                    List.copyOf(mine.keySet()).stream().sorted().toList(), c.modelName());
+            layout.forEach((k, v) -> assertArrayEquals(v, mine.get(k).shape(), c.modelName() + " " + k));
+            assertEquals(c.parameterCount(), ModelArchitecture.of(c).parameterCount(), c.modelName());
+        }
+        assertEquals("SDH*SDHSDH*SDHSDH*SDHSDH*SDHSDH*",
+                ModelArchitecture.of(Evo2Config.preset("evo2-7b-8k")).pattern());
+    }
+
+    @Test
+    void loadsFromAPathAndMatchesLoadingFromTensors() throws Exception {
+        try (StripedHyena a = StripedHyena.load(TinyGolden.path("tiny.pt"), TinyGolden.config(), Device.cpu(),
+                Precision.FP32);
+             StripedHyena b = StripedHyena.fromTensors("tiny.pt", TinyGolden.tensors("tiny.pt"),
+                     TinyGolden.architecture(1.0), Device.cpu(), Precision.FP32);
+             GradMode g = GradMode.disabled();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            assertEquals(54, a.parameters().size());        // the 55 file entries minus the duplicate unembed.weight
+            assertEquals(a.parameterCount(), TinyGolden.config().parameterCount());
+            NDArray ids = m.create(new long[] {65, 67, 71, 84, 65, 65}, new Shape(1, 6));
+            assertArrayEquals(b.forward(ids).toFloatArray(), a.forward(ids).toFloatArray());
+        }
+    }
+
+    @Test
+    void misshapedOrMissingTensorsAreNamed() throws Exception {
+        Map<String, HostTensor> t = new LinkedHashMap<>(TinyGolden.tensors("tiny.pt"));
+        t.put("blocks.1.filter.h", new HostTensor(StorageType.F32, new long[] {16, 1, 64},
+                ByteBuffer.allocate(16 * 64 * 4).order(ByteOrder.LITTLE_ENDIAN)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StripedHyena.fromTensors(
+                "bad.pt", t, TinyGolden.architecture(1.0), Device.cpu(), Precision.FP32));
+        assertTrue(e.getMessage().contains("bad.pt") && e.getMessage().contains("blocks.1.filter.h")
+                && e.getMessage().contains("[16, 1, 64]"), e.getMessage());
+        t.remove("blocks.3.inner_mha_cls.out_proj.bias");
+        t.put("blocks.1.filter.h", TinyGolden.tensors("tiny.pt").get("blocks.1.filter.h"));
+        e = assertThrows(IllegalArgumentException.class, () -> StripedHyena.fromTensors(
+                "bad.pt", t, TinyGolden.architecture(1.0), Device.cpu(), Precision.FP32));
+        assertTrue(e.getMessage().contains("missing tensor 'blocks.3.inner_mha_cls.out_proj.bias'"), e.getMessage());
+    }
+
+    @Test
+    void aCheckpointForAnotherConfigIsRejectedBeforeLoading() throws Exception {
+        String yaml = Files.readString(TinyGolden.path("tiny.yml")).replace("hcm_filter_groups: 16",
+                "hcm_filter_groups: 8");
+        Evo2Config other = Evo2Config.parse(yaml, "other.yml");
+        CheckpointMismatchException e = assertThrows(CheckpointMismatchException.class,
+                () -> StripedHyena.load(TinyGolden.path("tiny.pt"), other, Device.cpu(), Precision.FP32));
+        assertTrue(e.getMessage().contains("blocks.1.filter.h"), e.getMessage());
+    }
+
+    @Test
+    void unsupportedConfigSwitchesAreRejectedByName() throws Exception {
+        String yaml = Files.readString(TinyGolden.path("tiny.yml")).replace("tie_embeddings: true",
+                "tie_embeddings: false").replace("interleave: true", "interleave: false");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ModelArchitecture.of(Evo2Config.parse(yaml, "x.yml"), "x.yml"));
+        assertTrue(e.getMessage().contains("tie_embeddings") && e.getMessage().contains("interleave")
+                && e.getMessage().startsWith("x.yml"), e.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> StripedHyena.random(TinyGolden.config(), 1,
+                Device.cpu(), Precision.FP16));
+    }
+
+    /** A stand-in adapter: adds {@code x·Δᵀ} to the wrapped layer's output. */
+    static final class DeltaLinear extends Linear {
+        private final Linear base;
+        private final NDArray delta;
+
+        DeltaLinear(Linear base, NDArray delta) {
+            super(base.name(), base.weight(), base.bias(), base.precision());
+            this.base = base;
+            this.delta = delta;
+        }
+
+        @Override
+        public NDArray forward(NDArray x) {
+            return base.forward(x).add(Linear.affine(x, delta, null, base.precision()));
+        }
+    }
+
+    @Test
+    void linearLayersCanBeWrappedByName() throws Exception {
+        try (StripedHyena model = StripedHyena.load(TinyGolden.path("tiny.pt"), TinyGolden.config(), Device.cpu(),
+                Precision.FP32);
+             GradMode g = GradMode.disabled();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Map<String, Linear> linears = model.linears();
+            assertEquals(4 * 2 + 2 + 5 * 3, linears.size());
+            assertTrue(linears.containsKey("blocks.3.inner_mha_cls.Wqkv"));
+            assertTrue(linears.containsKey("blocks.2.out_filter_dense"));
+            assertTrue(linears.containsKey("blocks.0.mlp.l1"));
+            NDArray ids = m.create(new long[] {65, 67, 71, 84, 65, 65, 67, 71}, new Shape(1, 8));
+            float[] before = model.forward(ids).toFloatArray();
+            model.replaceLinears((name, l) -> name.endsWith("Wqkv")
+                    ? new DeltaLinear(l, model.manager().zeros(l.weight().getShape())) : l);
+            assertTrue(model.linears().get("blocks.3.inner_mha_cls.Wqkv") instanceof DeltaLinear);
+            assertArrayEquals(before, model.forward(ids).toFloatArray(), "a zero delta changes nothing");
+            model.replaceLinears((name, l) -> l instanceof DeltaLinear d
+                    ? new DeltaLinear(d.base, model.manager().ones(l.weight().getShape()).mul(0.01f)) : l);
+            float[] after = model.forward(ids).toFloatArray();
+            assertTrue(Math.abs(after[after.length - 1] - before[before.length - 1]) > 1e-4);
+            float[] first = new float[512];
+            System.arraycopy(before, 0, first, 0, 512);
+            float[] firstAfter = new float[512];
+            System.arraycopy(after, 0, firstAfter, 0, 512);
+            assertTrue(!java.util.Arrays.equals(first, firstAfter), "attention values change at position 0 too");
+        }
+    }
+
+    @Test
+    void exportedTensorsRebuildTheSameModel() throws Exception {
+        try (StripedHyena model = StripedHyena.load(TinyGolden.path("tiny.pt"), TinyGolden.config(), Device.cpu(),
+                Precision.FP32);
+             GradMode g = GradMode.disabled();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Map<String, HostTensor> out = model.exportTensors(true);
+            Map<String, HostTensor> file = TinyGolden.tensors("tiny.pt");
+            assertEquals(file.keySet(), out.keySet());
+            for (String k : file.keySet()) {
+                assertArrayEquals(file.get(k).toFloatArray(), out.get(k).toFloatArray(), k);
+            }
+            try (StripedHyena again = StripedHyena.fromTensors("export", out, model.architecture(), Device.cpu(),
+                    Precision.FP32)) {
+                NDArray ids = m.create(new long[] {65, 67, 71, 84}, new Shape(1, 4));
+                assertArrayEquals(model.forward(ids).toFloatArray(), again.forward(ids).toFloatArray());
+            }
+        }
+    }
+}
