@@ -33,6 +33,21 @@ public final class AtomicFiles {
         void write(Writer out) throws IOException;
     }
 
+    /** A new empty file next to the target, with the default permissions (unlike createTempFile's 0600). */
+    private static Path temporary(Path dir, String name) throws IOException {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; ; attempt++) {
+            Path p = dir.resolve("." + name + "." + Long.toHexString(r.nextLong() & Long.MAX_VALUE) + ".part");
+            try {
+                return Files.createFile(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** Writes UTF-8 text to {@code target} atomically. */
     public static void writeText(Path target, TextContent content) throws IOException {
         write(target, out -> {
@@ -47,7 +62,7 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
+        Path tmp = temporary(dir, abs.getFileName().toString());
         boolean done = false;
         try {
             try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
