@@ -30,6 +30,20 @@ class StripedHyenaParityTest {
         assertTrue(err[1] <= 1e-3, "max log-prob error " + err[1]);
     }
 
+    @Test
+    void attentionInQueryBlocksMatchesFloat64Reference() throws Exception {
+        long saved = AttentionBlock.scoreBlockElements();
+        AttentionBlock.setScoreBlockElements(2 * 2 * 300 * 70);       // blocks of 70 query rows: 5 blocks, last short
+        try {
+            double[] err = compare("tiny_ref_f64.pt", 1.0);
+            System.out.printf("blocked attention: max |dlogit| %.3g, max |dlogprob| %.3g%n", err[0], err[1]);
+            assertTrue(err[0] <= 1e-3, "max logit error " + err[0]);
+            assertTrue(err[1] <= 1e-3, "max log-prob error " + err[1]);
+        } finally {
+            AttentionBlock.setScoreBlockElements(saved);
+        }
+    }
+
     static double[] compare(String golden, double ropeScaling) throws Exception {
         Map<String, HostTensor> ref = TinyGolden.tensors(golden);
         HostTensor ids = TinyGolden.single("tiny_ids.pt");
