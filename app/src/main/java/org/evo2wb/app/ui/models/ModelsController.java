@@ -88,19 +88,20 @@ public final class ModelsController {
 
     /** Asks the engine for GPUs in the background (it loads the PyTorch library); the CPU is listed at once. */
     private void detectDevices() {
-        EngineTask<List<Devices.Option>> task = new EngineTask<>("Look for GPUs") {
+        EngineTask<Devices.Detection> task = new EngineTask<>("Look for GPUs") {
             @Override
-            protected List<Devices.Option> call() {
-                return Devices.detect();
+            protected Devices.Detection call() {
+                return Devices.detectWithNote();
             }
         };
         services.tasks().submit(task, t -> { }, t -> {
             if (t.status() == TaskStatus.FINISHED) {
-                List<Devices.Option> found = t.result().join();
+                Devices.Detection found = t.result().join();
                 Devices.Option chosen = model.deviceProperty().get();
-                model.devices().setAll(found);
-                model.deviceProperty().set(found.stream().filter(d -> d.device().equals(chosen.device()))
-                        .findFirst().orElse(found.get(0)));
+                model.devices().setAll(found.devices());
+                model.deviceProperty().set(found.devices().stream()
+                        .filter(d -> d.device().equals(chosen.device())).findFirst().orElse(found.devices().get(0)));
+                model.deviceNoteProperty().set(found.note());
             }
         });
     }
