@@ -199,7 +199,7 @@ class ScoreViewTest {
         assertTrue(tasks[0].status().isFinal());
         assertEquals(TaskStatus.FINISHED, tasks[1].status());
         ScoreResult r = model().resultProperty().get();
-        assertSame(tasks[1].result().join().get(0), r.a(), "the result shown is the latest request's");
+        assertSame(tasks[1].result().join(), r, "the result shown is the latest request's");
         assertEquals("X55053.1", r.id());
         String bases = model().recordProperty().get().record().sequence().toUpperCase(Locale.ROOT);
         SequenceScore sa = direct(a, score().options(), r.id(), bases);
