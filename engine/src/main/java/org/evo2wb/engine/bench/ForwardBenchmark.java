@@ -99,6 +99,9 @@ public final class ForwardBenchmark {
             NDArray tok = m.create(ids, new Shape(batch, length));
             double[] secs = new double[repetitions];
             for (int i = 0; i < warmup + repetitions; i++) {
+                if (i == warmup) {
+                    System.gc();
+                }
                 long t0 = System.nanoTime();
                 NDArray logits = model.forward(tok);
                 logits.getFloat(0, length - 1, 0);          // waits for the device

@@ -158,7 +158,9 @@ public final class StripedHyena implements AutoCloseable {
         NDArray logits;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray tok = ids.toDevice(manager.getDevice(), false).toType(DataType.INT64, false);
+            // a PyTorch-owned copy: the embedding's backward keeps the ids, and a caller may close (and the GC
+            // free) a Java-backed ids array before calling backward
+            NDArray tok = ids.toDevice(manager.getDevice(), false).toType(DataType.INT64, true);
             NDArray x = embedding.getNDArrayInternal().embedding(tok, embedding, SparseFormat.DENSE)
                     .singletonOrThrow();
             trace.record("embedding", x);
