@@ -387,6 +387,9 @@ final class Trainer {
                         + ") or keep gradient clipping on.");
             }
             optimizer.step(grads, lr, GradientClipping.scale(norm, s.get(CLIP_NORM)));
+            try (GradMode off = GradMode.disabled()) {
+                run.model.afterUpdate();
+            }
             zeroGradients();
             return new StepResult(loss, norm, n, tokens);
         }
