@@ -176,6 +176,17 @@ class ScoreViewTest {
         assertEquals(285, call.codon());
         assertEquals("" + refAa + 285 + altAa, call.change());
         assertEquals("araC", call.cds());
+
+        // A larger mutagenesis cancelled at once leaves the shown heatmap as it was.
+        robot.interact(() -> {
+            model().selectionProperty().set(new ScoreModel.Selection(1000, 1300));
+            score().mutagenesis();
+            score().cancelMutagenesis();
+        });
+        fx.awaitIdle();
+        assertEquals("Mutagenesis cancelled.", model().mutagenesisStatusProperty().get());
+        assertSame(m, model().mutagenesisProperty().get());
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
     }
 
     @Test
