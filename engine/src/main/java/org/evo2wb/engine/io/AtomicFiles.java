@@ -1,6 +1,11 @@
 package org.evo2wb.engine.io;
 
+import java.io.BufferedOutputStream;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -37,6 +42,41 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Writes binary content to a stream. */
+    @FunctionalInterface
+    public interface StreamContent {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Writes text content. */
+    @FunctionalInterface
+    public interface TextContent {
+        void write(Writer out) throws IOException;
+    }
+
+    /**
+     * Writes bytes to {@code target} atomically (parent folders created). A failure or a cancellation thrown by
+     * the content leaves the old target untouched and no temporary file behind.
+     */
+    public static void writeStream(Path target, StreamContent content) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        write(target.toAbsolutePath(), f -> {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f), 1 << 16)) {
+                content.write(out);
+            }
+        });
+    }
+
+    /** Writes UTF-8 text to {@code target} atomically, like {@link #writeStream}. */
+    public static void writeText(Path target, TextContent content) throws IOException {
+        writeStream(target, out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            content.write(w);
+            w.flush();
+        });
     }
 
     public static void writeString(Path target, String text) throws IOException {

@@ -86,13 +86,39 @@ public final class StripedHyena implements AutoCloseable {
      */
     public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision)
             throws IOException {
+        return load(checkpoint, config, device, precision, (read, total) -> { });
+    }
+
+    /** Told after each checkpoint tensor has been converted; may throw to stop loading. */
+    @FunctionalInterface
+    public interface LoadProgress {
+        /**
+         * @param read tensors converted so far
+         * @param total tensors the model takes from the file
+         * @throws java.util.concurrent.CancellationException to stop; the partly built model is closed
+         */
+        void tensorRead(int read, int total);
+    }
+
+    /**
+     * {@link #load(Path, Evo2Config, Device, Precision)} reporting each converted tensor to {@code progress}, which
+     * may stop the load by throwing (nothing of the partly built model is kept).
+     */
+    public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision,
+                                    LoadProgress progress) throws IOException {
         try (CheckpointFile file = Checkpoints.open(checkpoint)) {
             Map<String, long[]> shapes = file.shapes();
             ModelArchitecture arch = ModelArchitecture.of(config.withInnerMlpSizeFrom(shapes), file.name());
             Map<String, long[]> expected = new LinkedHashMap<>();
             ExpectedParameters.of(arch).forEach((k, e) -> expected.put(k, e.shape()));
             CheckpointKeys.check(file.name(), expected, shapes);
-            return build(file.name(), shapes, file::tensor, arch, device, precision);
+            int total = expected.size();
+            int[] read = {0};
+            return build(file.name(), shapes, key -> {
+                var t = file.tensor(key);
+                progress.tensorRead(++read[0], total);
+                return t;
+            }, arch, device, precision);
         }
     }
 
@@ -144,6 +170,21 @@ public final class StripedHyena implements AutoCloseable {
         }
     }
 
+    /**
+     * Logits for token ids (B, L) with grad mode off on this thread for the call (inference: no graph is built
+     * whatever the thread's state; a new thread starts with grad mode on).
+     */
+    public NDArray infer(NDArray ids) {
+        return infer(ids, Trace.NONE);
+    }
+
+    /** {@link #infer(NDArray)} reporting intermediates to {@code trace}. */
+    public NDArray infer(NDArray ids, Trace trace) {
+        try (GradMode g = GradMode.disabled()) {
+            return forward(ids, trace);
+        }
+    }
+
     /** Logits for token ids (B, L) (any integer type): (B, L, V) fp32, attached to the ids' manager. */
     public NDArray forward(NDArray ids) {
         return forward(ids, Trace.NONE);
@@ -158,7 +199,9 @@ public final class StripedHyena implements AutoCloseable {
         NDArray logits;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray tok = ids.toDevice(manager.getDevice(), false).toType(DataType.INT64, false);
+            // a PyTorch-owned copy: the embedding's backward keeps the ids, and a caller may close (and the GC
+            // free) a Java-backed ids array before calling backward
+            NDArray tok = ids.toDevice(manager.getDevice(), false).toType(DataType.INT64, true);
             NDArray x = embedding.getNDArrayInternal().embedding(tok, embedding, SparseFormat.DENSE)
                     .singletonOrThrow();
             trace.record("embedding", x);

@@ -52,6 +52,8 @@ import org.evo2wb.engine.train.run.RunStatus;
  */
 final class Trainer {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
+
     private final FineTuneRun run;
     private final FineTuneSettings s;
     private final BooleanSupplier cancelRequested;
@@ -360,17 +362,23 @@ final class Trainer {
             return new StepResult(Double.NaN, 0, n, tokens);   // every target masked: nothing to learn, no update
         }
         try (NDManager sm = run.model.manager().newSubManager(); NDScope scope = new NDScope()) {
-            double loss = 0;
-            for (int i = 0; i < n; i++) {
-                if (stops.cancelRequested()) {
-                    zeroGradients();
-                    throw new CancelledMidStep();
-                }
-                Engine.getInstance().setRandomSeed((int) BatchStream.mix(seed, state.step * accumulation + i));
-                loss += forwardBackward(sm, batches.get(i), denominator);
-            }
+            double loss = accumulate(sm, batches, denominator);
             Map<String, NDArray> grads = gradients();
             double norm = GradientClipping.globalNorm(grads.values());
+            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                // Recompute once from zeroed gradients with the same batches and random seeds: on the CPU engine a
+                // backward pass has been seen to give non-finite gradients once while an identical recomputation
+                // is finite (and equal to an uninterrupted run). Genuinely diverging training fails again here.
+                zeroGradients();
+                loss = accumulate(sm, batches, denominator);
+                grads = gradients();
+                norm = GradientClipping.globalNorm(grads.values());
+                if (Double.isFinite(loss) && Double.isFinite(norm)) {
+                    state.recomputedSteps++;
+                    LOG.warn("step {}: non-finite gradients, recomputed to loss {} and gradient norm {}",
+                            state.step + 1, loss, norm);
+                }
+            }
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                 zeroGradients();
                 throw new TrainingFailedException(Kind.NON_FINITE, "training stopped at step " + (state.step + 1)
@@ -382,6 +390,20 @@ final class Trainer {
             zeroGradients();
             return new StepResult(loss, norm, n, tokens);
         }
+    }
+
+    /** Forward and backward of every micro-batch of the step (gradients add up); returns the step loss. */
+    private double accumulate(NDManager sm, List<HostBatch> batches, double denominator) {
+        double loss = 0;
+        for (int i = 0; i < batches.size(); i++) {
+            if (stops.cancelRequested()) {
+                zeroGradients();
+                throw new CancelledMidStep();
+            }
+            Engine.getInstance().setRandomSeed((int) BatchStream.mix(seed, state.step * accumulation + i));
+            loss += forwardBackward(sm, batches.get(i), denominator);
+        }
+        return loss;
     }
 
     /** Forward and backward of one micro-batch; returns its share of the step loss. */
@@ -570,6 +592,9 @@ final class Trainer {
         };
         if (adapter != null) {
             message += "; " + adapter;
+        }
+        if (state.recomputedSteps > 0) {
+            message += "; " + state.recomputedSteps + " step(s) recomputed after non-finite gradients";
         }
         RunState end = reason == StopReason.CANCELLED ? RunState.CANCELLED : RunState.FINISHED;
         writeStatus(end, message);
