@@ -2,8 +2,11 @@ package org.evo2wb.app.cli;
 
 import ai.djl.Device;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.evo2wb.engine.bench.FineTuneBenchmark;
 import org.evo2wb.engine.bench.ForwardBenchmark;
 import org.evo2wb.engine.bench.MemoryStats;
 import org.evo2wb.engine.bench.ScoreBenchmark;
@@ -18,11 +21,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
-/** {@code evo2wb bench forward|score}: how fast this machine runs Evo 2 models. */
+/** {@code evo2wb bench forward|score|train}: how fast this machine runs Evo 2 models. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure how fast this machine runs Evo 2 models (tokens per second, memory).",
-        subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class})
+        subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class, BenchCommand.Train.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -139,6 +143,33 @@ final class BenchCommand implements Callable<Integer> {
                         MemoryStats.summary(), deviceMemory(d));
                 out.flush();
             }
+            return Evo2wbCli.EXIT_OK;
+        }
+    }
+
+    /** {@code bench train}: a short real fine-tuning run ({@link FineTuneBenchmark}). */
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = {"Time a short fine-tuning run (settings check, steps, evaluation, checkpoints) and report "
+                    + "seconds per step and tokens per second.",
+                "Arguments: --fasta FILE[,FILE...] and either --preset NAME (random weights of that size) or "
+                        + "--checkpoint FILE.pt --config FILE.yml; optionally --steps N (default 20), --gpu I, "
+                        + "--folder DIR, and any fine-tuning setting as --<setting> <value> (see evo2wb finetune "
+                        + "--help).",
+                "Example: evo2wb bench train --fasta phages.fasta --preset evo2-1b-8k --gpu 0 --method lora "
+                        + "--window-length 1024 --batch-size 2"})
+    static final class Train implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Unmatched
+        List<String> arguments = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(FineTuneBenchmark.run(arguments.toArray(String[]::new)));
+            out.flush();
             return Evo2wbCli.EXIT_OK;
         }
     }

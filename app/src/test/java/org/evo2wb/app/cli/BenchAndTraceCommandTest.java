@@ -3,7 +3,10 @@ package org.evo2wb.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code evo2wb bench} and {@code evo2wb trace}. */
 class BenchAndTraceCommandTest {
@@ -24,6 +27,22 @@ class BenchAndTraceCommandTest {
         r = Cli.run("bench", "forward", "--preset", "evo2-3b", "--length", "32");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().startsWith("evo2wb bench forward: --preset: unknown preset 'evo2-3b'"), r.err());
+    }
+
+    @Test
+    void benchTrainRunsAShortFineTuningAndReportsSecondsPerStep(@TempDir Path tmp) throws Exception {
+        Path fasta = Cli.fasta(tmp.resolve("cds.fasta"), Cli.cds(), 300);
+        Cli.Run r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
+                Cli.tinyConfig(), "--steps", "3", "--folder", tmp.resolve("bench"), "--window-length", "64",
+                "--batch-size", "2");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("tiny.pt, lora, window 64, batch 2 × 1: "), r.out());
+        assertTrue(r.out().contains(" s/step, ") && r.out().contains(" tokens/s"), r.out());
+        assertTrue(Files.exists(tmp.resolve("bench/run/run.json")));
+
+        r = Cli.run("bench", "train", "--fasta", fasta);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("evo2wb bench train: use --fasta FILE"), r.err());
     }
 
     @Test

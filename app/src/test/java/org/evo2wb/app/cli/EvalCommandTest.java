@@ -85,14 +85,17 @@ class EvalCommandTest {
         assertEquals(13, rows.size());
         assertTrue(rows.get(1).startsWith("2\tv0\t5010\t"), rows.get(1));
 
-        Path wrong = Files.writeString(tmp.resolve("shifted.tsv"), t.toString().replace("\t5100\t", "\t5101\t"));
+        char have = genome.charAt(5100 - 5001);
+        char other = have == 'A' ? 'C' : 'A';
+        char first = genome.charAt(9);
+        Path wrong = Files.writeString(tmp.resolve("wrong-ref.tsv"), "gene\tchrom\tpos_hg19\tref\talt\thgvs_c\t"
+                + "label_lof\nX\t9\t5010\t" + first + "\t" + (first == 'T' ? 'G' : 'T') + "\tv0\t1\n"
+                + "X\t9\t5100\t" + other + "\tG\tv1\t0\n");
         r = Cli.run("eval", "vep", "--model", Cli.tinyModel(), "--variants", wrong, "--reference", fasta,
                 "--reference-start", "5001", "--window", "32");
-        if (genome.charAt(99) != genome.charAt(100)) {
-            assertEquals(1, r.exit(), r.toString());
-            assertTrue(r.err().startsWith("evo2wb eval vep: " + wrong + ":5: the table's reference base at 5101"),
-                    r.err());
-        }
+        assertEquals(1, r.exit(), r.toString());
+        assertEquals("evo2wb eval vep: " + wrong + ":3: the table's reference base at 5100 is " + other + " but the "
+                + "reference sequence has " + have + "; check the reference's start coordinate", r.err().trim());
         r = Cli.run("eval", "vep", "--model", Cli.tinyModel(), "--variants", table, "--reference", fasta,
                 "--label-column", "clinvar");
         assertEquals(1, r.exit(), r.toString());

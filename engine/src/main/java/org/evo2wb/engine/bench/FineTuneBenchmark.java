@@ -36,6 +36,15 @@ public final class FineTuneBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        System.out.println(run(args));
+    }
+
+    /**
+     * Runs the benchmark with the arguments of {@link #main} and returns its one line of figures.
+     *
+     * @throws IllegalStateException when the run fails (the message says why)
+     */
+    public static String run(String... args) throws Exception {
         List<Path> fasta = new ArrayList<>();
         String preset = null;
         Path checkpoint = null;
@@ -97,16 +106,15 @@ public final class FineTuneBenchmark {
                     }).build().task();
             task.run();
             if (task.result().isCompletedExceptionally()) {
-                System.out.println("run failed: " + task.message());
-                return;
+                throw new IllegalStateException("run failed: " + task.message());
             }
         }
         StepMetrics first = seen.get(0);
         StepMetrics last = seen.get(seen.size() - 1);
         double stepSeconds = (last.elapsed().toNanos() - first.elapsed().toNanos()) / 1e9 / Math.max(1, seen.size() - 1);
         long tokens = last.tokens() - first.tokens();
-        System.out.printf(Locale.ROOT, "%s, %s, window %d, batch %d × %d: load %.1f s, check + first step %.1f s, "
-                        + "%.3f s/step, %,.0f tokens/s (incl. evaluation), loss %.4f -> %.4f; %s; run folder %s%n",
+        return String.format(Locale.ROOT, "%s, %s, window %d, batch %d × %d: load %.1f s, check + first step %.1f s, "
+                        + "%.3f s/step, %,.0f tokens/s (incl. evaluation), loss %.4f -> %.4f; %s; run folder %s",
                 description.name(), s.text(FineTuneParameters.METHOD), s.get(FineTuneParameters.WINDOW_LENGTH),
                 s.get(FineTuneParameters.BATCH_SIZE), s.get(FineTuneParameters.GRAD_ACCUMULATION), loadSeconds,
                 (firstStepAt[0] - start) / 1e9, stepSeconds,
