@@ -41,6 +41,11 @@ public final class ModelsController {
     private InspectModelTask inspecting;
     private LoadModelTask loading;
     private SelfTestTask selfTest;
+    /** Load the bundled default model as soon as it has been read (system property {@value #AUTOLOAD}). */
+    private boolean autoLoadDefault;
+
+    /** System property: {@code false} keeps the bundled default model from loading at start. */
+    public static final String AUTOLOAD = "evo2wb.loadDefaultModel";
 
     public ModelsController(AppServices services) {
         this.services = services;
@@ -79,7 +84,10 @@ public final class ModelsController {
 
     private void findDefaultModel() {
         try {
-            DefaultModel.find().ifPresentOrElse(s -> model.sources().add(0, s),
+            DefaultModel.find().ifPresentOrElse(s -> {
+                        model.sources().add(0, s);
+                        autoLoadDefault = Boolean.parseBoolean(System.getProperty(AUTOLOAD, "true"));
+                    },
                     () -> model.defaultModelNoteProperty().set(DefaultModel.notInstalledMessage()));
         } catch (IllegalStateException e) {
             model.defaultModelNoteProperty().set(e.getMessage());
@@ -173,6 +181,11 @@ public final class ModelsController {
                 model.inspectionProperty().set(i);
                 model.statusProperty().set(i.loadable() ? s.weights().getFileName() + " can be loaded."
                         : s.weights().getFileName() + " cannot be loaded with this config.");
+                if (autoLoadDefault && i.loadable() && s.kind() == ModelSource.Kind.DEFAULT
+                        && model.currentProperty().get() == null) {
+                    autoLoadDefault = false;                        // once, at start: the default becomes current
+                    load();
+                }
             } else if (t.status() == TaskStatus.FAILED) {
                 model.statusProperty().set("Could not read " + s.weights().getFileName() + ".");
                 services.dialogs().showError("Could not read the model", EngineTask.describe(failure(t)));
