@@ -22,10 +22,14 @@ public final class NextTokenLoss {
     private NextTokenLoss() {
     }
 
-    /** A PyTorch-owned copy of host weights (an array made from Java memory may be freed before backward). */
+    /**
+     * A PyTorch-owned copy of host weights: an array made from Java memory is freed once its wrapper is closed and
+     * collected, and the loss's backward reads the weights. ({@code duplicate()} clones natively; DJL's
+     * {@code toType(sameType, true)} would return an alias of the Java-backed memory.)
+     */
     public static NDArray weightsOnDevice(ai.djl.ndarray.NDManager manager, float[] weights, long rows, long columns) {
         try (NDArray host = manager.create(weights, new ai.djl.ndarray.types.Shape(rows, columns))) {
-            return host.toType(DataType.FLOAT32, true);
+            return host.duplicate();
         }
     }
 
