@@ -504,10 +504,10 @@ final class Trainer {
     }
 
     /** The trained weights, each copied to the host only when the writer reaches it. */
-    private CheckpointStore.Tensors hostWeights() {
+    private CheckpointStore.Contents hostWeights() {
         Map<String, TensorInfo> layout = new LinkedHashMap<>();
         trainable.forEach((k, v) -> layout.put(k, Tensors.info(v)));
-        return new CheckpointStore.Tensors(layout, key -> Tensors.toHost(trainable.get(key)));
+        return new CheckpointStore.Contents(layout, key -> Tensors.toHost(trainable.get(key)));
     }
 
     private com.google.gson.JsonObject checkpointState() {
@@ -541,7 +541,7 @@ final class Trainer {
                 }
                 return "adapter saved from the best checkpoint (step " + best.get().step() + ")";
             }
-            CheckpointStore.Tensors weights = hostWeights();
+            CheckpointStore.Contents weights = hostWeights();
             PeftAdapter.write(folder.adapterDir(), config, weights.layout(), weights.source());
             return "adapter saved from the final weights (step " + state.step + ")";
         } catch (IOException e) {
