@@ -52,8 +52,6 @@ import org.evo2wb.engine.train.run.RunStatus;
  */
 final class Trainer {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
-
     private final FineTuneRun run;
     private final FineTuneSettings s;
     private final BooleanSupplier cancelRequested;
@@ -366,20 +364,6 @@ final class Trainer {
             Map<String, NDArray> grads = gradients();
             double norm = GradientClipping.globalNorm(grads.values());
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                // Recompute once from zeroed gradients with the same batches and random seeds: on the CPU engine a
-                // backward pass has been seen to give non-finite gradients once while an identical recomputation
-                // is finite (and equal to an uninterrupted run). Genuinely diverging training fails again here.
-                zeroGradients();
-                loss = accumulate(sm, batches, denominator);
-                grads = gradients();
-                norm = GradientClipping.globalNorm(grads.values());
-                if (Double.isFinite(loss) && Double.isFinite(norm)) {
-                    state.recomputedSteps++;
-                    LOG.warn("step {}: non-finite gradients, recomputed to loss {} and gradient norm {}",
-                            state.step + 1, loss, norm);
-                }
-            }
-            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
                 zeroGradients();
                 throw new TrainingFailedException(Kind.NON_FINITE, "training stopped at step " + (state.step + 1)
                         + ": the loss became " + loss + " (gradient norm " + norm + "). " + keptCheckpoint()
@@ -421,7 +405,7 @@ final class Trainer {
     private NDArray batchLoss(NDManager sm, HostBatch b, double denominator) {
         NDArray tokens = sm.create(b.inputs(), new Shape(b.rows(), b.length())).toType(DataType.INT64, false);
         NDArray targets = sm.create(b.targets(), new Shape(b.rows(), b.length() - 1)).toType(DataType.INT64, false);
-        NDArray weights = sm.create(b.weights(), new Shape(b.rows(), b.length() - 1));
+        NDArray weights = NextTokenLoss.weightsOnDevice(sm, b.weights(), b.rows(), b.length() - 1);
         return NextTokenLoss.loss(run.model.logits(tokens), targets, weights, denominator);
     }
 
@@ -523,10 +507,10 @@ final class Trainer {
     }
 
     /** The trained weights, each copied to the host only when the writer reaches it. */
-    private CheckpointStore.Tensors hostWeights() {
+    private CheckpointStore.Contents hostWeights() {
         Map<String, TensorInfo> layout = new LinkedHashMap<>();
         trainable.forEach((k, v) -> layout.put(k, Tensors.info(v)));
-        return new CheckpointStore.Tensors(layout, key -> Tensors.toHost(trainable.get(key)));
+        return new CheckpointStore.Contents(layout, key -> Tensors.toHost(trainable.get(key)));
     }
 
     private com.google.gson.JsonObject checkpointState() {
@@ -560,7 +544,7 @@ final class Trainer {
                 }
                 return "adapter saved from the best checkpoint (step " + best.get().step() + ")";
             }
-            CheckpointStore.Tensors weights = hostWeights();
+            CheckpointStore.Contents weights = hostWeights();
             PeftAdapter.write(folder.adapterDir(), config, weights.layout(), weights.source());
             return "adapter saved from the final weights (step " + state.step + ")";
         } catch (IOException e) {
@@ -595,9 +579,6 @@ final class Trainer {
         };
         if (adapter != null) {
             message += "; " + adapter;
-        }
-        if (state.recomputedSteps > 0) {
-            message += "; " + state.recomputedSteps + " step(s) recomputed after non-finite gradients";
         }
         RunState end = reason == StopReason.CANCELLED ? RunState.CANCELLED : RunState.FINISHED;
         writeStatus(end, message);

@@ -128,20 +128,6 @@ class BadRunTest {
     }
 
     @Test
-    void aOneOffNonFiniteStepIsRecomputedAndMatchesACleanRun() throws Exception {
-        BigramModel clean = new BigramModel(root, 16, 2);
-        TrainerTest.runTask(run(tmp.resolve("clean"), settings().build(), clean).build());
-        BigramModel inner = new BigramModel(root, 16, 2);
-        int[] calls = {0};
-        TrainableModel once = new FaultyModel(inner, 1, l -> ++calls[0] == 2 + 5 ? l.mul(Float.NaN) : l);
-        FineTuneTask task = TrainerTest.runTask(run(tmp.resolve("glitch"), settings().build(), once).build());
-        assertEquals(TaskStatus.FINISHED, task.status(), task.message());
-        String message = task.result().join().message();
-        assertTrue(message.contains("1 step(s) recomputed after non-finite gradients"), message);
-        assertArrayEquals(TrainerTest.snapshot(clean).get("head.weight"), TrainerTest.snapshot(inner).get("head.weight"));
-    }
-
-    @Test
     void outOfMemoryStopsWithAdviceOnWhatToLower() throws Exception {
         FaultyModel model = new FaultyModel(new BigramModel(root, 16, 1), 2 + 4, l -> {
             throw new EngineException("CUDA out of memory. Tried to allocate 2.00 GiB");

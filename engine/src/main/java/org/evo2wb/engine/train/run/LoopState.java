@@ -25,8 +25,6 @@ public final class LoopState {
     public int evaluationsWithoutImprovement;
     /** Last training loss (NaN before the first step). */
     public double lastTrainLoss = Double.NaN;
-    /** Steps whose gradients came out non-finite once and were recomputed finite. */
-    public long recomputedSteps;
 
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
@@ -39,7 +37,6 @@ public final class LoopState {
         o.addProperty("best-step", bestStep);
         o.addProperty("evaluations-without-improvement", evaluationsWithoutImprovement);
         o.addProperty("last-train-loss", Double.isNaN(lastTrainLoss) ? null : lastTrainLoss);
-        o.addProperty("recomputed-steps", recomputedSteps);
         return o;
     }
 
@@ -54,7 +51,6 @@ public final class LoopState {
         s.bestStep = o.get("best-step").getAsLong();
         s.evaluationsWithoutImprovement = o.get("evaluations-without-improvement").getAsInt();
         s.lastTrainLoss = o.get("last-train-loss").isJsonNull() ? Double.NaN : o.get("last-train-loss").getAsDouble();
-        s.recomputedSteps = o.has("recomputed-steps") ? o.get("recomputed-steps").getAsLong() : 0;
         return s;
     }
 
