@@ -5,12 +5,16 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.evo2wb.engine.eval.HeldOutEvaluation;
+import org.evo2wb.engine.eval.HeldOutEvaluationTask;
 import org.evo2wb.engine.eval.MarkovBaseline;
 import org.evo2wb.engine.eval.VariantEffect;
 import org.evo2wb.engine.eval.VariantEffectTask;
 import org.evo2wb.engine.eval.VariantTable;
 import org.evo2wb.engine.load.ModelSpec;
+import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
+import org.evo2wb.engine.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +42,11 @@ final class EvalCommand implements Callable<Integer> {
             description = {"Fit order-k Markov chains (the next base predicted from the k before it) on training "
                     + "files and report bits per base on validation files: the baseline a fine-tuned model must beat.",
                 "Only A, C, G, T count (either case); 2 bits/base is no better than guessing.",
-                "Example: evo2wb eval markov --train train.fasta --val val.fasta --max-k 8"})
+                "With --model, the model scores the same validation bases and is compared with the best Markov "
+                        + "model: segments of --window bases spread over the validation records, up to --segments "
+                        + "of them, the order chosen on those segments.",
+                "Example: evo2wb eval markov --train train.fasta --val val.fasta --max-k 8",
+                "Example: evo2wb eval markov --train train.fasta --val val.fasta --max-k 12 --model default"})
     static final class Markov implements Callable<Integer> {
 
         @Spec
@@ -65,6 +73,29 @@ final class EvalCommand implements Callable<Integer> {
                 description = "Pseudo-count added to every context's base counts. Default: ${DEFAULT-VALUE}.")
         double alpha;
 
+        @Option(names = "--model", paramLabel = "<model>",
+                description = "Also score the validation bases with this model and compare: a weights file, a "
+                        + "fine-tuning run folder, or 'default' for the bundled model.")
+        String model;
+
+        @Option(names = "--config", paramLabel = "<yaml|preset>",
+                description = "With --model: the model's config (default: a .yml next to the weights, else the "
+                        + "preset the weights fit).")
+        String config;
+
+        @Option(names = "--window", paramLabel = "<bases>",
+                description = "With --model: bases per scored segment. Default: 1024, or the model's context "
+                        + "length if smaller.")
+        Integer window;
+
+        @Option(names = "--segments", defaultValue = "256", paramLabel = "<n>",
+                description = "With --model: most segments over all validation records. Default: ${DEFAULT-VALUE}.")
+        int segments;
+
+        @Option(names = "--device", paramLabel = "<auto|cpu|gpu:N>", defaultValue = "auto",
+                description = "With --model: where it runs. Default: ${DEFAULT-VALUE}.")
+        String device;
+
         @Override
         public Integer call() throws Exception {
             if (minK < 0 || maxK > MarkovBaseline.MAX_ORDER || minK > maxK) {
@@ -73,6 +104,9 @@ final class EvalCommand implements Callable<Integer> {
             }
             if (!(alpha > 0)) {
                 throw new IllegalArgumentException("--alpha must be above 0, got " + alpha);
+            }
+            if (model != null) {
+                return compareWithModel();
             }
             MarkovBaseline.Selection s = MarkovBaseline.selectOrder(Inputs.sequences(train),
                     Inputs.sequences(validation), minK, maxK, alpha);
@@ -83,6 +117,32 @@ final class EvalCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "best: order %d, %.4f bits/base over %,d validation bases%n", s.model().order(),
                     s.score().bitsPerBase(), s.score().bases());
+            out.flush();
+            return Evo2wbCli.EXIT_OK;
+        }
+
+        /** {@link HeldOutEvaluation}: the model and the best Markov model on the same validation bases. */
+        private int compareWithModel() throws Exception {
+            ModelSpec.Resolved resolved = new ModelSpec(model, config, null).resolve();
+            int w = window != null ? window : Math.min(1024, resolved.contextLength());
+            HeldOutEvaluation.Options o = new HeldOutEvaluation.Options(w, segments, minK, maxK, List.of(alpha),
+                    HeldOutEvaluation.Options.defaults().batchSize());
+            String d = device.trim().toLowerCase(Locale.ROOT);
+            if (!d.matches("auto|cpu|gpu|gpu:\\d+")) {
+                throw new IllegalArgumentException("--device: '" + device + "' is not auto, cpu, gpu or gpu:N");
+            }
+            HeldOutEvaluation.Result r;
+            try (StripedHyena m = resolved.load(Devices.resolve(d), Precision.FP32)) {
+                r = TaskConsole.run(new HeldOutEvaluationTask(m, Inputs.sequences(train),
+                        Inputs.sequences(validation), o), spec.commandLine().getErr());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "%d segments of %,d bases from the validation files%n", r.segments(), w);
+            out.println("order\tbits_per_base");
+            for (int i = 0; i < r.bitsPerOrder().length; i++) {
+                out.printf(Locale.ROOT, "%d\t%.4f%n", r.minOrder() + i, r.bitsPerOrder()[i]);
+            }
+            out.println(r.format());
             out.flush();
             return Evo2wbCli.EXIT_OK;
         }

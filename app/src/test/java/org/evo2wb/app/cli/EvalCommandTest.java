@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import org.evo2wb.bio.SequenceRecord;
+import org.evo2wb.engine.eval.HeldOutEvaluation;
 import org.evo2wb.engine.eval.MarkovBaseline;
 import org.evo2wb.engine.eval.VariantEffect;
 import org.evo2wb.engine.eval.VariantTable;
@@ -44,6 +45,32 @@ class EvalCommandTest {
         r = Cli.run("eval", "markov", "--train", train, "--val", val, "--max-k", "13");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().startsWith("evo2wb eval markov: --min-k and --max-k must satisfy"), r.err());
+    }
+
+    @Test
+    void markovWithAModelComparesBothOnTheSameBases() throws Exception {
+        List<SequenceRecord> cds = Cli.cds();
+        Path train = Cli.fasta(tmp.resolve("train.fasta"), cds.subList(0, 7), Integer.MAX_VALUE);
+        Path val = Cli.fasta(tmp.resolve("val.fasta"), cds.subList(7, 10), Integer.MAX_VALUE);
+        Cli.Run r = Cli.run("eval", "markov", "--train", train, "--val", val, "--min-k", "1", "--max-k", "3",
+                "--model", Cli.tinyModel(), "--config", Cli.tinyConfig(), "--window", "96", "--segments", "6",
+                "--device", "cpu");
+        assertEquals(0, r.exit(), r.toString());
+        HeldOutEvaluation.Result expected;
+        try (StripedHyena m = Cli.loadTiny()) {
+            expected = HeldOutEvaluation.run(m, cds.subList(0, 7).stream().map(SequenceRecord::sequence).toList(),
+                    cds.subList(7, 10).stream().map(SequenceRecord::sequence).toList(),
+                    new HeldOutEvaluation.Options(96, 6, 1, 3, List.of(1.0), 4), x -> { }, () -> false);
+        }
+        List<String> lines = r.out().lines().toList();
+        assertEquals(expected.segments() + " segments of 96 bases from the validation files", lines.get(0));
+        assertEquals("order\tbits_per_base", lines.get(1));
+        for (int k = 0; k < 3; k++) {
+            assertEquals(String.format(Locale.ROOT, "%d\t%.4f", k + 1, expected.bitsPerOrder()[k]), lines.get(2 + k));
+        }
+        assertEquals(expected.format(), lines.get(5));
+        assertTrue(lines.get(5).startsWith(String.format(Locale.ROOT, "model %.4f bits/base, Markov order %d",
+                expected.modelBitsPerBase(), expected.markovOrder())), lines.get(5));
     }
 
     @Test
