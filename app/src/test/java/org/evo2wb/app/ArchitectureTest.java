@@ -51,7 +51,8 @@ class ArchitectureTest {
 
     @Test
     void loadingAndCliCodeIsFreeOfUiControls() {
-        noClasses().that().resideInAnyPackage("org.evo2wb.app.data..", "org.evo2wb.app.cli..")
+        noClasses().that().resideInAnyPackage("org.evo2wb.app.data..", "org.evo2wb.app.cli..",
+                        "org.evo2wb.app.models..")
                 .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..",
                         "org.controlsfx..", "org.evo2wb.app.ui..")
                 .check(classes);

@@ -3,6 +3,7 @@ package org.evo2wb.app.ui;
 import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import javafx.scene.control.Alert;
 import javafx.scene.control.Alert.AlertType;
 import javafx.scene.control.Label;
@@ -41,6 +42,41 @@ public final class FxDialogService implements DialogService {
         }
         lastFolder = chosen.get(0).getParentFile();
         return chosen.stream().map(File::toPath).toList();
+    }
+
+    @Override
+    public Optional<Path> chooseFile(String title, FileFilter filter) {
+        FileChooser chooser = chooser(title, filter);
+        File chosen = chooser.showOpenDialog(owner);
+        return remember(chosen);
+    }
+
+    @Override
+    public Optional<Path> chooseSaveFile(String title, String suggestedName, FileFilter filter) {
+        FileChooser chooser = chooser(title, filter);
+        chooser.setInitialFileName(suggestedName);
+        File chosen = chooser.showSaveDialog(owner);
+        return remember(chosen);
+    }
+
+    private FileChooser chooser(String title, FileFilter filter) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle(title);
+        chooser.getExtensionFilters().addAll(
+                new FileChooser.ExtensionFilter(filter.description(), filter.patterns()),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        if (lastFolder != null && lastFolder.isDirectory()) {
+            chooser.setInitialDirectory(lastFolder);
+        }
+        return chooser;
+    }
+
+    private Optional<Path> remember(File chosen) {
+        if (chosen == null) {
+            return Optional.empty();
+        }
+        lastFolder = chosen.getParentFile();
+        return Optional.of(chosen.toPath());
     }
 
     @Override

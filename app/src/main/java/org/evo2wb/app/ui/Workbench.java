@@ -10,6 +10,8 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.StackPane;
 import org.controlsfx.control.StatusBar;
 import org.evo2wb.app.ui.data.DataController;
+import org.evo2wb.app.ui.models.ModelsController;
+import org.evo2wb.app.ui.score.ScoreController;
 
 /**
  * The main window's content: navigation on the left, the selected view in the middle, a status bar with the running
@@ -19,6 +21,8 @@ public final class Workbench {
 
     private final AppServices services;
     private final DataController data;
+    private final ModelsController models;
+    private final ScoreController score;
     private final ListView<ViewEntry> navigation = new ListView<>();
     private final StackPane content = new StackPane();
     private final BorderPane root = new BorderPane();
@@ -26,6 +30,8 @@ public final class Workbench {
     public Workbench(AppServices services) {
         this.services = services;
         this.data = new DataController(services);
+        this.models = new ModelsController(services);
+        this.score = new ScoreController(services);
         navigation.getItems().setAll(views());
         navigation.setId("navigation");
         navigation.setPrefWidth(150);
@@ -45,22 +51,14 @@ public final class Workbench {
     private List<ViewEntry> views() {
         return List.of(
                 new ViewEntry("Data", data.view()),
-                new ViewEntry("Models", PlannedView.of("Models",
-                        "Choose the Evo 2 model to work with: the bundled default model, a released checkpoint from "
-                                + "disk, or one of your fine-tuned models.",
-                        "For each model it will show its size, context length, the device and precision it runs on, "
-                                + "and the memory it needs.")),
+                new ViewEntry("Models", models.view()),
                 new ViewEntry("Fine-tune", PlannedView.of("Fine-tune",
                         "Fine-tune the selected model on the sequences open in Data, with small LoRA adapters so "
                                 + "that a laptop or a single GPU is enough.",
                         "You set a few primary settings (steps, learning rate, adapter rank), with the rest under "
                                 + "Advanced; follow training and validation loss while it runs; stop at any time. "
                                 + "Every run is saved as a folder that records its data, settings and versions.")),
-                new ViewEntry("Score", PlannedView.of("Score",
-                        "Score sequences with the selected model: the log-likelihood of every base along a record, "
-                                + "whole-sequence scores, the predicted effect of variants (change in "
-                                + "log-likelihood) and in-silico mutagenesis of a region.",
-                        "Results appear as tracks under the sequence overview and can be exported as tables.")));
+                new ViewEntry("Score", score.view()));
     }
 
     private StatusBar statusBar() {
@@ -94,5 +92,13 @@ public final class Workbench {
 
     public DataController data() {
         return data;
+    }
+
+    public ModelsController models() {
+        return models;
+    }
+
+    public ScoreController score() {
+        return score;
     }
 }

@@ -53,16 +53,44 @@ class ScreenshotsTest {
         assertEquals(7, robot.lookup("#records-table").queryAs(TableView.class).getItems().size());
         assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
 
+        // Real model data: the tiny golden checkpoint loaded and self-tested, a plasmid scored, a codon region mutated.
+        fx.loadModel(robot, TestData.tinyCheckpoint());
+        robot.clickOn("#self-test");
+        fx.awaitIdle();
+        robot.interact(() -> fx.workbench.show("Score"));
+        var score = fx.workbench.score().model();
+        robot.interact(() -> {
+            score.recordProperty().set(fx.workspace.records().get(0));
+            score.regionFromProperty().set("2,801");
+            score.regionToProperty().set("6,000");
+        });
+        robot.clickOn("#score-run");
+        fx.awaitIdle();
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
+        robot.interact(() -> score.selectionProperty().set(new org.evo2wb.app.ui.score.ScoreModel.Selection(
+                4339, 4363)));
+        robot.interact(() -> score.contextProperty().set(60));
+        robot.clickOn("#score-mutagenesis");
+        fx.awaitIdle();
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
+
         Files.createDirectories(OUT);
         for (String view : List.of("Data", "Models", "Fine-tune", "Score")) {
             robot.interact(() -> fx.workbench.show(view));
-            WritableImage image = snapshot();
-            BufferedImage png = SwingFXUtils.fromFXImage(image, null);
-            Path file = OUT.resolve(view.toLowerCase(Locale.ROOT) + ".png");
-            ImageIO.write(png, "png", file.toFile());
-            assertEquals(1280, png.getWidth());
-            assertTrue(colours(png) > (view.equals("Data") ? 40 : 8), view + " looks blank: " + file);
+            save(view.toLowerCase(Locale.ROOT), view.equals("Data") || view.equals("Score") ? 40 : 8);
         }
+        robot.interact(() -> score.locusProperty().set("NC_005816.1:4,321-4,395"));
+        robot.clickOn("#score-go");
+        save("score-bases", 40);
+    }
+
+    private void save(String name, int minColours) throws Exception {
+        WritableImage image = snapshot();
+        BufferedImage png = SwingFXUtils.fromFXImage(image, null);
+        Path file = OUT.resolve(name + ".png");
+        ImageIO.write(png, "png", file.toFile());
+        assertEquals(1280, png.getWidth());
+        assertTrue(colours(png) > minColours, name + " looks blank: " + file);
     }
 
     private WritableImage snapshot() throws Exception {

@@ -38,6 +38,31 @@ public final class WorkbenchFixture {
         waitUntil(() -> !workbench.data().model().loadingProperty().get() && tasks.active() == 0);
     }
 
+    /** Waits until no task started through the workbench is running. */
+    public void awaitIdle() {
+        waitUntil(() -> tasks.active() == 0);
+    }
+
+    /** Opens a checkpoint through the Models view's Open button and waits until its figures are shown. */
+    public void openCheckpoint(org.testfx.api.FxRobot robot, java.nio.file.Path weights) {
+        WaitForAsyncUtils.asyncFx(() -> workbench.show("Models"));
+        WaitForAsyncUtils.waitForFxEvents();
+        dialogs.willChooseFile(weights);
+        robot.clickOn("#open-checkpoint");
+        waitUntil(() -> workbench.models().model().inspectionProperty().get() != null
+                && workbench.models().model().inspectionProperty().get().source().weights().equals(weights));
+    }
+
+    /** Opens and loads a checkpoint through the Models view; it becomes the current model. */
+    public void loadModel(org.testfx.api.FxRobot robot, java.nio.file.Path weights) {
+        openCheckpoint(robot, weights);
+        robot.clickOn("#load-model");
+        waitUntil(() -> !workbench.models().model().loadingProperty().get()
+                && workspace.currentModel() != null
+                && workspace.currentModel().source().weights().equals(weights));
+        awaitIdle();
+    }
+
     /** Waits until the condition, checked on the FX thread, holds; fails the test after 30 s. */
     public static void waitUntil(BooleanSupplier condition) {
         try {

@@ -1,6 +1,9 @@
 package org.evo2wb.engine.io;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -37,6 +40,38 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Writes binary content. */
+    @FunctionalInterface
+    public interface StreamContent {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** Writes text content. */
+    @FunctionalInterface
+    public interface TextContent {
+        void write(Writer out) throws IOException;
+    }
+
+    /** Writes UTF-8 text to {@code target} atomically (the parent folders are created). */
+    public static void writeText(Path target, TextContent content) throws IOException {
+        writeStream(target, out -> {
+            Writer w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            content.write(w);
+            w.flush();
+        });
+    }
+
+    /** Writes bytes to {@code target} atomically (the parent folders are created). */
+    public static void writeStream(Path target, StreamContent content) throws IOException {
+        Path abs = target.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        write(abs, f -> {
+            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(f), 1 << 16)) {
+                content.write(out);
+            }
+        });
     }
 
     public static void writeString(Path target, String text) throws IOException {
