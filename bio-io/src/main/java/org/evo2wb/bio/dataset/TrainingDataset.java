@@ -27,9 +27,13 @@ public final class TrainingDataset {
     private final List<String> validationIds;
 
     private TrainingDataset(Corpus corpus, DatasetOptions options) {
+        this(corpus, options, RecordSplit.validationRecords(corpus, options.validationFraction(), options.splitSeed()),
+                null);
+    }
+
+    private TrainingDataset(Corpus corpus, DatasetOptions options, boolean[] held, String validationNote) {
         this.corpus = corpus;
         this.options = options;
-        boolean[] held = RecordSplit.validationRecords(corpus, options.validationFraction(), options.splitSeed());
         WindowPlanner.Plan plan = WindowPlanner.plan(corpus, options, held);
         this.train = new WindowSet(corpus, options, plan.train());
         this.validation = new WindowSet(corpus, options, plan.validation());
@@ -48,6 +52,9 @@ public final class TrainingDataset {
         }
         this.validationIds = ids;
         List<String> notes = new ArrayList<>();
+        if (validationNote != null) {
+            notes.add(validationNote);
+        }
         if (options.validationFraction() > 0 && heldRecords == 0) {
             notes.add("no validation set: a single record cannot be split by record; add a second record or a"
                     + " separate validation file");
@@ -70,6 +77,30 @@ public final class TrainingDataset {
     public static TrainingDataset build(List<Path> files, DatasetOptions options, ReadProgress progress)
             throws IOException, SequenceFormatException {
         return new TrainingDataset(Corpus.read(files, progress), options);
+    }
+
+    /**
+     * Reads training files and separate validation files: every record of the validation files is held out, and no
+     * record of the training files. The options' validation fraction is not used (the manifest records 0) and the
+     * manifest lists the training files first, then the validation files.
+     */
+    public static TrainingDataset build(List<Path> trainFiles, List<Path> validationFiles, DatasetOptions options,
+                                        ReadProgress progress) throws IOException, SequenceFormatException {
+        if (validationFiles.isEmpty()) {
+            return build(trainFiles, options, progress);
+        }
+        List<Path> all = new ArrayList<>(trainFiles);
+        all.addAll(validationFiles);
+        Corpus corpus = Corpus.read(all, progress);
+        boolean[] held = new boolean[corpus.size()];
+        int trainRecords = 0;
+        for (int i = 0; i < trainFiles.size(); i++) {
+            trainRecords += corpus.files().get(i).records();
+        }
+        java.util.Arrays.fill(held, trainRecords, held.length, true);
+        DatasetOptions recorded = options.withValidation(0, options.splitSeed());
+        return new TrainingDataset(corpus, recorded, held, "validation records come from " + validationFiles.size()
+                + (validationFiles.size() == 1 ? " separate file" : " separate files"));
     }
 
     /** Builds the windows over a corpus already read. */

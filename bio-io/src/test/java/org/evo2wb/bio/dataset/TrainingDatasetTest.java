@@ -269,4 +269,29 @@ class TrainingDatasetTest {
         assertEquals(63, DatasetOptions.of(64).basesPerWindow());
         assertEquals(63, DatasetOptions.of(64).stride());
     }
+
+    @Test
+    void separateValidationFilesHoldOutExactlyTheirRecords() throws Exception {
+        Path orchids = TestData.path("fasta/biopython_ls_orchid.fasta.gz");
+        Path cor = TestData.path("genbank/biopython_cor6_6.gb.gz");
+        DatasetOptions o = DatasetOptions.of(256).withValidation(0.3, 5);
+        TrainingDataset d = TrainingDataset.build(List.of(orchids), List.of(cor), o, ReadProgress.NONE);
+        DatasetSummary s = d.summary();
+        // MANIFEST.md: 94 orchid records, 67,518 bp; 6 cor6.6 records, 2,819 bp
+        assertEquals(94, s.trainRecords());
+        assertEquals(6, s.validationRecords());
+        assertEquals(67_518, s.trainBases());
+        assertEquals(2_819, s.validationBases());
+        for (int r : d.validation().records()) {
+            assertTrue(r >= 94, "record " + r + " of the training file was held out");
+        }
+        assertEquals(0.0, d.manifest().options().validationFraction());
+        assertEquals(List.of(orchids, cor), d.manifest().files().stream().map(Corpus.SourceFile::path).toList());
+        assertEquals(6, d.manifest().validationRecordIds().size());
+        assertTrue(s.notes().contains("validation records come from 1 separate file"), s.notes().toString());
+        // no validation files: the fraction applies as before
+        TrainingDataset plain = TrainingDataset.build(List.of(orchids), List.of(), o, ReadProgress.NONE);
+        assertTrue(plain.summary().validationRecords() > 0);
+        assertEquals(0.3, plain.manifest().options().validationFraction());
+    }
 }

@@ -64,6 +64,22 @@ public final class ScoreBenchmark {
         System.out.println(MemoryStats.summary());
     }
 
+    /**
+     * Scoring speed of a loaded model: {@code batch} random sequences of {@code length} bases scored together,
+     * median seconds of {@code reps} calls after {@code warmup}.
+     *
+     * @return median seconds per call
+     */
+    public static double run(StripedHyena model, int batch, int length, int warmup, int reps) {
+        Random r = new Random(1);
+        List<Scorer.Input> in = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            in.add(new Scorer.Input("s" + i, dna(r, length)));
+        }
+        return time(new Scorer(model, ScoringOptions.defaults().withBatchSize(batch)
+                .withChunks(Math.max(length, 2), 1)), in, warmup, reps);
+    }
+
     private static double time(Scorer scorer, List<Scorer.Input> in, int warmup, int reps) {
         double[] t = new double[reps];
         for (int i = 0; i < warmup + reps; i++) {

@@ -39,6 +39,16 @@ public record TrainingData(WindowSource train, WindowSource validation, Training
         return of(TrainingDataset.build(files, options(s), progress));
     }
 
+    /**
+     * As {@link #build(List, FineTuneSettings, ReadProgress)}, with validation windows from separate files: every
+     * record of {@code validationFiles} is held out and the validation fraction setting is not used. An empty list
+     * means "split the training files by the validation fraction".
+     */
+    public static TrainingData build(List<Path> trainFiles, List<Path> validationFiles, FineTuneSettings s,
+                                     ReadProgress progress) throws IOException, SequenceFormatException {
+        return of(TrainingDataset.build(trainFiles, validationFiles, options(s), progress));
+    }
+
     public static TrainingData of(TrainingDataset dataset) {
         return new TrainingData(windows(dataset, dataset.train()), windows(dataset, dataset.validation()), dataset);
     }
