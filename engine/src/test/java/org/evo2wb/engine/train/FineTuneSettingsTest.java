@@ -197,4 +197,33 @@ class FineTuneSettingsTest {
         assertTrue(e.getMessage().contains("warm-up (50 steps) must be shorter than the planned run (15 steps"),
                 e.getMessage());
     }
+
+    @Test
+    void argumentsGiveTheSameSettingsOnACommandLine() {
+        FineTuneSettings s = FineTuneSettings.builder(Preset.QUICK_LORA).setText("learning-rate", "5e-4")
+                .setText("warmup-steps", "auto").setText("lora-targets", "Wqkv,mlp.l1").setText("max-time", "45m")
+                .build();
+        List<String> args = s.arguments();
+        assertEquals(List.of("--preset", "quick-lora", "--lora-targets", "Wqkv,mlp.l1", "--learning-rate", "5e-4",
+                "--warmup-steps", "auto", "--max-time", "45m"), args);
+        FineTuneSettings.Builder again = FineTuneSettings.builder(Preset.byKey(args.get(1)));
+        for (int i = 2; i < args.size(); i += 2) {
+            again.setText(args.get(i), args.get(i + 1));
+        }
+        assertEquals(s, again.build());
+        assertEquals(List.of(), FineTuneSettings.defaults().arguments());
+    }
+
+    @Test
+    void currentSettingsFollowTheFormWhileValuesAreStillWrong() {
+        FineTuneSettings.Builder b = FineTuneSettings.builder(null).setText("method", "full")
+                .setText("learning-rate", "7").setText("lora-rank", "many");
+        assertEquals(2, b.problems().size());
+        FineTuneSettings now = b.current();
+        assertEquals(FineTuneMethod.FULL, now.get(FineTuneParameters.METHOD));
+        assertFalse(FineTuneParameters.LORA_RANK.isRelevant(now), "greyed out for full fine-tuning");
+        assertEquals(7.0, now.get(FineTuneParameters.LEARNING_RATE), "kept although out of range");
+        assertEquals(0.7, now.get(FineTuneParameters.MIN_LEARNING_RATE), 1e-12, "computed from what is typed");
+        assertEquals(16, now.get(FineTuneParameters.LORA_RANK), "text that did not parse counts as not set");
+    }
 }
