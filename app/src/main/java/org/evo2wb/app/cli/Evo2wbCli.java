@@ -27,6 +27,13 @@ import picocli.CommandLine.Spec;
             CommandLine.HelpCommand.class,
             GuiCommand.class,
             InspectCommand.class,
+            ScoreCommand.class,
+            FinetuneCommand.class,
+            ExportCommand.class,
+            EvalCommand.class,
+            BenchCommand.class,
+            CheckGradientsCommand.class,
+            TraceCommand.class,
         })
 public final class Evo2wbCli implements Callable<Integer> {
 
@@ -47,7 +54,7 @@ public final class Evo2wbCli implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Evo2wbCli());
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("evo2wb " + commandLine.getCommandName() + ": "
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName(" ") + ": "
                     + LoadFilesTask.oneLine(EngineTask.describe(e)));
             commandLine.getErr().flush();
             return EXIT_FAILED;
@@ -57,6 +64,19 @@ public final class Evo2wbCli implements Callable<Integer> {
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
+    }
+
+    /** This build's version, e.g. {@code 0.1.0-SNAPSHOT}. */
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Evo2wbCli.class.getResourceAsStream("/org/evo2wb/app/version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
     }
 
     /** Reads the version Maven wrote into {@code version.properties}. */

@@ -58,15 +58,27 @@ public final class Devices {
         }
     }
 
-    /** The CPU first, then each GPU; a note replaces GPUs when the engine cannot be asked. */
+    /** The devices found, and a sentence on GPUs when there are none to offer (empty otherwise). */
+    public record Detection(List<Option> devices, String note) {}
+
+    /** The CPU first, then each GPU the engine can run on. */
     public static List<Option> detect() {
+        return detectWithNote().devices();
+    }
+
+    /** {@link #detect()} with the reason when no GPU is listed. */
+    public static Detection detectWithNote() {
         List<Option> out = new ArrayList<>();
         out.add(cpu());
         int gpus;
+        boolean cuda;
         try {
-            gpus = Engine.getEngine("PyTorch").getGpuCount();
+            Engine engine = Engine.getEngine("PyTorch");
+            cuda = engine.hasCapability(ai.djl.engine.StandardCapabilities.CUDA);
+            gpus = engine.getGpuCount();
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            gpus = 0;
+            return new Detection(out, "The PyTorch engine could not be started, so no GPU is offered: "
+                    + e.getMessage());
         }
         for (int i = 0; i < gpus; i++) {
             Device d = Device.gpu(i);
@@ -82,7 +94,9 @@ public final class Devices {
                     + (mem > 0 ? String.format(Locale.ROOT, ", %.1f GB", mem / 1e9) : "");
             out.add(new Option(label, d, mem));
         }
-        return out;
+        String note = gpus > 0 ? "" : cuda ? "No CUDA GPU was found; models run on the CPU."
+                : "This build's PyTorch engine runs on the CPU only (no CUDA), so no GPU is offered.";
+        return new Detection(out, note);
     }
 
     public static Option cpu() {

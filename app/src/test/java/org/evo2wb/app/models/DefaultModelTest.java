@@ -3,7 +3,13 @@ package org.evo2wb.app.models;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import java.nio.file.Files;
+import java.util.List;
+import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Precision;
+import org.evo2wb.engine.model.StripedHyena;
+import org.evo2wb.engine.score.SelfTest;
 import java.nio.file.Path;
 import org.evo2wb.app.TestData;
 import org.junit.jupiter.api.Test;
@@ -13,11 +19,34 @@ import org.junit.jupiter.api.io.TempDir;
 class DefaultModelTest {
 
     @Test
+    void theBundledModelLoadsAndPassesItsSelfTest() throws Exception {
+        String before = System.getProperty(DefaultModel.PROPERTY);
+        System.clearProperty(DefaultModel.PROPERTY);
+        try {
+            ModelSource s = DefaultModel.find().orElseThrow();
+            assertEquals(ModelSource.Kind.DEFAULT, s.kind());
+            Evo2Config config = Evo2Config.load(s.config());
+            assertEquals("SDH*SDH*", config.pattern());
+            assertEquals(3_669_792L, config.parameterCount());
+            try (StripedHyena m = StripedHyena.load(s.weights(), config, Device.cpu(), Precision.FP32)) {
+                assertEquals(3_669_792L, m.parameterCount());
+                List<SelfTest.Case> cases = SelfTest.read(s.selfTest());
+                assertEquals(6, cases.size());
+                SelfTest.Report r = SelfTest.run(m, cases, n -> { }, () -> false);
+                assertTrue(r.passed(), r.summary());
+                assertTrue(r.maxDeviation() < 1e-4, r.summary());
+            }
+        } finally {
+            if (before != null) {
+                System.setProperty(DefaultModel.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void notInstalledUntilItsFolderHoldsWeights(@TempDir Path dir) throws Exception {
         String before = System.getProperty(DefaultModel.PROPERTY);
         try {
-            System.clearProperty(DefaultModel.PROPERTY);
-            assertTrue(DefaultModel.find().isEmpty(), "this build ships no default model yet");
             System.setProperty(DefaultModel.PROPERTY, dir.toString());
             assertTrue(DefaultModel.find().isEmpty());
 

@@ -46,14 +46,17 @@ class ScreenshotsTest {
     }
 
     @Test
-    void everyViewRendersWithData(FxRobot robot) throws Exception {
+    void everyViewRendersWithData(FxRobot robot, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         fx.dialogs.willChoose(TestData.pPCP1(), TestData.cor66());
         robot.clickOn("#open-files");
         fx.awaitLoaded();
         assertEquals(7, robot.lookup("#records-table").queryAs(TableView.class).getItems().size());
         assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
 
-        // Real model data: the tiny golden checkpoint loaded and self-tested, a plasmid scored, a codon region mutated.
+        // Real model data: the tiny golden checkpoint loaded and self-tested (with a second model, its final norm
+        // scaled, to compare with), a plasmid stretch scored by both, a codon region mutated.
+        fx.loadModel(robot, org.evo2wb.app.TestModels.scaledTiny(dir, 1.5f));
+        var modelB = fx.workspace.currentModel();
         fx.loadModel(robot, TestData.tinyCheckpoint());
         robot.clickOn("#self-test");
         fx.awaitIdle();
@@ -63,6 +66,7 @@ class ScreenshotsTest {
             score.recordProperty().set(fx.workspace.records().get(0));
             score.regionFromProperty().set("2,801");
             score.regionToProperty().set("6,000");
+            score.compareProperty().set(modelB);
         });
         robot.clickOn("#score-run");
         fx.awaitIdle();

@@ -21,7 +21,7 @@ public final class ForwardBenchmark {
 
     /** Outcome of one benchmark. */
     public record Result(String label, long parameters, int batch, int length, int repetitions, double[] seconds,
-                         long heapBytes, long rssBytes, long peakRssBytes) {
+                         double cpuSecondsPerForward, long heapBytes, long rssBytes, long peakRssBytes) {
 
         public double medianSeconds() {
             double[] s = seconds.clone();
@@ -35,9 +35,10 @@ public final class ForwardBenchmark {
 
         public String format() {
             return String.format(Locale.ROOT,
-                    "%s: %,d parameters, batch %d x length %d: median %.1f ms/forward, %,.0f tokens/s; "
-                            + "heap %.1f MiB, RSS %.1f MiB, peak RSS %.1f MiB",
-                    label, parameters, batch, length, medianSeconds() * 1e3, tokensPerSecond(), heapBytes / 1048576.0,
+                    "%s: %,d parameters, batch %d x length %d: median %.1f ms/forward (process CPU %.1f ms), "
+                            + "%,.0f tokens/s; heap %.1f MiB, RSS %.1f MiB, peak RSS %.1f MiB",
+                    label, parameters, batch, length, medianSeconds() * 1e3, cpuSecondsPerForward * 1e3,
+                    tokensPerSecond(), heapBytes / 1048576.0,
                     rssBytes / 1048576.0, peakRssBytes / 1048576.0);
         }
     }
@@ -114,7 +115,12 @@ public final class ForwardBenchmark {
             }
             NDArray tok = m.create(ids, new Shape(batch, length));
             double[] secs = new double[repetitions];
+            long cpu0 = 0;
             for (int i = 0; i < warmup + repetitions; i++) {
+                if (i == warmup) {
+                    System.gc();
+                    cpu0 = MemoryStats.processCpuNanos();
+                }
                 long t0 = System.nanoTime();
                 NDArray logits = model.forward(tok);
                 logits.getFloat(0, length - 1, 0);          // waits for the device
@@ -123,7 +129,8 @@ public final class ForwardBenchmark {
                     secs[i - warmup] = (System.nanoTime() - t0) / 1e9;
                 }
             }
-            return new Result(label, model.parameterCount(), batch, length, repetitions, secs,
+            double cpu = (MemoryStats.processCpuNanos() - cpu0) / 1e9 / repetitions;
+            return new Result(label, model.parameterCount(), batch, length, repetitions, secs, cpu,
                     MemoryStats.heapUsed(), MemoryStats.procStatus("VmRSS"), MemoryStats.procStatus("VmHWM"));
         }
     }

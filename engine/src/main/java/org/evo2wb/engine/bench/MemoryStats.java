@@ -5,10 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** Process memory as benchmarks report it: Java heap in use and native resident set (Linux /proc). */
+/** Process figures benchmarks report: Java heap in use, native resident set (Linux /proc), CPU time. */
 public final class MemoryStats {
 
     private MemoryStats() {
+    }
+
+    /** CPU time of the whole process so far (all threads, user + system), nanoseconds; -1 when unavailable. */
+    public static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** Java heap in use now, bytes. */

@@ -21,8 +21,11 @@ import org.evo2wb.engine.score.ScoringOptions;
  *   <li>the tiny golden model ({@code tiny.pt} and {@code tiny.yml}, given as arguments or found on the class path
  *       at {@code /golden/}) scoring 2 × 300 bases, median of 20 calls after warm-up;</li>
  *   <li>a ≈1.1 M-parameter Evo 2-shaped model (D 128, head dim 128, I 384, blocks S D H * S, 8 filter groups) with
- *       random weights scoring batches of 4 × 2048 bases: bases/s.</li>
+ *       random weights scoring 8 × 1024, 4 × 2048 and 1 × 8192 bases: bases/s.</li>
  * </ol>
+ * Each figure follows a warm-up of at least 3 s. Native allocation matters a great deal on virtual machines where
+ * page faults are expensive: compare runs with and without {@code LD_PRELOAD=libjemalloc.so.2} (see
+ * {@code docs/decisions/0004-native-allocator.md}).
  * Run: {@code mvn -o -q -pl engine exec:java -Dexec.mainClass=org.evo2wb.engine.bench.ScoreBenchmark
  * -Dexec.classpathScope=test}.
  */
@@ -44,29 +47,36 @@ public final class ScoreBenchmark {
         ai.djl.engine.Engine.getEngine("PyTorch");
         System.out.println("threads: torch intra-op " + ai.djl.pytorch.jni.JniUtils.getNumThreads()
                 + ", CPUs " + Runtime.getRuntime().availableProcessors()
-                + ", LD_PRELOAD=" + System.getenv().getOrDefault("LD_PRELOAD", ""));
+                + ", LD_PRELOAD=" + System.getenv().getOrDefault("LD_PRELOAD", "")
+                + ", MALLOC_CONF=" + System.getenv().getOrDefault("MALLOC_CONF", ""));
         Random r = new Random(1);
         try (StripedHyena tiny = StripedHyena.load(tinyPath, Evo2Config.load(tinyYml), Device.cpu(), Precision.FP32)) {
             List<Scorer.Input> in = List.of(new Scorer.Input("a", dna(r, 300)), new Scorer.Input("b", dna(r, 300)));
-            double ms = time(new Scorer(tiny, ScoringOptions.defaults().withBatchSize(2)), in, 10, 20) * 1e3;
-            System.out.printf(Locale.ROOT, "tiny golden model: score 2 x 300 bases: median %.1f ms (%,.0f bases/s)%n",
-                    ms, 600 / ms * 1e3);
+            double[] t = time(new Scorer(tiny, ScoringOptions.defaults().withBatchSize(2)), in, 20);
+            System.out.printf(Locale.ROOT, "tiny golden model: score 2 x 300 bases: median %.1f ms, min %.1f ms, "
+                    + "process CPU %.1f ms per call (%,.0f bases/s at the median)%n", t[0] * 1e3, t[1] * 1e3,
+                    t[2] * 1e3, 600 / t[0]);
         }
         try (StripedHyena small = StripedHyena.random(small(), 7, Device.cpu(), Precision.FP32)) {
-            List<Scorer.Input> in = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                in.add(new Scorer.Input("s" + i, dna(r, 2048)));
+            for (int[] shape : new int[][] {{8, 1024}, {4, 2048}, {1, 8192}}) {
+                List<Scorer.Input> in = new ArrayList<>();
+                for (int i = 0; i < shape[0]; i++) {
+                    in.add(new Scorer.Input("s" + i, dna(r, shape[1])));
+                }
+                double[] t = time(new Scorer(small, ScoringOptions.defaults().withBatchSize(shape[0])), in, 7);
+                long bases = (long) shape[0] * shape[1];
+                System.out.printf(Locale.ROOT, "%,d-parameter model: score %d x %d bases: median %.1f ms, min %.1f ms,"
+                                + " process CPU %.1f ms per call; %,.0f bases/s at the median, %,.0f at the min%n",
+                        small.parameterCount(), shape[0], shape[1], t[0] * 1e3, t[1] * 1e3, t[2] * 1e3,
+                        bases / t[0], bases / t[1]);
             }
-            double s = time(new Scorer(small, ScoringOptions.defaults().withBatchSize(4)), in, 2, 5);
-            System.out.printf(Locale.ROOT, "%,d-parameter model: score 4 x 2048 bases: median %.1f ms, %,.0f bases/s%n",
-                    small.parameterCount(), s * 1e3, 4 * 2048 / s);
         }
         System.out.println(MemoryStats.summary());
     }
 
     /**
      * Scoring speed of a loaded model: {@code batch} random sequences of {@code length} bases scored together,
-     * median seconds of {@code reps} calls after {@code warmup}.
+     * median seconds of {@code reps} calls after a warm-up of at least {@code warmup} calls and 3 s.
      *
      * @return median seconds per call
      */
@@ -76,21 +86,33 @@ public final class ScoreBenchmark {
         for (int i = 0; i < batch; i++) {
             in.add(new Scorer.Input("s" + i, dna(r, length)));
         }
-        return time(new Scorer(model, ScoringOptions.defaults().withBatchSize(batch)
-                .withChunks(Math.max(length, 2), 1)), in, warmup, reps);
+        Scorer scorer = new Scorer(model, ScoringOptions.defaults().withBatchSize(batch)
+                .withChunks(Math.max(length, 2), 1));
+        for (int i = 0; i < warmup; i++) {
+            scorer.score(in);
+        }
+        return time(scorer, in, reps)[0];
     }
 
-    private static double time(Scorer scorer, List<Scorer.Input> in, int warmup, int reps) {
+    /**
+     * Warms up for at least 3 s (and 3 calls), then times {@code reps} calls: {median wall, min wall, mean process
+     * CPU} in seconds. Process CPU time is the figure least disturbed by other load on a shared machine.
+     */
+    private static double[] time(Scorer scorer, List<Scorer.Input> in, int reps) {
+        long warmEnd = System.nanoTime() + 3_000_000_000L;
+        for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
+            scorer.score(in);
+        }
         double[] t = new double[reps];
-        for (int i = 0; i < warmup + reps; i++) {
+        long cpu0 = MemoryStats.processCpuNanos();
+        for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             scorer.score(in);
-            if (i >= warmup) {
-                t[i - warmup] = (System.nanoTime() - t0) / 1e9;
-            }
+            t[i] = (System.nanoTime() - t0) / 1e9;
         }
+        double cpu = (MemoryStats.processCpuNanos() - cpu0) / 1e9 / reps;
         Arrays.sort(t);
-        return t[reps / 2];
+        return new double[] {t[reps / 2], t[0], cpu};
     }
 
     private static String dna(Random r, int n) {

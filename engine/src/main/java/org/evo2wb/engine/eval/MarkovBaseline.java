@@ -44,6 +44,11 @@ public final class MarkovBaseline {
         return k;
     }
 
+    /** The pseudo-count α. */
+    public double alpha() {
+        return alpha;
+    }
+
     /** Mean negative log2-likelihood per scored base, and the number of bases scored. */
     public Score bitsPerBase(List<? extends CharSequence> sequences) {
         double[] sum = {0};
@@ -58,6 +63,22 @@ public final class MarkovBaseline {
             });
         }
         return new Score(n[0] == 0 ? Double.NaN : sum[0] / n[0] / Math.log(2), n[0]);
+    }
+
+    /**
+     * log₂ P(x[t] | x[t-k..t-1]) for every position t of {@code s}; NaN where the position is not scored (the target
+     * or one of its k context bases is not ACGT, or t &lt; k). {@link #bitsPerBase} is minus the mean of the finite
+     * values.
+     */
+    public double[] log2Probs(CharSequence s) {
+        double[] out = new double[s.length()];
+        java.util.Arrays.fill(out, Double.NaN);
+        visitPositions(s, (pos, ctx, base) -> {
+            int row = ctx * 4;
+            long total = (long) counts[row] + counts[row + 1] + counts[row + 2] + counts[row + 3];
+            out[pos] = Math.log((counts[row + base] + alpha) / (total + 4 * alpha)) / Math.log(2);
+        });
+        return out;
     }
 
     /**
@@ -89,7 +110,15 @@ public final class MarkovBaseline {
         void accept(int context, int base);
     }
 
+    private interface PositionVisitor {
+        void accept(int position, int context, int base);
+    }
+
     private void visit(CharSequence s, Visitor v) {
+        visitPositions(s, (pos, ctx, base) -> v.accept(ctx, base));
+    }
+
+    private void visitPositions(CharSequence s, PositionVisitor v) {
         int mask = (1 << (2 * k)) - 1;
         int ctx = 0;
         int valid = 0; // number of consecutive ACGT bases ending at the previous position
@@ -101,7 +130,7 @@ public final class MarkovBaseline {
                 continue;
             }
             if (valid >= k) {
-                v.accept(ctx, b);
+                v.accept(i, ctx, b);
             }
             ctx = k == 0 ? 0 : ((ctx << 2) | b) & mask;
             valid++;

@@ -89,8 +89,13 @@ public final class VariantTable {
                     throw new IOException(where + "column " + c.position() + " holds '" + f[pos]
                             + "', not a position");
                 }
-                out.add(new Variant(n, id >= 0 ? f[id] : "line " + n, p, base(where, c.ref(), f[ref]),
-                        base(where, c.alt(), f[alt]), label(where, c, f[label])));
+                char refBase = base(where, c.ref(), f[ref]);
+                char altBase = base(where, c.alt(), f[alt]);
+                if (refBase == altBase) {
+                    throw new IOException(where + "the variant base " + altBase + " (column " + c.alt()
+                            + ") equals the reference base: not a variant");
+                }
+                out.add(new Variant(n, id >= 0 ? f[id] : "line " + n, p, refBase, altBase, label(where, c, f[label])));
             }
         }
         if (out.isEmpty()) {

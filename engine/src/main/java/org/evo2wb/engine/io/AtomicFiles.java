@@ -1,8 +1,10 @@
 package org.evo2wb.engine.io;
 
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +44,7 @@ public final class AtomicFiles {
         }
     }
 
-    /** Writes binary content. */
+    /** Writes binary content to a stream. */
     @FunctionalInterface
     public interface StreamContent {
         void write(OutputStream out) throws IOException;
@@ -54,23 +56,26 @@ public final class AtomicFiles {
         void write(Writer out) throws IOException;
     }
 
-    /** Writes UTF-8 text to {@code target} atomically (the parent folders are created). */
-    public static void writeText(Path target, TextContent content) throws IOException {
-        writeStream(target, out -> {
-            Writer w = new BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-            content.write(w);
-            w.flush();
+    /**
+     * Writes bytes to {@code target} atomically (parent folders created). A failure or a cancellation thrown by
+     * the content leaves the old target untouched and no temporary file behind.
+     */
+    public static void writeStream(Path target, StreamContent content) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        write(target.toAbsolutePath(), f -> {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f), 1 << 16)) {
+                content.write(out);
+            }
         });
     }
 
-    /** Writes bytes to {@code target} atomically (the parent folders are created). */
-    public static void writeStream(Path target, StreamContent content) throws IOException {
-        Path abs = target.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        write(abs, f -> {
-            try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(f), 1 << 16)) {
-                content.write(out);
-            }
+    /** Writes UTF-8 text to {@code target} atomically, like {@link #writeStream}. */
+    public static void writeText(Path target, TextContent content) throws IOException {
+        writeStream(target, out -> {
+            Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+            content.write(w);
+            w.flush();
         });
     }
 

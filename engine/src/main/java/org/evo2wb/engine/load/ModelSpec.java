@@ -14,7 +14,6 @@ import java.util.Optional;
 import org.evo2wb.engine.checkpoint.CheckpointFile;
 import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.config.Evo2Config;
-import org.evo2wb.engine.config.Evo2ConfigJson;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.FineTunedModel;
@@ -92,7 +91,7 @@ public record ModelSpec(String model, String config, String preset) {
             }
             String modelName = config.modelName().isBlank() ? stem(weights.getFileName().toString())
                     : config.modelName();
-            return ModelDescription.of(modelName, Evo2ConfigJson.toJson(config), weights);
+            return ModelDescription.of(modelName, config, weights);
         }
     }
 

@@ -9,6 +9,7 @@ import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.Linear;
 import org.evo2wb.engine.model.ParameterKind;
 import org.evo2wb.engine.model.ParameterVisitor;
+import org.evo2wb.engine.model.Scalars;
 
 /**
  * A linear layer with a low-rank adapter (LoRA, Hu et al. 2021, arXiv 2106.09685):
@@ -75,7 +76,7 @@ public final class LoraLinear extends Linear {
         }
         NDArray in = training && dropout > 0 ? x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow() : x;
         NDArray low = affine(affine(in, a, null, precision()), b, null, precision());
-        return y.add(low.mul((float) scaling()));
+        return y.add(Scalars.mul(low, scaling()));      // PyTorch-owned constant: backward keeps it
     }
 
     /** α / r. */

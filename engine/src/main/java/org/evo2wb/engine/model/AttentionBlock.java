@@ -44,9 +44,9 @@ public final class AttentionBlock extends Block {
      * Budget of one score block, in elements of (B, H, Q, K): longer inputs are processed in blocks of Q query rows, each
      * seeing only keys up to its last row (exact causal softmax per row, half the work, bounded memory).
      */
-    private static volatile long scoreBlockElements = 1L << 25;
+    private static volatile long scoreBlockElements = 1L << 22;
 
-    /** Sets the score-block budget (elements of one (B, H, Q, K) block; default 2^25, 128 MiB in fp32). */
+    /** Sets the score-block budget (elements of one (B, H, Q, K) block; default 2^22, 16 MiB in fp32). */
     public static void setScoreBlockElements(long elements) {
         if (elements < 1) {
             throw new IllegalArgumentException("score block must hold at least one element, got " + elements);
@@ -96,7 +96,7 @@ public final class AttentionBlock extends Block {
      * @return (B, H, q1-q0, d_h)
      */
     private NDArray attend(NDArray q, NDArray kt, NDArray v, long q0, long q1) {
-        NDArray scores = q.matMul(kt).mul(1.0 / Math.sqrt(headDim)).add(causalMask(q, q0, q1));
+        NDArray scores = Scalars.mul(q.matMul(kt), 1.0 / Math.sqrt(headDim)).add(causalMask(q, q0, q1));
         return scores.softmax(-1).matMul(v);
     }
 

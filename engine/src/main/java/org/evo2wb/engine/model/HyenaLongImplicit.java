@@ -29,11 +29,35 @@ public final class HyenaLongImplicit extends HyenaBlock {
         this.skip = src.get(prefix + ".filter.D", ParameterKind.SKIP, dims.hidden());
     }
 
-    /** The implicit filter h (D, L) for sequences of length {@code len}, on the parameters' device. */
+    /**
+     * The implicit filter h (D, L) for sequences of length {@code len}, on the parameters' device. Summed one mode
+     * at a time so no (D, S, L) temporary is built (2 GiB for a 7B model at L = 8192); each mode's temporaries are
+     * released at once (the autograd graph keeps what backward needs).
+     */
     public NDArray impulseResponse(long len) {
-        NDArray t = logPoles.getManager().arange(0f, (float) len, 1f, DataType.FLOAT32, logPoles.getDevice());
-        NDArray modes = logPoles.mul(t.reshape(1, 1, len)).exp();                 // (D, S, L)
-        return modes.mul(residues.expandDims(2)).sum(new int[] {1});              // (D, L)
+        NDArray t = logPoles.getManager().arange(0f, (float) len, 1f, DataType.FLOAT32, logPoles.getDevice())
+                .reshape(1, len);
+        long modes = residues.getShape().get(1);
+        NDArray h = null;
+        for (long n = 0; n < modes; n++) {
+            NDArray lambda = logPoles.get(":, " + n + ", :");                        // (D, 1)
+            NDArray r = residues.get(":, " + n + ":" + (n + 1));                     // (D, 1)
+            NDArray decay = lambda.mul(t);
+            NDArray mode = decay.exp();
+            NDArray term = mode.mul(r);
+            NDArray sum = h == null ? term : h.add(term);
+            for (NDArray tmp : new NDArray[] {lambda, r, decay, mode, h == null ? null : h}) {
+                if (tmp != null) {
+                    tmp.close();
+                }
+            }
+            if (sum != term) {
+                term.close();
+            }
+            h = sum;
+        }
+        t.close();
+        return h;
     }
 
     @Override

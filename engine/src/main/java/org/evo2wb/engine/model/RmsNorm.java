@@ -25,7 +25,7 @@ public final class RmsNorm {
     }
 
     public NDArray forward(NDArray x) {
-        NDArray rms = x.norm(new int[] {-1}, true).mul(invSqrtD).add(eps);
+        NDArray rms = Scalars.mul(x.norm(new int[] {-1}, true), invSqrtD).add(eps);
         return x.div(rms).mul(scale);
     }
 

@@ -170,6 +170,21 @@ public final class StripedHyena implements AutoCloseable {
         }
     }
 
+    /**
+     * Logits for token ids (B, L) with grad mode off on this thread for the call (inference: no graph is built
+     * whatever the thread's state; a new thread starts with grad mode on).
+     */
+    public NDArray infer(NDArray ids) {
+        return infer(ids, Trace.NONE);
+    }
+
+    /** {@link #infer(NDArray)} reporting intermediates to {@code trace}. */
+    public NDArray infer(NDArray ids, Trace trace) {
+        try (GradMode g = GradMode.disabled()) {
+            return forward(ids, trace);
+        }
+    }
+
     /** Logits for token ids (B, L) (any integer type): (B, L, V) fp32, attached to the ids' manager. */
     public NDArray forward(NDArray ids) {
         return forward(ids, Trace.NONE);
@@ -184,7 +199,9 @@ public final class StripedHyena implements AutoCloseable {
         NDArray logits;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray tok = ids.toDevice(manager.getDevice(), false).toType(DataType.INT64, false);
+            // a PyTorch-owned copy: the embedding's backward keeps the ids, and a caller may close (and the GC
+            // free) a Java-backed ids array before calling backward
+            NDArray tok = ids.toDevice(manager.getDevice(), false).toType(DataType.INT64, true);
             NDArray x = embedding.getNDArrayInternal().embedding(tok, embedding, SparseFormat.DENSE)
                     .singletonOrThrow();
             trace.record("embedding", x);

@@ -1,7 +1,6 @@
 package org.evo2wb.engine.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -77,7 +76,7 @@ public final class TraceComparator {
      */
     public static Map<String, Captured> capture(StripedHyena model, NDArray ids) {
         Map<String, Captured> out = new LinkedHashMap<>();
-        try (GradMode g = GradMode.disabled(); NDManager tmp = ids.getManager().newSubManager()) {
+        try (GradMode g = GradMode.disabled()) {
             NDArray logits = model.forward(ids, (name, value) -> {
                 NDArray row = value.get(0);
                 long[] s = value.getShape().getShape().clone();
@@ -86,7 +85,6 @@ public final class TraceComparator {
                 row.close();
             });
             logits.close();
-            tmp.close();
         }
         return out;
     }

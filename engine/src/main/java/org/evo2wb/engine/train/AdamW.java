@@ -110,13 +110,13 @@ public final class AdamW implements AutoCloseable {
      * The moments as tensors to write, keyed {@code exp_avg.<name>} and {@code exp_avg_sq.<name>} (PyTorch's
      * names); each is copied to the host only when the writer asks for it.
      */
-    public CheckpointStore.Tensors stateTensors() {
+    public CheckpointStore.Contents stateTensors() {
         Map<String, TensorInfo> layout = new LinkedHashMap<>();
         for (String name : params.keySet()) {
             layout.put("exp_avg." + name, Tensors.info(firstMoment.get(name)));
             layout.put("exp_avg_sq." + name, Tensors.info(secondMoment.get(name)));
         }
-        return new CheckpointStore.Tensors(layout, key -> Tensors.toHost(moment(key)));
+        return new CheckpointStore.Contents(layout, key -> Tensors.toHost(moment(key)));
     }
 
     private NDArray moment(String key) {

@@ -2,6 +2,7 @@ package org.evo2wb.engine.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,6 +62,26 @@ public final class Evo2Model implements TrainableModel {
         });
         return out;
     }
+
+    /**
+     * Keeps every trained hcl pole decaying: {@code λ ← min(λ, λ_max)} with λ_max = {@value #MAX_LOG_POLE}, so
+     * {@code exp(λ·t)} never grows with t. The official code trains λ only through {@code λ = -exp(p)·exp(γ)} (spec
+     * §3.10), which is negative by construction; training λ directly needs this projection instead, or a pole that
+     * crosses zero makes the filter grow as e^{λt} over the window and the loss diverges.
+     */
+    @Override
+    public void afterUpdate() {
+        model.visitParameters((key, kind, value) -> {
+            if (kind == ParameterKind.LOG_POLES && value.hasGradient()) {
+                NDArray clipped = value.clip(Float.NEGATIVE_INFINITY, MAX_LOG_POLE);
+                value.set(new NDIndex("..."), clipped);       // in place: the optimiser holds this array
+                clipped.close();
+            }
+        });
+    }
+
+    /** Largest pole λ a trained hcl filter keeps (decay over 10,000 positions: e^-1). */
+    public static final float MAX_LOG_POLE = -1e-4f;
 
     @Override
     public NDManager manager() {

@@ -281,6 +281,15 @@ public final class FineTuneParameters {
             CHECKPOINT_EVERY, KEEP_LAST, KEEP_BEST,
             DEVICE, PRECISION, SEED);
 
+    /** The settings of each form section, in display order (sections without settings left out). */
+    public static Map<Group, List<Hyperparameter<?>>> byGroup() {
+        Map<Group, List<Hyperparameter<?>>> out = new java.util.EnumMap<>(Group.class);
+        for (Hyperparameter<?> p : ALL) {
+            out.computeIfAbsent(p.group(), g -> new ArrayList<>()).add(p);
+        }
+        return out;
+    }
+
     /** Looks a setting up by its name (as on the command line, without dashes). */
     public static Hyperparameter<?> byName(String name) {
         Hyperparameter<?> p = BY_NAME.get(name.startsWith("--") ? name.substring(2) : name);

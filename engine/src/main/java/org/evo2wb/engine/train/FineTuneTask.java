@@ -18,7 +18,9 @@ public final class FineTuneTask extends EngineTask<TrainingResult> {
 
     @Override
     protected TrainingResult call() throws Exception {
-        return new Trainer(run, this::isCancelRequested, this::report).run();
+        TrainingResult result = new Trainer(run, this::isCancelRequested, this::report).run();
+        message(result.message());
+        return result;
     }
 
     private void report(long step, long planned, String text) {

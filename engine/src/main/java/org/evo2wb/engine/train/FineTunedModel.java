@@ -23,7 +23,7 @@ import org.evo2wb.engine.train.run.RunFolder;
  * the same layers), then the trained tensors of the best checkpoint (or, when none was kept, the newest one) copied
  * in. A LoRA model is merged on request, giving plain Evo 2 weights.
  *
- * @param model the model (the caller closes it)
+ * @param model the model (closed with this record)
  * @param settings the run's recorded settings
  * @param description the starting model as recorded
  * @param step the training step of the checkpoint used
@@ -31,7 +31,13 @@ import org.evo2wb.engine.train.run.RunFolder;
  * @param best whether it is the best checkpoint (lowest validation loss)
  */
 public record FineTunedModel(StripedHyena model, FineTuneSettings settings, ModelDescription description, long step,
-                             Path checkpoint, boolean best) {
+                             Path checkpoint, boolean best) implements AutoCloseable {
+
+    /** Frees the model. */
+    @Override
+    public void close() {
+        model.close();
+    }
 
     /** True when {@code folder} holds a run record. */
     public static boolean isRunFolder(Path folder) {
@@ -58,6 +64,43 @@ public record FineTunedModel(StripedHyena model, FineTuneSettings settings, Mode
     }
 
     /**
+     * Writes the LoRA adapter of a run in PEFT layout ({@code adapter_model.safetensors}, {@code
+     * adapter_config.json}) from the same checkpoint {@link #load} uses: the best one, else the newest.
+     *
+     * @return the step of the checkpoint written
+     * @throws IOException when the run is not a LoRA run or has no checkpoint
+     */
+    public static long writeAdapter(Path folder, Path out) throws IOException {
+        FineTuneSettings s = FineTuneRun.readSettings(folder);
+        if (s.get(FineTuneParameters.METHOD) != FineTuneMethod.LORA) {
+            throw new IOException(folder + ": a " + s.get(FineTuneParameters.METHOD).key() + " run has no LoRA "
+                    + "adapter; export the model as .pt or .safetensors instead");
+        }
+        CheckpointStore.Loaded c = chosen(folder);
+        String suffix = ".lora_A.weight";
+        try (Safetensors w = Safetensors.open(c.weightsFile())) {
+            java.util.List<String> modules = w.infos().keySet().stream().filter(k -> k.endsWith(suffix))
+                    .map(k -> k.substring(0, k.length() - suffix.length())).toList();
+            org.evo2wb.engine.lora.PeftAdapter.Config config = new org.evo2wb.engine.lora.PeftAdapter.Config(
+                    description(folder).name(), s.get(FineTuneParameters.LORA_RANK),
+                    s.get(FineTuneParameters.LORA_ALPHA), s.get(FineTuneParameters.LORA_DROPOUT), modules);
+            org.evo2wb.engine.lora.PeftAdapter.write(out, config, w.infos(), w::tensor);
+        }
+        return c.step();
+    }
+
+    private static CheckpointStore.Loaded chosen(Path folder) throws IOException {
+        CheckpointStore store = new RunFolder(folder).checkpoints();
+        Optional<CheckpointStore.Loaded> best = store.best();
+        Optional<CheckpointStore.Loaded> chosen = best.isPresent() ? best : store.latest();
+        if (chosen.isEmpty()) {
+            throw new IOException(folder + ": the run has no checkpoint yet (" + folder.resolve(RunFolder.CHECKPOINTS)
+                    + " is empty); resume it or wait for its first checkpoint");
+        }
+        return chosen.get();
+    }
+
+    /**
      * Loads the fine-tuned model.
      *
      * @param merge fold LoRA adapters into the base weights (no effect for other methods)
@@ -67,13 +110,8 @@ public record FineTunedModel(StripedHyena model, FineTuneSettings settings, Mode
         ModelDescription description = description(folder);
         Evo2Config config = config(folder);
         FineTuneSettings settings = FineTuneRun.readSettings(folder);
-        CheckpointStore store = new RunFolder(folder).checkpoints();
-        Optional<CheckpointStore.Loaded> best = store.best();
-        Optional<CheckpointStore.Loaded> chosen = best.isPresent() ? best : store.latest();
-        if (chosen.isEmpty()) {
-            throw new IOException(folder + ": the run has no checkpoint yet (" + folder.resolve(RunFolder.CHECKPOINTS)
-                    + " is empty); resume it or wait for its first checkpoint");
-        }
+        CheckpointStore.Loaded chosen = chosen(folder);
+        boolean best = chosen.dir().getFileName().toString().equals("best");
         Path source = Path.of(description.sourceCheckpoint());
         if (!Files.exists(source)) {
             throw new IOException(folder.resolve(RunFolder.RECORD) + ": the starting checkpoint " + source
@@ -83,7 +121,7 @@ public record FineTunedModel(StripedHyena model, FineTuneSettings settings, Mode
         try {
             Evo2Model prepared = Evo2Model.prepare(base, settings);
             Map<String, NDArray> params = prepared.parameters();
-            Path weights = chosen.get().weightsFile();
+            Path weights = chosen.weightsFile();
             try (Safetensors file = Safetensors.open(weights)) {
                 for (String key : file.infos().keySet()) {
                     NDArray target = params.get(key);
@@ -97,8 +135,7 @@ public record FineTunedModel(StripedHyena model, FineTuneSettings settings, Mode
             if (merge) {
                 Lora.mergeAndUnload(base);
             }
-            return new FineTunedModel(base, settings, description, chosen.get().step(), chosen.get().dir(),
-                    best.isPresent());
+            return new FineTunedModel(base, settings, description, chosen.step(), chosen.dir(), best);
         } catch (IOException | RuntimeException e) {
             base.close();
             throw e;

@@ -38,7 +38,7 @@ public enum Preset implements ValueType.Choice {
         this.key = key;
         this.label = label;
         this.description = description;
-        this.values = new LinkedHashMap<>(values);
+        this.values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }
 
     @Override
@@ -55,9 +55,9 @@ public enum Preset implements ValueType.Choice {
         return description;
     }
 
-    /** The values this preset sets (a copy). */
+    /** The values this preset sets (read-only). */
     public Map<Hyperparameter<?>, Object> settings() {
-        return new LinkedHashMap<>(values);
+        return values;
     }
 
     public static Preset byKey(String key) {

@@ -30,6 +30,13 @@ public interface TrainableModel {
     /** The manager that owns the parameters (the loop makes its own arrays on the same device). */
     NDManager manager();
 
+    /**
+     * Called after every optimiser update, with autograd off: a model keeps constraints on its parameters here
+     * (the Evo 2 model keeps its long-filter poles decaying). The default does nothing.
+     */
+    default void afterUpdate() {
+    }
+
     /** Turns training-only behaviour (dropout) on or off. */
     default void setTraining(boolean training) {
     }

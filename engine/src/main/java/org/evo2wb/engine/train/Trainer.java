@@ -360,15 +360,7 @@ final class Trainer {
             return new StepResult(Double.NaN, 0, n, tokens);   // every target masked: nothing to learn, no update
         }
         try (NDManager sm = run.model.manager().newSubManager(); NDScope scope = new NDScope()) {
-            double loss = 0;
-            for (int i = 0; i < n; i++) {
-                if (stops.cancelRequested()) {
-                    zeroGradients();
-                    throw new CancelledMidStep();
-                }
-                Engine.getInstance().setRandomSeed((int) BatchStream.mix(seed, state.step * accumulation + i));
-                loss += forwardBackward(sm, batches.get(i), denominator);
-            }
+            double loss = accumulate(sm, batches, denominator);
             Map<String, NDArray> grads = gradients();
             double norm = GradientClipping.globalNorm(grads.values());
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
@@ -379,9 +371,26 @@ final class Trainer {
                         + ") or keep gradient clipping on.");
             }
             optimizer.step(grads, lr, GradientClipping.scale(norm, s.get(CLIP_NORM)));
+            try (GradMode off = GradMode.disabled()) {
+                run.model.afterUpdate();
+            }
             zeroGradients();
             return new StepResult(loss, norm, n, tokens);
         }
+    }
+
+    /** Forward and backward of every micro-batch of the step (gradients add up); returns the step loss. */
+    private double accumulate(NDManager sm, List<HostBatch> batches, double denominator) {
+        double loss = 0;
+        for (int i = 0; i < batches.size(); i++) {
+            if (stops.cancelRequested()) {
+                zeroGradients();
+                throw new CancelledMidStep();
+            }
+            Engine.getInstance().setRandomSeed((int) BatchStream.mix(seed, state.step * accumulation + i));
+            loss += forwardBackward(sm, batches.get(i), denominator);
+        }
+        return loss;
     }
 
     /** Forward and backward of one micro-batch; returns its share of the step loss. */
@@ -396,7 +405,7 @@ final class Trainer {
     private NDArray batchLoss(NDManager sm, HostBatch b, double denominator) {
         NDArray tokens = sm.create(b.inputs(), new Shape(b.rows(), b.length())).toType(DataType.INT64, false);
         NDArray targets = sm.create(b.targets(), new Shape(b.rows(), b.length() - 1)).toType(DataType.INT64, false);
-        NDArray weights = sm.create(b.weights(), new Shape(b.rows(), b.length() - 1));
+        NDArray weights = NextTokenLoss.weightsOnDevice(sm, b.weights(), b.rows(), b.length() - 1);
         return NextTokenLoss.loss(run.model.logits(tokens), targets, weights, denominator);
     }
 
@@ -498,10 +507,10 @@ final class Trainer {
     }
 
     /** The trained weights, each copied to the host only when the writer reaches it. */
-    private CheckpointStore.Tensors hostWeights() {
+    private CheckpointStore.Contents hostWeights() {
         Map<String, TensorInfo> layout = new LinkedHashMap<>();
         trainable.forEach((k, v) -> layout.put(k, Tensors.info(v)));
-        return new CheckpointStore.Tensors(layout, key -> Tensors.toHost(trainable.get(key)));
+        return new CheckpointStore.Contents(layout, key -> Tensors.toHost(trainable.get(key)));
     }
 
     private com.google.gson.JsonObject checkpointState() {
@@ -535,7 +544,7 @@ final class Trainer {
                 }
                 return "adapter saved from the best checkpoint (step " + best.get().step() + ")";
             }
-            CheckpointStore.Tensors weights = hostWeights();
+            CheckpointStore.Contents weights = hostWeights();
             PeftAdapter.write(folder.adapterDir(), config, weights.layout(), weights.source());
             return "adapter saved from the final weights (step " + state.step + ")";
         } catch (IOException e) {

@@ -165,6 +165,12 @@ class VariantEffectTest {
         e = assertThrows(IOException.class, () -> VariantTable.read(badBase, VariantTable.Columns.defaults()));
         assertTrue(e.getMessage().startsWith(badBase + ":2: column alt holds 'AT'"), e.getMessage());
 
+        Path same = tmp.resolve("same.tsv");
+        Files.writeString(same, HEADER + "\nG\t1010\tA\ta\tx\t1\n");
+        e = assertThrows(IOException.class, () -> VariantTable.read(same, VariantTable.Columns.defaults()));
+        assertEquals(same + ":2: the variant base A (column alt) equals the reference base: not a variant",
+                e.getMessage());
+
         Path noCoordinates = tmp.resolve("plain.fa");
         Files.writeString(noCoordinates, ">contig1\nACGT\n");
         e = assertThrows(IOException.class, () -> VariantEffect.readReference(noCoordinates, null));

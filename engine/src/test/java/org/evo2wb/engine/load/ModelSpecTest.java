@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.config.Evo2ConfigJson;
 import org.evo2wb.engine.lora.TinyModel;
+import org.evo2wb.engine.train.run.ModelDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,9 +75,9 @@ class ModelSpecTest {
     @Test
     void configsSurviveTheirJsonFormInARunRecord() throws Exception {
         Evo2Config tiny = Evo2Config.load(TinyModel.resource("golden/tiny.yml"));
-        Evo2Config back = Evo2ConfigJson.fromJson(Evo2ConfigJson.toJson(tiny), "run.json");
+        Evo2Config back = Evo2ConfigJson.fromJson(ModelDescription.configJson(tiny), "run.json");
         assertEquals(tiny, back);
         Evo2Config big = Evo2Config.preset("evo2-7b-1m");
-        assertEquals(big, Evo2ConfigJson.fromJson(Evo2ConfigJson.toJson(big), "run.json"));
+        assertEquals(big, Evo2ConfigJson.fromJson(ModelDescription.configJson(big), "run.json"));
     }
 }

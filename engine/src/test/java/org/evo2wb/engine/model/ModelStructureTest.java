@@ -9,6 +9,8 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -56,6 +58,55 @@ class ModelStructureTest {
             assertEquals(a.parameterCount(), TinyGolden.config().parameterCount());
             NDArray ids = m.create(new long[] {65, 67, 71, 84, 65, 65}, new Shape(1, 6));
             assertArrayEquals(b.forward(ids).toFloatArray(), a.forward(ids).toFloatArray());
+        }
+    }
+
+    @Test
+    void forwardsAndScoringLeaveNoArraysBehind() throws Exception {
+        try (StripedHyena model = StripedHyena.load(TinyGolden.path("tiny.pt"), TinyGolden.config(), Device.cpu(),
+                Precision.FP32);
+             GradMode g = GradMode.disabled();
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            int modelArrays = model.manager().getManagedArrays().size();
+            NDArray ids = m.create(new long[] {65, 67, 71, 84, 65, 65, 67, 71}, new Shape(2, 4));
+            int callerArrays = m.getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                model.forward(ids).close();
+                TraceComparator.capture(model, ids);
+                new org.evo2wb.engine.score.Scorer(model, org.evo2wb.engine.score.ScoringOptions.defaults()
+                        .withChunks(5, 2).withReverseComplement(true))
+                        .score(List.of(new org.evo2wb.engine.score.Scorer.Input("x", "ACGTACGTAC")));
+            }
+            assertEquals(modelArrays, model.manager().getManagedArrays().size(), "model manager grew");
+            assertEquals(callerArrays, m.getManagedArrays().size(), "caller manager grew");
+            NDArray logits = model.infer(ids);
+            assertEquals(callerArrays + 1, m.getManagedArrays().size(), "logits belong to the caller");
+            assertEquals(modelArrays, model.manager().getManagedArrays().size());
+            logits.close();
+        }
+    }
+
+    @Test
+    void inferenceBuildsNoGraphEvenOnAFreshThread() throws Exception {
+        try (StripedHyena model = StripedHyena.load(TinyGolden.path("tiny.pt"), TinyGolden.config(), Device.cpu(),
+                Precision.FP32);
+             NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            model.setTrainable(true);
+            NDArray ids = m.create(new long[] {65, 67, 71, 84}, new Shape(1, 4));
+            boolean[] seen = new boolean[4];
+            java.util.Set<Boolean> modeDuringInfer = new java.util.HashSet<>();
+            Thread t = new Thread(() -> {
+                seen[0] = GradMode.isEnabled();                       // a new thread records gradients
+                seen[1] = !JniUtils.getGradientFunctionNames((PtNDArray) model.forward(ids)).isEmpty();
+                model.infer(ids, (name, value) -> modeDuringInfer.add(GradMode.isEnabled()));
+                seen[2] = GradMode.isEnabled();
+            });
+            t.start();
+            t.join();
+            assertTrue(seen[0], "grad mode starts on in a new thread");
+            assertTrue(seen[1], "training forward builds a graph");
+            assertEquals(java.util.Set.of(false), modeDuringInfer, "infer runs with grad mode off");
+            assertTrue(seen[2], "and restores the thread's mode afterwards");
         }
     }
 

@@ -43,7 +43,7 @@ class Evo2FineTuneTest {
 
     static FineTuneSettings.Builder settings(FineTuneMethod method) {
         return FineTuneSettings.builder(null).set(FineTuneParameters.METHOD, method)
-                .set(FineTuneParameters.WINDOW_LENGTH, 128).set(FineTuneParameters.BATCH_SIZE, 4)
+                .set(FineTuneParameters.WINDOW_LENGTH, 96).set(FineTuneParameters.BATCH_SIZE, 4)
                 .set(FineTuneParameters.LORA_RANK, 4).set(FineTuneParameters.LEARNING_RATE, 1e-2)
                 .set(FineTuneParameters.MAX_STEPS, 12).set(FineTuneParameters.WARMUP_STEPS, 1)
                 .set(FineTuneParameters.EVAL_EVERY, 4).set(FineTuneParameters.EVAL_BATCHES, 2)

@@ -331,10 +331,45 @@ class TrainerTest {
 
     @Test
     void maxTimeAndEarlyStoppingEndTheRunWithTheirReason() {
-        FineTuneSettings timed = toySettings().set(FineTuneParameters.MAX_TIME, java.time.Duration.ofMillis(1)).build();
-        TrainingResult r = runTask(newRun(tmp.resolve("t"), timed, new BigramModel(root, 16, 1)).build()).result().join();
+        // a model that takes at least 10 ms per forward: max time 30 ms ends the run after a few steps, exactly at
+        // the first step whose cumulative training time reaches the limit
+        BigramModel inner = new BigramModel(root, 16, 1);
+        TrainableModel slow = new TrainableModel() {
+            @Override
+            public NDArray logits(NDArray tokens) {
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return inner.logits(tokens);
+            }
+
+            @Override
+            public Map<String, NDArray> parameters() {
+                return inner.parameters();
+            }
+
+            @Override
+            public NDManager manager() {
+                return inner.manager();
+            }
+        };
+        List<StepMetrics> timedSteps = new ArrayList<>();
+        FineTuneSettings timed = toySettings().set(FineTuneParameters.MAX_TIME, java.time.Duration.ofMillis(30)).build();
+        TrainingResult r = runTask(newRun(tmp.resolve("t"), timed, slow).listener(new TrainingListener() {
+            @Override
+            public void onStep(StepMetrics m) {
+                timedSteps.add(m);
+            }
+        }).build()).result().join();
         assertEquals(StopReason.MAX_TIME, r.reason());
-        assertEquals(1, r.steps());
+        assertEquals(timedSteps.size(), r.steps());
+        assertTrue(timedSteps.get(timedSteps.size() - 1).elapsed().toMillis() >= 30);
+        if (timedSteps.size() > 1) {
+            assertTrue(timedSteps.get(timedSteps.size() - 2).elapsed().toNanos() < 30_000_000L);
+        }
+        assertTrue(r.message().startsWith("reached the time limit of 0.03s"), r.message());
 
         // validation on letters that never occur in training (counted: non-ACGT masking off): training takes
         // probability away from them, so validation only gets worse after the first evaluation

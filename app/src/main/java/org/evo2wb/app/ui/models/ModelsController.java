@@ -41,6 +41,11 @@ public final class ModelsController {
     private InspectModelTask inspecting;
     private LoadModelTask loading;
     private SelfTestTask selfTest;
+    /** Load the bundled default model as soon as it has been read (system property {@value #AUTOLOAD}). */
+    private boolean autoLoadDefault;
+
+    /** System property: {@code false} keeps the bundled default model from loading at start. */
+    public static final String AUTOLOAD = "evo2wb.loadDefaultModel";
 
     public ModelsController(AppServices services) {
         this.services = services;
@@ -79,7 +84,10 @@ public final class ModelsController {
 
     private void findDefaultModel() {
         try {
-            DefaultModel.find().ifPresentOrElse(s -> model.sources().add(0, s),
+            DefaultModel.find().ifPresentOrElse(s -> {
+                        model.sources().add(0, s);
+                        autoLoadDefault = Boolean.parseBoolean(System.getProperty(AUTOLOAD, "true"));
+                    },
                     () -> model.defaultModelNoteProperty().set(DefaultModel.notInstalledMessage()));
         } catch (IllegalStateException e) {
             model.defaultModelNoteProperty().set(e.getMessage());
@@ -88,19 +96,20 @@ public final class ModelsController {
 
     /** Asks the engine for GPUs in the background (it loads the PyTorch library); the CPU is listed at once. */
     private void detectDevices() {
-        EngineTask<List<Devices.Option>> task = new EngineTask<>("Look for GPUs") {
+        EngineTask<Devices.Detection> task = new EngineTask<>("Look for GPUs") {
             @Override
-            protected List<Devices.Option> call() {
-                return Devices.detect();
+            protected Devices.Detection call() {
+                return Devices.detectWithNote();
             }
         };
         services.tasks().submit(task, t -> { }, t -> {
             if (t.status() == TaskStatus.FINISHED) {
-                List<Devices.Option> found = t.result().join();
+                Devices.Detection found = t.result().join();
                 Devices.Option chosen = model.deviceProperty().get();
-                model.devices().setAll(found);
-                model.deviceProperty().set(found.stream().filter(d -> d.device().equals(chosen.device()))
-                        .findFirst().orElse(found.get(0)));
+                model.devices().setAll(found.devices());
+                model.deviceProperty().set(found.devices().stream()
+                        .filter(d -> d.device().equals(chosen.device())).findFirst().orElse(found.devices().get(0)));
+                model.deviceNoteProperty().set(found.note());
             }
         });
     }
@@ -172,6 +181,11 @@ public final class ModelsController {
                 model.inspectionProperty().set(i);
                 model.statusProperty().set(i.loadable() ? s.weights().getFileName() + " can be loaded."
                         : s.weights().getFileName() + " cannot be loaded with this config.");
+                if (autoLoadDefault && i.loadable() && s.kind() == ModelSource.Kind.DEFAULT
+                        && model.currentProperty().get() == null) {
+                    autoLoadDefault = false;                        // once, at start: the default becomes current
+                    load();
+                }
             } else if (t.status() == TaskStatus.FAILED) {
                 model.statusProperty().set("Could not read " + s.weights().getFileName() + ".");
                 services.dialogs().showError("Could not read the model", EngineTask.describe(failure(t)));

@@ -30,6 +30,7 @@ public final class ModelsModel {
     private final BooleanProperty inspecting = new SimpleBooleanProperty();
     private final ObservableList<Devices.Option> devices = FXCollections.observableArrayList();
     private final ObjectProperty<Devices.Option> device = new SimpleObjectProperty<>();
+    private final StringProperty deviceNote = new SimpleStringProperty("");
     private final ObservableList<Devices.PrecisionChoice> precisions = FXCollections.observableArrayList();
     private final ObjectProperty<Devices.PrecisionChoice> precision = new SimpleObjectProperty<>();
     private final StringProperty precisionNote = new SimpleStringProperty("");
@@ -86,6 +87,11 @@ public final class ModelsModel {
 
     public ObjectProperty<Devices.Option> deviceProperty() {
         return device;
+    }
+
+    /** Why no GPU is offered (empty when GPUs are listed or before the engine was asked). */
+    public StringProperty deviceNoteProperty() {
+        return deviceNote;
     }
 
     /** Precisions of the chosen device, unavailable ones included (with their reason). */

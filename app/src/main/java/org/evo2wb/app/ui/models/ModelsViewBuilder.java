@@ -364,7 +364,9 @@ final class ModelsViewBuilder {
         note.setId("precision-note");
         note.getStyleClass().add("drop-hint");
         note.setWrapText(true);
-        note.textProperty().bind(model.precisionNoteProperty());
+        note.textProperty().bind(Bindings.createStringBinding(() -> String.join("\n",
+                java.util.stream.Stream.of(model.deviceNoteProperty().get(), model.precisionNoteProperty().get())
+                        .filter(x -> !x.isBlank()).toList()), model.deviceNoteProperty(), model.precisionNoteProperty()));
         return new VBox(6, title, row, note);
     }
 

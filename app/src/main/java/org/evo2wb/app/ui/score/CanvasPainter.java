@@ -28,8 +28,13 @@ final class CanvasPainter implements Painter {
         return Math.max(0, Math.min(1, v));
     }
 
+    /** Fonts by size and weight: looking a font up costs more than drawing a letter. FX thread only. */
+    private static final java.util.Map<Double, Font> FONTS = new java.util.HashMap<>();
+
     static Font font(double size, boolean bold) {
-        return Font.font(FAMILY, bold ? FontWeight.BOLD : FontWeight.NORMAL, size);
+        double key = Math.round(size * 4) / 4.0 * (bold ? -1 : 1);
+        return FONTS.computeIfAbsent(key, k -> Font.font(FAMILY, bold ? FontWeight.BOLD : FontWeight.NORMAL,
+                Math.abs(k)));
     }
 
     @Override

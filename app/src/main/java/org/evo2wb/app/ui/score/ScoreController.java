@@ -17,9 +17,7 @@ import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.CodonEffects;
 import org.evo2wb.engine.score.Mutagenesis;
 import org.evo2wb.engine.score.MutagenesisTask;
-import org.evo2wb.engine.score.Scorer;
 import org.evo2wb.engine.score.ScoringOptions;
-import org.evo2wb.engine.score.SequenceScore;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
 
@@ -93,10 +91,7 @@ public final class ScoreController {
                 .withChunks(CHUNK, OVERLAP);
     }
 
-    /** What to score: a record (or region of it) or the pasted sequence. */
-    private record Request(String id, String sequence, int offset, int length, List<Feature> features) {}
-
-    private Optional<Request> request() {
+    private Optional<ScoreRecordTask.Request> request() {
         if (model.pasteModeProperty().get()) {
             return pasted(model.pastedTextProperty().get());
         }
@@ -116,7 +111,7 @@ public final class ScoreController {
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "the region %,d-%,d is not inside "
                         + "1-%,d", from, to, n));
             }
-            return Optional.of(new Request(r.id(), seq, from - 1, to - from + 1, r.record().features()));
+            return Optional.of(new ScoreRecordTask.Request(r.id(), seq, from - 1, to - from + 1, r.record().features()));
         } catch (IllegalArgumentException e) {
             services.dialogs().showError("Cannot score this region", "Record " + r.id() + ": " + e.getMessage());
             return Optional.empty();
@@ -135,7 +130,7 @@ public final class ScoreController {
         }
     }
 
-    private Optional<Request> pasted(String text) {
+    private Optional<ScoreRecordTask.Request> pasted(String text) {
         String id = "pasted";
         StringBuilder seq = new StringBuilder();
         String[] lines = text == null ? new String[0] : text.split("\\R");
@@ -167,7 +162,7 @@ public final class ScoreController {
             return Optional.empty();
         }
         String s = model.upperCaseProperty().get() ? seq.toString().toUpperCase(Locale.ROOT) : seq.toString();
-        return Optional.of(new Request(id, s, 0, s.length(), List.of()));
+        return Optional.of(new ScoreRecordTask.Request(id, s, 0, s.length(), List.of()));
     }
 
     /** Scores the chosen input with the current model (and model B); returns the task, or null if not started. */
@@ -178,16 +173,17 @@ public final class ScoreController {
                     + "current model that scores here.");
             return null;
         }
-        Optional<Request> req = request();
+        Optional<ScoreRecordTask.Request> req = request();
         if (req.isEmpty()) {
             return null;
         }
-        Request q = req.get();
+        ScoreRecordTask.Request q = req.get();
         LoadedModel b = model.compareProperty().get() == a ? null : model.compareProperty().get();
+        List<LoadedModel> using = b == null ? List.of(a) : List.of(a, b);
         List<LoadedModel.Lease> leases = new ArrayList<>();
         List<StripedHyena> nets = new ArrayList<>();
         try {
-            for (LoadedModel m : b == null ? List.of(a) : List.of(a, b)) {
+            for (LoadedModel m : using) {
                 LoadedModel.Lease l = m.lease();
                 leases.add(l);
                 nets.add(l.network());
@@ -200,17 +196,14 @@ public final class ScoreController {
         if (scoring != null) {
             scoring.cancel();                                   // the latest request wins
         }
-        ScoringOptions o = options();
-        String bases = q.sequence().substring(q.offset(), q.offset() + q.length());
-        ScoreRecordTask task = new ScoreRecordTask(nets, new Scorer.Input(q.id(), bases), o);
+        ScoreRecordTask task = new ScoreRecordTask(q, nets, using.stream().map(LoadedModel::name).toList(),
+                options());
         scoring = task;
         model.scoringProperty().set(true);
         model.progressProperty().set(-1);
         model.statusProperty().set(String.format(Locale.ROOT, "Scoring %,d bases of %s%s …", q.length(), q.id(),
                 q.length() > CHUNK ? String.format(Locale.ROOT, " in windows of %,d bases overlapping by %,d", CHUNK,
                         OVERLAP) : ""));
-        String nameA = a.name();
-        String nameB = b == null ? null : b.name();
         return services.tasks().submit(task, t -> {
             if (t == scoring) {
                 model.progressProperty().set(t.fraction());
@@ -224,9 +217,7 @@ public final class ScoreController {
             model.scoringProperty().set(false);
             model.progressProperty().set(0);
             if (t.status() == TaskStatus.FINISHED) {
-                List<SequenceScore> s = t.result().join();
-                ScoreResult r = ScoreResult.of(q.id(), q.sequence(), q.offset(), q.features(), nameA, s.get(0),
-                        nameB, s.size() > 1 ? s.get(1) : null, o);
+                ScoreResult r = t.result().join();
                 model.mutagenesisProperty().set(null);
                 model.selectionProperty().set(null);
                 model.resultProperty().set(r);

@@ -98,6 +98,19 @@ final class ScoreViewBuilder {
         modelA.setTooltip(full);
         modelA.setMaxWidth(280);
         modelA.setMinWidth(90);
+        Label fp8 = new Label("⚠ FP8");
+        fp8.setId("score-fp8-warning");
+        fp8.getStyleClass().add("fp8-badge");
+        Tooltip fp8Text = new Tooltip();
+        fp8Text.setWrapText(true);
+        fp8Text.setMaxWidth(520);
+        fp8.setTooltip(fp8Text);
+        fp8Text.textProperty().bind(Bindings.createStringBinding(() -> {
+            LoadedModel m = model.currentProperty().get();
+            return m == null ? "" : m.inspection().fp8Warning().orElse("");
+        }, model.currentProperty()));
+        fp8.visibleProperty().bind(fp8Text.textProperty().isNotEmpty());
+        fp8.managedProperty().bind(fp8.visibleProperty());
         ComboBox<LoadedModel> compare = new ComboBox<>(model.models());
         compare.setId("score-compare");
         compare.setPromptText("none");
@@ -121,7 +134,7 @@ final class ScoreViewBuilder {
         HBox bar = new HBox(Controls.unshrinkable(record), Controls.label("bases"), Controls.unshrinkable(from),
                 Controls.label("–"), Controls.unshrinkable(to), Controls.unshrinkable(paste),
                 new Separator(javafx.geometry.Orientation.VERTICAL), Controls.label("Model A"), modelA,
-                Controls.label("compare with B"), compare, Controls.unshrinkable(clearCompare));
+                Controls.unshrinkable(fp8), Controls.label("compare with B"), compare, Controls.unshrinkable(clearCompare));
         bar.getStyleClass().add("data-toolbar");
         bar.setAlignment(Pos.CENTER_LEFT);
 

@@ -28,19 +28,17 @@ final class TrackSummary {
 
     TrackSummary(float[] values) {
         this.values = values;
-        int bin = FACTOR;
-        while (bin / FACTOR < values.length) {
-            levels.add(level(bin));
-            bin *= FACTOR;
+        Level previous = null;
+        for (int bin = FACTOR; bin / FACTOR < values.length; bin *= FACTOR) {
+            previous = previous == null ? fromValues(bin) : fromLevel(previous);
+            levels.add(previous);
         }
     }
 
-    private Level level(int bin) {
+    /** The first level, from the values. */
+    private Level fromValues(int bin) {
         int n = (values.length + bin - 1) / bin;
-        float[] min = new float[n];
-        float[] max = new float[n];
-        double[] sum = new double[n];
-        int[] count = new int[n];
+        Level l = new Level(bin, new float[n], new float[n], new double[n], new int[n]);
         for (int b = 0; b < n; b++) {
             float lo = Float.POSITIVE_INFINITY;
             float hi = Float.NEGATIVE_INFINITY;
@@ -56,12 +54,38 @@ final class TrackSummary {
                     c++;
                 }
             }
-            min[b] = lo;
-            max[b] = hi;
-            sum[b] = s;
-            count[b] = c;
+            l.min[b] = lo;
+            l.max[b] = hi;
+            l.sum[b] = s;
+            l.count[b] = c;
         }
-        return new Level(bin, min, max, sum, count);
+        return l;
+    }
+
+    /** The next level, from {@link #FACTOR} bins of the previous one each. */
+    private static Level fromLevel(Level p) {
+        int n = (p.count.length + FACTOR - 1) / FACTOR;
+        Level l = new Level(p.bin * FACTOR, new float[n], new float[n], new double[n], new int[n]);
+        for (int b = 0; b < n; b++) {
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            double s = 0;
+            int c = 0;
+            int end = Math.min(p.count.length, (b + 1) * FACTOR);
+            for (int i = b * FACTOR; i < end; i++) {
+                if (p.count[i] > 0) {
+                    lo = Math.min(lo, p.min[i]);
+                    hi = Math.max(hi, p.max[i]);
+                    s += p.sum[i];
+                    c += p.count[i];
+                }
+            }
+            l.min[b] = lo;
+            l.max[b] = hi;
+            l.sum[b] = s;
+            l.count[b] = c;
+        }
+        return l;
     }
 
     int length() {

@@ -79,7 +79,19 @@ class ModelsViewTest {
         assertEquals(ModelsViewBuilder.bytes(config.loadPeakBytes(WeightPrecision.FP16)),
                 text(robot, "#memory-fp16-peak"));
         assertFalse(robot.lookup("#fp8-warning").query().isVisible(), "no FP8 warning for the tiny model");
-        assertTrue(text(robot, "#default-model-note").contains("not installed"));
+        assertFalse(text(robot, "#default-model-note").contains("not installed"), "the default model is bundled");
+
+        // The CPU is always offered; GPUs only where the engine has CUDA (this build's tests run CPU-only natives).
+        fx.awaitIdle();
+        @SuppressWarnings("unchecked")
+        ComboBox<Devices.Option> device = robot.lookup("#device-choice").queryAs(ComboBox.class);
+        assertEquals(ai.djl.Device.cpu(), device.getItems().get(0).device());
+        assertTrue(device.getValue().label().startsWith("CPU (" + Runtime.getRuntime().availableProcessors()
+                + " cores"), device.getValue().label());
+        if (device.getItems().size() == 1) {
+            assertTrue(text(robot, "#precision-note").startsWith("This build's PyTorch engine runs on the CPU only"),
+                    text(robot, "#precision-note"));
+        }
 
         // On the CPU only fp32 can be chosen; the others say why.
         @SuppressWarnings("unchecked")

@@ -176,6 +176,17 @@ class ScoreViewTest {
         assertEquals(285, call.codon());
         assertEquals("" + refAa + 285 + altAa, call.change());
         assertEquals("araC", call.cds());
+
+        // A larger mutagenesis cancelled at once leaves the shown heatmap as it was.
+        robot.interact(() -> {
+            model().selectionProperty().set(new ScoreModel.Selection(1000, 1300));
+            score().mutagenesis();
+            score().cancelMutagenesis();
+        });
+        fx.awaitIdle();
+        assertEquals("Mutagenesis cancelled.", model().mutagenesisStatusProperty().get());
+        assertSame(m, model().mutagenesisProperty().get());
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
     }
 
     @Test
@@ -199,7 +210,7 @@ class ScoreViewTest {
         assertTrue(tasks[0].status().isFinal());
         assertEquals(TaskStatus.FINISHED, tasks[1].status());
         ScoreResult r = model().resultProperty().get();
-        assertSame(tasks[1].result().join().get(0), r.a(), "the result shown is the latest request's");
+        assertSame(tasks[1].result().join(), r, "the result shown is the latest request's");
         assertEquals("X55053.1", r.id());
         String bases = model().recordProperty().get().record().sequence().toUpperCase(Locale.ROOT);
         SequenceScore sa = direct(a, score().options(), r.id(), bases);

@@ -41,7 +41,7 @@ import org.evo2wb.engine.checkpoint.TensorSource;
 public final class CheckpointStore {
 
     /** Tensors to write: their layout, and where each one comes from when it is written. */
-    public record Tensors(Map<String, TensorInfo> layout, TensorSource source) {
+    public record Contents(Map<String, TensorInfo> layout, TensorSource source) {
     }
 
     /** A checkpoint on disk, with its state read; tensors are read on demand. */
@@ -95,7 +95,7 @@ public final class CheckpointStore {
     }
 
     /** Writes a resumable checkpoint and points {@code latest.json} at it. */
-    public Path save(long step, Tensors weights, Tensors optimizer, JsonObject state) throws IOException {
+    public Path save(long step, Contents weights, Contents optimizer, JsonObject state) throws IOException {
         Path target = dir.resolve(stepName(step));
         writeDirectory(target, weights, optimizer, state);
         JsonObject latest = new JsonObject();
@@ -106,7 +106,7 @@ public final class CheckpointStore {
     }
 
     /** Replaces {@code best/} with these weights. */
-    public Path saveBest(Tensors weights, JsonObject state) throws IOException {
+    public Path saveBest(Contents weights, JsonObject state) throws IOException {
         Path target = dir.resolve("best");
         Path fresh = AtomicFiles.temporarySibling(target);
         try {
@@ -118,7 +118,7 @@ public final class CheckpointStore {
         return target;
     }
 
-    private void writeDirectory(Path target, Tensors weights, Tensors optimizer, JsonObject state)
+    private void writeDirectory(Path target, Contents weights, Contents optimizer, JsonObject state)
             throws IOException {
         Path tmp = AtomicFiles.temporarySibling(target);
         try {
@@ -130,7 +130,7 @@ public final class CheckpointStore {
         }
     }
 
-    private void writeFiles(Path tmp, Tensors weights, Tensors optimizer, JsonObject state) throws IOException {
+    private void writeFiles(Path tmp, Contents weights, Contents optimizer, JsonObject state) throws IOException {
         Files.createDirectories(tmp);
         Path w = tmp.resolve(WEIGHTS);
         Safetensors.write(w, weights.layout(), weights.source(), Map.of("content", "trained weights"));
