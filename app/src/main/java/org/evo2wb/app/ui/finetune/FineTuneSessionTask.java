@@ -133,8 +133,7 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
         } else {
             message("computing the checksum of " + start.weights().getFileName());
             buffer.log("starting model " + start.name() + " (" + start.weights() + ")");
-            description = new ModelDescription(start.name(), Evo2ConfigJson.toJson(start.config()),
-                    start.weights().toAbsolutePath().toString(), Sha256.of(start.weights()));
+            description = ModelDescription.of(start.name(), start.config(), start.weights());
             config = start.config();
             weights = start.weights();
             sel.write(folder);
