@@ -1,18 +1,40 @@
 package org.evo2wb.app;
 
+import java.nio.file.Path;
+import java.util.List;
 import javafx.application.Application;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
 import javafx.stage.Stage;
+import org.evo2wb.app.ui.AppServices;
+import org.evo2wb.app.ui.FxDialogService;
+import org.evo2wb.app.ui.TaskMonitor;
+import org.evo2wb.app.ui.Workbench;
+import org.evo2wb.app.ui.Workspace;
+import org.evo2wb.engine.task.TaskRunner;
 
-/** The JavaFX workbench. */
+/** The JavaFX workbench window. File names given as arguments are opened in the Data view. */
 public class WorkbenchApp extends Application {
+
+    private TaskMonitor tasks;
 
     @Override
     public void start(Stage stage) {
+        tasks = new TaskMonitor(new TaskRunner(2));
+        Workbench workbench = new Workbench(new AppServices(new FxDialogService(stage), tasks, new Workspace()));
         stage.setTitle("Evo2 Workbench");
-        stage.setScene(new Scene(new Label("Evo2 Workbench"), 1200, 800));
+        stage.setScene(new Scene(workbench.root(), 1280, 820));
         stage.show();
+        List<Path> files = getParameters().getUnnamed().stream().map(Path::of).toList();
+        if (!files.isEmpty()) {
+            workbench.open(files);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (tasks != null) {
+            tasks.close();
+        }
     }
 
     public static void main(String[] args) {

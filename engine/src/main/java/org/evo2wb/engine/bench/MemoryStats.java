@@ -56,6 +56,21 @@ public final class MemoryStats {
         return -1;
     }
 
+    /**
+     * Memory in use on a GPU (PyTorch keeps freed blocks cached, so after a run this is close to its peak), or -1
+     * for the CPU or when the driver cannot say.
+     */
+    public static long deviceUsed(ai.djl.Device device) {
+        if (!device.isGpu()) {
+            return -1;
+        }
+        try {
+            return ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getUsed();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
     public static String summary() {
         return String.format(Locale.ROOT, "heap used %.1f MiB, RSS %.1f MiB, peak RSS (VmHWM) %.1f MiB",
                 heapUsed() / 1048576.0, procStatus("VmRSS") / 1048576.0, procStatus("VmHWM") / 1048576.0);

@@ -76,6 +76,26 @@ public final class ScoreBenchmark {
     }
 
     /**
+     * Scoring speed of a loaded model: {@code batch} random sequences of {@code length} bases scored together,
+     * median seconds of {@code reps} calls after a warm-up of at least {@code warmup} calls and 3 s.
+     *
+     * @return median seconds per call
+     */
+    public static double run(StripedHyena model, int batch, int length, int warmup, int reps) {
+        Random r = new Random(1);
+        List<Scorer.Input> in = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            in.add(new Scorer.Input("s" + i, dna(r, length)));
+        }
+        Scorer scorer = new Scorer(model, ScoringOptions.defaults().withBatchSize(batch)
+                .withChunks(Math.max(length, 2), 1));
+        for (int i = 0; i < warmup; i++) {
+            scorer.score(in);
+        }
+        return time(scorer, in, reps)[0];
+    }
+
+    /**
      * Warms up for at least 3 s (and 3 calls), then times {@code reps} calls: {median wall, min wall, mean process
      * CPU} in seconds, then minor page faults per call. Process CPU time is the figure least disturbed by other load on a shared machine.
      */

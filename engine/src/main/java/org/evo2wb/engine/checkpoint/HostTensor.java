@@ -39,14 +39,17 @@ public record HostTensor(StorageType type, long[] shape, ByteBuffer data) {
         float[] out = new float[n];
         ByteBuffer b = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         switch (type) {
-            case BF16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = Half.bf16ToFloat(b.getShort(2 * i));
-                }
-            }
-            case F16 -> {
-                for (int i = 0; i < n; i++) {
-                    out[i] = Half.fp16ToFloat(b.getShort(2 * i));
+            case BF16, F16 -> {
+                // bulk copies in chunks: far faster than per-element gets on a memory-mapped buffer
+                java.nio.ShortBuffer sb = b.asShortBuffer();
+                short[] chunk = new short[Math.min(n, 1 << 16)];
+                boolean bf16 = type == StorageType.BF16;
+                for (int i = 0; i < n; i += chunk.length) {
+                    int len = Math.min(chunk.length, n - i);
+                    sb.get(chunk, 0, len);
+                    for (int j = 0; j < len; j++) {
+                        out[i + j] = bf16 ? Half.bf16ToFloat(chunk[j]) : Half.fp16ToFloat(chunk[j]);
+                    }
                 }
             }
             case F32 -> b.asFloatBuffer().get(out);

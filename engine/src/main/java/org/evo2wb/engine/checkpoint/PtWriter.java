@@ -36,36 +36,65 @@ public final class PtWriter {
 
     /** Writes {@code tensors} (in map order) to {@code file}. */
     public static void write(Path file, Map<String, HostTensor> tensors) throws IOException {
-        write(file, tensors, false);
+        write(file, layout(tensors), tensors::get, false);
+    }
+
+    /**
+     * Writes the tensors named by {@code layout} (in its order), fetching each from {@code source} only when it is
+     * written: at most one tensor is held at a time.
+     */
+    public static void write(Path file, Map<String, TensorInfo> layout, TensorSource source) throws IOException {
+        write(file, layout, source, false);
     }
 
     /** As {@link #write(Path, Map)}; {@code forceZip64} writes zip64 records even for a small file (for tests). */
     static void write(Path file, Map<String, HostTensor> tensors, boolean forceZip64) throws IOException {
+        write(file, layout(tensors), tensors::get, forceZip64);
+    }
+
+    private static void write(Path file, Map<String, TensorInfo> layout, TensorSource source, boolean forceZip64)
+            throws IOException {
         String prefix = "archive/";
         try (StoredZipWriter zip = new StoredZipWriter(file, 64, forceZip64)) {
-            zip.add(prefix + "data.pkl", pickle(tensors));
+            zip.add(prefix + "data.pkl", pickle(layout));
             zip.add(prefix + ".format_version", ascii("1"));
             zip.add(prefix + ".storage_alignment", ascii("64"));
             zip.add(prefix + "byteorder", ascii("little"));
             int n = 0;
-            for (HostTensor t : tensors.values()) {
+            for (Map.Entry<String, TensorInfo> e : layout.entrySet()) {
+                HostTensor t = checked(file, e.getKey(), e.getValue(), source.get(e.getKey()));
                 zip.add(prefix + "data/" + n++, t.data().duplicate());
             }
             zip.add(prefix + "version", ascii("3\n"));
-            zip.add(prefix + ".data/serialization_id", ascii(serializationId(tensors)));
+            zip.add(prefix + ".data/serialization_id", ascii(serializationId(layout)));
         }
     }
 
+    /** Type and shape of each tensor, in map order. */
+    static Map<String, TensorInfo> layout(Map<String, HostTensor> tensors) {
+        Map<String, TensorInfo> out = new java.util.LinkedHashMap<>();
+        tensors.forEach((k, t) -> out.put(k, new TensorInfo(t.type(), t.shape())));
+        return out;
+    }
+
+    static HostTensor checked(Path file, String key, TensorInfo want, HostTensor got) throws IOException {
+        if (got == null || got.type() != want.type() || !java.util.Arrays.equals(got.shape(), want.shape())) {
+            throw new CheckpointFormatException(file + ": tensor '" + key + "' was announced as " + want
+                    + " but supplied as " + got);
+        }
+        return got;
+    }
+
     /** The {@code data.pkl} bytes: a dict built with EMPTY_DICT, MARK, (key, tensor)*, SETITEMS. */
-    static byte[] pickle(Map<String, HostTensor> tensors) {
+    static byte[] pickle(Map<String, TensorInfo> tensors) {
         PickleWriter p = new PickleWriter().proto(2).emptyDict().put(0).mark();
         int memo = 1;
         int rebuild = -1;
         int orderedDict = -1;
         Map<StorageType, Integer> storageMemo = new java.util.EnumMap<>(StorageType.class);
         int n = 0;
-        for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
-            HostTensor t = e.getValue();
+        for (Map.Entry<String, TensorInfo> e : tensors.entrySet()) {
+            TensorInfo t = e.getValue();
             p.unicode(e.getKey());
             if (rebuild < 0) {
                 p.global("torch._utils", "_rebuild_tensor_v2").put(rebuild = memo++);
@@ -108,10 +137,10 @@ public final class PtWriter {
         return p.setItems().stop().toByteArray();
     }
 
-    private static String serializationId(Map<String, HostTensor> tensors) {
+    private static String serializationId(Map<String, TensorInfo> tensors) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+            for (Map.Entry<String, TensorInfo> e : tensors.entrySet()) {
                 md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
                 md.update(e.getValue().toString().getBytes(StandardCharsets.UTF_8));
             }

@@ -187,6 +187,15 @@ public final class Safetensors implements CheckpointFile {
      */
     public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
             throws IOException {
+        write(file, PtWriter.layout(tensors), tensors::get, metadata);
+    }
+
+    /**
+     * Writes the tensors named by {@code layout} (in its order), fetching each from {@code source} only when it is
+     * written: at most one tensor is held at a time.
+     */
+    public static void write(Path file, Map<String, TensorInfo> layout, TensorSource source,
+                             Map<String, String> metadata) throws IOException {
         JsonObject header = new JsonObject();
         if (metadata != null && !metadata.isEmpty()) {
             JsonObject m = new JsonObject();
@@ -194,8 +203,8 @@ public final class Safetensors implements CheckpointFile {
             header.add("__metadata__", m);
         }
         long offset = 0;
-        for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
-            HostTensor t = e.getValue();
+        for (Map.Entry<String, TensorInfo> e : layout.entrySet()) {
+            TensorInfo t = e.getValue();
             JsonObject o = new JsonObject();
             o.addProperty("dtype", t.type().name());
             JsonArray shape = new JsonArray();
@@ -205,7 +214,7 @@ public final class Safetensors implements CheckpointFile {
             o.add("shape", shape);
             JsonArray off = new JsonArray();
             off.add(offset);
-            offset += t.data().remaining();
+            offset += t.byteSize();
             off.add(offset);
             o.add("data_offsets", off);
             header.add(e.getKey(), o);
@@ -222,7 +231,8 @@ public final class Safetensors implements CheckpointFile {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, head);
-            for (HostTensor t : tensors.values()) {
+            for (Map.Entry<String, TensorInfo> e : layout.entrySet()) {
+                HostTensor t = PtWriter.checked(file, e.getKey(), e.getValue(), source.get(e.getKey()));
                 writeFully(ch, t.data().duplicate());
             }
         }

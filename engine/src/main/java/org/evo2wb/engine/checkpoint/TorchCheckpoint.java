@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * copied into a contiguous heap buffer. Shards {@code x.pt.part0, .part1, …} are read as their concatenation
  * ({@link ConcatenatedByteSource}).
  *
- * <p>Buffers stay valid after {@link #close()} (a mapping outlives its channel).
+ * <p>Buffers stay valid after {@link #close()} (a mapping outlives its channel). Tensors may be fetched from several
+ * threads at once.
  */
 public final class TorchCheckpoint implements CheckpointFile {
 
@@ -231,7 +232,7 @@ public final class TorchCheckpoint implements CheckpointFile {
         }
     }
 
-    private ByteBuffer storage(String key, TensorEntry e) throws IOException {
+    private synchronized ByteBuffer storage(String key, TensorEntry e) throws IOException {
         ByteBuffer cached = storages.get(e.storageKey());
         if (cached != null) {
             return cached;

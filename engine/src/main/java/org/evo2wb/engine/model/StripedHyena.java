@@ -86,13 +86,39 @@ public final class StripedHyena implements AutoCloseable {
      */
     public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision)
             throws IOException {
+        return load(checkpoint, config, device, precision, (read, total) -> { });
+    }
+
+    /** Told after each checkpoint tensor has been converted; may throw to stop loading. */
+    @FunctionalInterface
+    public interface LoadProgress {
+        /**
+         * @param read tensors converted so far
+         * @param total tensors the model takes from the file
+         * @throws java.util.concurrent.CancellationException to stop; the partly built model is closed
+         */
+        void tensorRead(int read, int total);
+    }
+
+    /**
+     * {@link #load(Path, Evo2Config, Device, Precision)} reporting each converted tensor to {@code progress}, which
+     * may stop the load by throwing (nothing of the partly built model is kept).
+     */
+    public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision,
+                                    LoadProgress progress) throws IOException {
         try (CheckpointFile file = Checkpoints.open(checkpoint)) {
             Map<String, long[]> shapes = file.shapes();
             ModelArchitecture arch = ModelArchitecture.of(config.withInnerMlpSizeFrom(shapes), file.name());
             Map<String, long[]> expected = new LinkedHashMap<>();
             ExpectedParameters.of(arch).forEach((k, e) -> expected.put(k, e.shape()));
             CheckpointKeys.check(file.name(), expected, shapes);
-            return build(file.name(), shapes, file::tensor, arch, device, precision);
+            int total = expected.size();
+            int[] read = {0};
+            return build(file.name(), shapes, key -> {
+                var t = file.tensor(key);
+                progress.tensorRead(++read[0], total);
+                return t;
+            }, arch, device, precision);
         }
     }
 

@@ -2,6 +2,7 @@ package org.evo2wb.engine.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -41,6 +42,31 @@ class PtWriterTest {
         assertSameTensors(ref, TorchCheckpoint.readTensors(out));
     }
 
+    /** Export pulls one tensor at a time (here straight from another checkpoint), for both writers. */
+    @Test
+    void streamingWritersFetchTensorsOneByOne() throws IOException {
+        Path pt = tmp.resolve("streamed.pt");
+        Path st = tmp.resolve("streamed.safetensors");
+        List<String> asked = new ArrayList<>();
+        try (TorchCheckpoint src = TorchCheckpoint.open(Golden.path("tiny.pt"))) {
+            TensorSource fetch = key -> {
+                asked.add(key);
+                return src.tensor(key);
+            };
+            PtWriter.write(pt, src.infos(), fetch);
+            Safetensors.write(st, src.infos(), fetch, Map.of());
+            assertEquals(110, asked.size());
+            Map<String, HostTensor> ref = src.tensors();
+            assertSameTensors(ref, TorchCheckpoint.readTensors(pt));
+            assertSameTensors(ref, Safetensors.read(st));
+            Map<String, TensorInfo> wrongShape = new LinkedHashMap<>(src.infos());
+            wrongShape.put("norm.scale", new TensorInfo(StorageType.BF16, new long[] {65}));
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                    () -> PtWriter.write(tmp.resolve("bad.pt"), wrongShape, src::tensor));
+            assertTrue(e.getMessage().contains("'norm.scale'") && e.getMessage().contains("bad.pt"), e.getMessage());
+        }
+    }
+
     @Test
     void layoutMatchesTorchSave() throws IOException {
         Map<String, HostTensor> ref = TorchCheckpoint.readTensors(Golden.path("tiny_ref_f64.pt"));
@@ -75,7 +101,7 @@ class PtWriterTest {
         Map<String, HostTensor> m = new LinkedHashMap<>();
         m.put("a", new HostTensor(StorageType.BF16, new long[] {2, 3}, ByteBuffer.allocate(12)));
         m.put("b", new HostTensor(StorageType.I64, new long[0], ByteBuffer.allocate(8)));
-        String text = new String(PtWriter.pickle(m), java.nio.charset.StandardCharsets.ISO_8859_1);
+        String text = new String(PtWriter.pickle(PtWriter.layout(m)), java.nio.charset.StandardCharsets.ISO_8859_1);
         List<String> globals = new ArrayList<>();
         var matcher = java.util.regex.Pattern.compile("c([A-Za-z_.]+)\n([A-Za-z_0-9]+)\n").matcher(text);
         while (matcher.find()) {
@@ -110,6 +136,56 @@ class PtWriterTest {
         }
         zip.source().close();
         assertSameTensors(ref, TorchCheckpoint.readTensors(out));
+    }
+
+    /**
+     * Storages past 4 GiB in a sparse file: their local-header offsets exist only in zip64 extra fields and the
+     * central directory only in the zip64 end record (what a 13.8 GB 7B file needs). Read whole and as shards.
+     */
+    @Test
+    void storagesBeyondFourGibibytes() throws IOException {
+        Map<String, HostTensor> ref = TorchCheckpoint.readTensors(Golden.path("tiny_ref_f64.pt"));
+        Path out = tmp.resolve("far.pt");
+        try (StoredZipWriter zip = new StoredZipWriter(out, 64, false)) {
+            zip.add("far/data.pkl", PtWriter.pickle(PtWriter.layout(ref)));
+            zip.add("far/byteorder", "little".getBytes());
+            zip.hole(5L << 30);
+            int n = 0;
+            for (HostTensor t : ref.values()) {
+                zip.add("far/data/" + n++, t.data().duplicate());
+            }
+        }
+        assertTrue(Files.size(out) > (5L << 30));
+        StoredZip z = StoredZip.read(new FileByteSource(out));
+        assertTrue(z.entries().get("far/data/0").localHeaderOffset() > (4L << 30));
+        z.source().close();
+        assertSameTensors(ref, TorchCheckpoint.readTensors(out));
+        // The same file as three shards cut at 2 GiB and 5 GiB + 100; only the written regions (the first 64 KiB
+        // and everything from 5 GiB on) are copied, so the shards are sparse too.
+        long size = Files.size(out);
+        long[] cuts = {0, 2L << 30, (5L << 30) + 100, size};
+        long[][] data = {{0, 1 << 16}, {5L << 30, size}};
+        try (var src = java.nio.channels.FileChannel.open(out)) {
+            for (int k = 0; k < 3; k++) {
+                try (var dst = java.nio.channels.FileChannel.open(tmp.resolve("far.pt.part" + k),
+                        java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE,
+                        java.nio.file.StandardOpenOption.SPARSE)) {
+                    for (long[] d : data) {
+                        long from = Math.max(d[0], cuts[k]);
+                        long to = Math.min(d[1], cuts[k + 1]);
+                        if (from < to) {
+                            ByteBuffer b = ByteBuffer.allocate((int) (to - from));
+                            src.read(b, from);
+                            dst.write(b.flip(), from - cuts[k]);
+                        }
+                    }
+                    if (dst.size() < cuts[k + 1] - cuts[k]) {
+                        dst.write(ByteBuffer.allocate(1), cuts[k + 1] - cuts[k] - 1);
+                    }
+                }
+            }
+        }
+        assertSameTensors(ref, TorchCheckpoint.readTensors(tmp.resolve("far.pt.part1")));
     }
 
     @Test

@@ -86,6 +86,29 @@ class SafetensorsTest {
         }
     }
 
+    /** A sparse file whose second tensor starts beyond 2 GiB: each tensor is mapped on its own. */
+    @Test
+    void tensorsBeyondTwoGibibytes() throws IOException {
+        long big = (1L << 31) + 64;
+        String json = "{\"pad\":{\"dtype\":\"U8\",\"shape\":[" + big + "],\"data_offsets\":[0," + big + "]},"
+                + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + big + "," + (big + 8) + "]}}";
+        byte[] h = json.getBytes(StandardCharsets.UTF_8);
+        Path f = tmp.resolve("sparse.safetensors");
+        try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SPARSE)) {
+            ByteBuffer head = ByteBuffer.allocate(8 + h.length).order(ByteOrder.LITTLE_ENDIAN);
+            ch.write(head.putLong(h.length).put(h).flip());
+            ByteBuffer w = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(2.5f).putFloat(-1f).flip();
+            ch.write(w, 8 + h.length + big);
+        }
+        try (Safetensors s = Safetensors.open(f)) {
+            assertArrayEquals(new float[] {2.5f, -1f}, s.tensor("w").toFloatArray());
+            assertEquals(big, s.infos().get("pad").byteSize());
+            CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> s.tensor("pad"));
+            assertTrue(e.getMessage().contains("'pad'") && e.getMessage().contains("2 GiB"), e.getMessage());
+        }
+    }
+
     static HostTensor tensor(StorageType type, long[] shape, long... values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * type.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         for (long v : values) {

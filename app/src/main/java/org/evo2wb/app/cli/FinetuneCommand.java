@@ -1,0 +1,198 @@
+package org.evo2wb.app.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import org.evo2wb.bio.ReadProgress;
+import org.evo2wb.bio.dataset.DatasetSummary;
+import org.evo2wb.engine.load.FineTuneLauncher;
+import org.evo2wb.engine.load.ModelSpec;
+import org.evo2wb.engine.train.FineTuneParameters;
+import org.evo2wb.engine.train.FineTuneSettings;
+import org.evo2wb.engine.train.Hyperparameter;
+import org.evo2wb.engine.train.Preset;
+import org.evo2wb.engine.train.SettingsProblem;
+import org.evo2wb.engine.train.TrainingListener;
+import org.evo2wb.engine.train.TrainingResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code evo2wb finetune}: starts or resumes a fine-tuning run ({@link FineTuneLauncher}) with a progress bar. The
+ * settings options are generated from their declarations by {@link SettingFlags}; every problem with them is
+ * reported at once, one line per problem, with exit code 2. Ctrl-C stops the run after saving a checkpoint of the
+ * last completed step; {@code --resume} continues it.
+ */
+@Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingFlags.class,
+        synopsisHeading = "Usage: ",
+        customSynopsis = {"evo2wb finetune --model <model> --train <file>... --run-dir <folder>",
+            "         [--val <file>...] [--preset <name>] [--<setting> <value>]...",
+            "       evo2wb finetune --resume <folder> [--max-time <duration>]", ""},
+        description = {"Fine-tune an Evo 2 model on your sequences: small LoRA adapters (the default), only the "
+                + "Hyena filters, or every weight.",
+            "Progress, checkpoints and the result go into the run folder; Ctrl-C stops after saving a checkpoint, "
+                    + "and --resume continues from it.",
+            "Examples:",
+            "  evo2wb finetune --model evo2_7b.pt --train phages.fasta --preset quick-lora --run-dir runs/phage1",
+            "  evo2wb finetune --resume runs/phage1"})
+final class FinetuneCommand implements Callable<Integer> {
+
+    /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
+    static final int EXIT_CANCELLED = 130;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "<model>",
+            description = "The model to start from: a weights file (.pt, .pt.part0, .safetensors) or 'default'. "
+                    + "With --resume: only when the starting model has moved (it must be the same file).")
+    String model;
+
+    @Option(names = "--config", paramLabel = "<yaml|preset>",
+            description = "The model's config YAML or a model preset name (evo2-7b-8k, ...). Default: a .yml next "
+                    + "to the weights, else the preset whose shapes fit.")
+    String config;
+
+    @Option(names = "--train", arity = "1..*", paramLabel = "<file>",
+            description = "FASTA or GenBank files to train on (plain or compressed).")
+    List<Path> train = new ArrayList<>();
+
+    @Option(names = "--val", arity = "1..*", paramLabel = "<file>",
+            description = "Separate files to validate on. Default: hold out whole records of the training files "
+                    + "(--validation-fraction).")
+    List<Path> validation = new ArrayList<>();
+
+    @Option(names = "--run-dir", paramLabel = "<folder>",
+            description = "New folder for the run: settings, progress, checkpoints and the adapter or weights.")
+    Path runDir;
+
+    @Option(names = "--resume", paramLabel = "<folder>",
+            description = "Continue the run in this folder from its newest checkpoint, with its recorded settings and "
+                    + "files (only --max-time may change).")
+    Path resume;
+
+    @Option(names = "--preset", paramLabel = "<quick-lora|thorough-lora|full>",
+            description = "Starting values for the settings: quick-lora (rank 8, one pass), thorough-lora (rank 32, "
+                    + "three passes, early stopping), full (every weight). Settings given here win.")
+    String preset;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        Map<Hyperparameter<?>, String> given = SettingFlags.given(spec);
+        List<String> problems = new ArrayList<>();
+        FineTuneSettings settings = null;
+        Duration maxTime = null;
+        if (resume != null) {
+            checkResume(given, problems);
+            if (given.containsKey(FineTuneParameters.MAX_TIME) && problems.isEmpty()) {
+                try {
+                    maxTime = FineTuneParameters.MAX_TIME.type().parse(given.get(FineTuneParameters.MAX_TIME));
+                } catch (IllegalArgumentException e) {
+                    problems.add(FineTuneParameters.MAX_TIME.flag() + ": " + e.getMessage());
+                }
+            }
+        } else {
+            settings = newSettings(given, problems);
+        }
+        if (!problems.isEmpty()) {
+            err.println("evo2wb finetune: " + (problems.size() == 1 ? "1 problem" : problems.size() + " problems")
+                    + " with the options:");
+            problems.forEach(p -> err.println("  " + p));
+            err.flush();
+            return Evo2wbCli.EXIT_USAGE;
+        }
+        TrainingProgress bar = new TrainingProgress(err, TaskConsole.live());
+        List<TrainingListener> listeners = List.of(bar);
+        String version = Evo2wbCli.version();
+        FineTuneLauncher.Prepared prepared = resume != null
+                ? FineTuneLauncher.resume(resume, model == null ? null : new ModelSpec(model, config, null), maxTime,
+                        listeners, ReadProgress.NONE, version)
+                : FineTuneLauncher.newRun(runDir, settings, new ModelSpec(model, config, null), train, validation,
+                        listeners, ReadProgress.NONE, version);
+        try (prepared) {
+            PrintWriter out = spec.commandLine().getOut();
+            DatasetSummary d = prepared.data().dataset().summary();
+            FineTuneSettings s = prepared.run().settings();
+            out.printf(Locale.ROOT, "%s %s in %s: %,d training windows (%,d records), %,d validation windows "
+                            + "(%,d records) of %,d bases%n", resume != null ? "resuming" : "fine-tuning",
+                    s.get(FineTuneParameters.METHOD).label(), prepared.run().folder(), d.trainWindows(),
+                    d.trainRecords(), d.validationWindows(), d.validationRecords(),
+                    s.get(FineTuneParameters.WINDOW_LENGTH) - 1);
+            d.notes().forEach(n -> out.println("note: " + n));
+            out.flush();
+            TrainingResult r;
+            try {
+                r = TaskConsole.run(prepared.run().task(), err, null);
+            } catch (CancellationException e) {
+                out.println("cancelled; the last checkpoint is kept: evo2wb finetune --resume " + prepared.run().folder());
+                out.flush();
+                return EXIT_CANCELLED;
+            }
+            out.println(r.message());
+            if (!Double.isNaN(r.bestValidationLoss())) {
+                out.printf(Locale.ROOT, "best validation loss %.4f (%.4f bits/base) at step %,d%n",
+                        r.bestValidationLoss(), r.bestValidationLoss() / Math.log(2), r.bestStep());
+            }
+            if (r.adapter() != null) {
+                out.println("adapter: " + r.adapter());
+            }
+            out.flush();
+            return Evo2wbCli.EXIT_OK;
+        }
+    }
+
+    private void checkResume(Map<Hyperparameter<?>, String> given, List<String> problems) {
+        if (runDir != null) {
+            problems.add("--run-dir: with --resume the run folder is the one being resumed; leave --run-dir out");
+        }
+        if (preset != null) {
+            problems.add("--preset: a resumed run keeps the settings it started with");
+        }
+        if (!train.isEmpty() || !validation.isEmpty()) {
+            problems.add("--train, --val: a resumed run reads the files it started with (recorded in the run folder)");
+        }
+        for (Hyperparameter<?> p : given.keySet()) {
+            if (p != FineTuneParameters.MAX_TIME) {
+                problems.add(p.flag() + ": a resumed run keeps the settings it started with; only --max-time can "
+                        + "change");
+            }
+        }
+    }
+
+    private FineTuneSettings newSettings(Map<Hyperparameter<?>, String> given, List<String> problems) {
+        if (runDir == null) {
+            problems.add("--run-dir: name a new folder for the run (or --resume a run folder)");
+        }
+        if (model == null) {
+            problems.add("--model: name the model to start from (a .pt or .safetensors file, or 'default')");
+        }
+        if (train.isEmpty()) {
+            problems.add("--train: name at least one sequence file to train on");
+        }
+        if (!validation.isEmpty() && given.containsKey(FineTuneParameters.VALIDATION_FRACTION)) {
+            problems.add("--validation-fraction: validation records come from the --val files; leave one of the "
+                    + "two out");
+        }
+        Preset p = null;
+        if (preset != null) {
+            try {
+                p = Preset.byKey(preset);
+            } catch (IllegalArgumentException e) {
+                problems.add("--preset: " + e.getMessage());
+            }
+        }
+        FineTuneSettings.Builder b = FineTuneSettings.builder(p);
+        List<SettingsProblem> settingProblems = SettingFlags.apply(b, given);
+        settingProblems.forEach(x -> problems.add(x.toString()));
+        return problems.isEmpty() ? b.build() : null;
+    }
+}

@@ -1,0 +1,125 @@
+package org.evo2wb.app.models;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.evo2wb.engine.checkpoint.CheckpointFile;
+import org.evo2wb.engine.checkpoint.CheckpointKeys;
+import org.evo2wb.engine.checkpoint.Checkpoints;
+import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.config.WeightPrecision;
+import org.evo2wb.engine.model.ModelArchitecture;
+import org.evo2wb.engine.model.StripedHyena;
+
+/**
+ * What a model source holds, read before loading: the weights file's summary, the config chosen or inferred for
+ * it, the figures derived from that config, and every reason it cannot be loaded.
+ *
+ * @param source the files
+ * @param summary tensors, bytes, dtypes and matching presets of the weights
+ * @param fileBytes bytes of the weights on disk (all shards)
+ * @param config the config used (MLP width taken from the weights), or null when none could be chosen
+ * @param configOrigin where the config came from, for the user ("tiny.yml next to the weights", "preset …")
+ * @param memory weights and peak load memory per precision (fp32, fp16), empty without a config
+ * @param fp8Warning the FP8 advice for the 1B, 20B and 40B models
+ * @param problems why the model cannot be loaded with this config (empty when it can)
+ */
+public record ModelInspection(ModelSource source, Checkpoints.Summary summary, long fileBytes, Evo2Config config,
+                              String configOrigin, Map<WeightPrecision, Memory> memory, Optional<String> fp8Warning,
+                              List<String> problems) {
+
+    /** Bytes of memory a precision needs. */
+    public record Memory(long weights, long loadPeak) {}
+
+    /** How the config is chosen: a file, a preset name, or neither (then: next to the weights, else inferred). */
+    public record ConfigChoice(Path file, String preset) {
+
+        public static final ConfigChoice AUTOMATIC = new ConfigChoice(null, null);
+
+        public static ConfigChoice file(Path file) {
+            return new ConfigChoice(file, null);
+        }
+
+        public static ConfigChoice preset(String name) {
+            return new ConfigChoice(null, name);
+        }
+    }
+
+    public boolean loadable() {
+        return config != null && problems.isEmpty();
+    }
+
+    public long parameterCount() {
+        return config == null ? 0 : config.parameterCount();
+    }
+
+    /** Block pattern letters (S hcs, D hcm, H hcl, * attention), empty without a config. */
+    public String pattern() {
+        return config == null ? "" : config.pattern();
+    }
+
+    /** Reads the weights' header and applies the config choice. */
+    public static ModelInspection inspect(ModelSource source, ConfigChoice choice) throws IOException {
+        Checkpoints.Summary summary;
+        Map<String, long[]> shapes;
+        try (CheckpointFile f = Checkpoints.open(source.weights())) {
+            summary = Checkpoints.describe(f);
+            shapes = new LinkedHashMap<>(f.shapes());
+        }
+        long bytes = source.weightBytes();
+        List<String> problems = new ArrayList<>();
+        Evo2Config config = null;
+        String origin;
+        if (choice.file() != null) {
+            config = Evo2Config.load(choice.file());
+            origin = choice.file().getFileName() + " (chosen)";
+        } else if (choice.preset() != null) {
+            config = Evo2Config.preset(choice.preset());
+            origin = "preset " + choice.preset() + " (chosen)";
+        } else if (source.config() != null) {
+            config = Evo2Config.load(source.config());
+            origin = source.config().getFileName() + " next to the weights";
+        } else if (!summary.matchingPresets().isEmpty()) {
+            String p = summary.matchingPresets().get(0);
+            config = Evo2Config.preset(p);
+            origin = "preset " + p + ", inferred from the tensor shapes"
+                    + (summary.matchingPresets().size() > 1 ? " (also fits " + String.join(", ",
+                    summary.matchingPresets().subList(1, summary.matchingPresets().size()))
+                    + "; the context length differs)" : "");
+        } else {
+            origin = "none";
+            problems.add("No config was found next to " + source.weights().getFileName() + " and its tensor shapes "
+                    + "fit no Evo 2 preset: choose the model's config YAML.");
+        }
+        Map<WeightPrecision, Memory> memory = new EnumMap<>(WeightPrecision.class);
+        Optional<String> fp8 = Optional.empty();
+        if (config != null) {
+            Evo2Config fitted = config.withInnerMlpSizeFrom(shapes);     // 1M checkpoints pad the MLP width
+            checkFits(source, fitted, shapes, problems);
+            config = problems.isEmpty() ? fitted : config;
+            for (WeightPrecision p : List.of(WeightPrecision.FP32, WeightPrecision.FP16)) {
+                memory.put(p, new Memory(config.weightBytes(p), config.loadPeakBytes(p)));
+            }
+            fp8 = config.fp8Warning(source.weights().getFileName().toString());
+        }
+        return new ModelInspection(source, summary, bytes, config, origin, memory, fp8, List.copyOf(problems));
+    }
+
+    private static void checkFits(ModelSource source, Evo2Config config, Map<String, long[]> shapes,
+                                  List<String> problems) {
+        String name = source.weights().getFileName().toString();
+        try {
+            ModelArchitecture arch = ModelArchitecture.of(config, name);
+            Map<String, long[]> expected = new LinkedHashMap<>();
+            StripedHyena.expectedParameters(arch).forEach((k, e) -> expected.put(k, e.shape()));
+            CheckpointKeys.check(name, expected, shapes);
+        } catch (IllegalArgumentException | IOException e) {
+            problems.add("The config does not fit the weights: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package org.evo2wb.app.models;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Where a model's files are: the weights, the config YAML that goes with them (when one lies next to them) and the
+ * self-test expectations ({@code selftest.tsv}, see {@link org.evo2wb.engine.score.SelfTest}).
+ *
+ * <p>Next to a weights file {@code NAME.pt} (or {@code NAME.pt.part0}, {@code NAME.safetensors}) the config is the
+ * first of {@code NAME.yml}, {@code NAME.yaml}, {@code config.yml}, {@code config.yaml}, and the self-test the first
+ * of {@code NAME.selftest.tsv}, {@code selftest.tsv}.
+ *
+ * @param kind what sort of model this is
+ * @param name what the user sees
+ * @param weights the weights file (first shard for byte-sharded {@code .pt.partN})
+ * @param config the config YAML found with the weights, or null (then a preset is inferred from the shapes)
+ * @param selfTest the self-test file, or null
+ */
+public record ModelSource(Kind kind, String name, Path weights, Path config, Path selfTest) {
+
+    /** Sorts of model. */
+    public enum Kind {
+        /** The model bundled with the workbench ({@link DefaultModel}). */
+        DEFAULT,
+        /** A checkpoint file the user opened. */
+        FILE,
+        /** A fine-tuning run folder ({@link #fromRunFolder(Path)}). */
+        RUN
+    }
+
+    /** A checkpoint file, with the config and self-test found next to it. */
+    public static ModelSource fromCheckpoint(Path weights) {
+        Path dir = weights.toAbsolutePath().getParent();
+        String stem = stem(weights.getFileName().toString());
+        Path config = firstExisting(dir, stem + ".yml", stem + ".yaml", "config.yml", "config.yaml").orElse(null);
+        Path selfTest = firstExisting(dir, stem + ".selftest.tsv", "selftest.tsv").orElse(null);
+        return new ModelSource(Kind.FILE, weights.getFileName().toString(), weights, config, selfTest);
+    }
+
+    /**
+     * The hook for fine-tuned models: a run folder written by the Fine-tune view becomes a model source here. Run
+     * folders are not defined yet, so this refuses every folder; the Fine-tune view implements it and registers its
+     * runs with {@code ModelsController.addSource}.
+     */
+    public static ModelSource fromRunFolder(Path folder) {
+        throw new UnsupportedOperationException(folder + ": fine-tuning run folders cannot be opened as models in "
+                + "this version");
+    }
+
+    /** The file name without {@code .pt}, {@code .pt.partN} or {@code .safetensors}. */
+    static String stem(String fileName) {
+        return fileName.replaceFirst("\\.pt\\.part\\d+$", "").replaceFirst("\\.(pt|safetensors|bin)$", "");
+    }
+
+    private static Optional<Path> firstExisting(Path dir, String... names) {
+        for (String n : names) {
+            Path p = dir.resolve(n);
+            if (Files.isRegularFile(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Bytes on disk of the weights, all shards of a {@code .pt.partN} set together. */
+    public long weightBytes() throws IOException {
+        String file = weights.getFileName().toString();
+        if (!file.matches(".*\\.part\\d+")) {
+            return Files.size(weights);
+        }
+        String prefix = file.replaceFirst("\\d+$", "");
+        List<Path> shards = new ArrayList<>();
+        try (Stream<Path> s = Files.list(weights.toAbsolutePath().getParent())) {
+            s.filter(p -> p.getFileName().toString().matches(java.util.regex.Pattern.quote(prefix) + "\\d+"))
+                    .forEach(shards::add);
+        }
+        long total = 0;
+        for (Path p : shards) {
+            total += Files.size(p);
+        }
+        return total;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

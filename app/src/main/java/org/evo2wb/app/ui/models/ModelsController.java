@@ -1,0 +1,321 @@
+package org.evo2wb.app.ui.models;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import javafx.scene.Node;
+import org.evo2wb.app.models.DefaultModel;
+import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.InspectModelTask;
+import org.evo2wb.app.models.LoadModelTask;
+import org.evo2wb.app.models.LoadedModel;
+import org.evo2wb.app.models.ModelInspection;
+import org.evo2wb.app.models.ModelSource;
+import org.evo2wb.app.ui.AppServices;
+import org.evo2wb.app.ui.DialogService.FileFilter;
+import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.score.SelfTest;
+import org.evo2wb.engine.score.SelfTestTask;
+import org.evo2wb.engine.task.EngineTask;
+import org.evo2wb.engine.task.TaskStatus;
+
+/**
+ * The Models view: list model files (the bundled default model and opened checkpoints), read the selected one with
+ * a chosen or inferred config and show its figures, load it on a device in a precision (in the background), make
+ * it the workspace's current model, unload it, and run its self-test.
+ *
+ * <p>Fine-tuned models join the list through {@link #addSource(ModelSource)} (see
+ * {@link ModelSource#fromRunFolder(Path)}).
+ */
+public final class ModelsController {
+
+    static final FileFilter WEIGHTS = FileFilter.of("Evo 2 weights (.pt, .pt.part0, .safetensors)", "*.pt",
+            "*.pt.part*", "*.safetensors");
+    static final FileFilter YAML = FileFilter.of("Evo 2 config (YAML)", "*.yml", "*.yaml");
+
+    private final AppServices services;
+    private final ModelsModel model;
+    private final Node view;
+    private InspectModelTask inspecting;
+    private LoadModelTask loading;
+    private SelfTestTask selfTest;
+    /** Load the bundled default model as soon as it has been read (system property {@value #AUTOLOAD}). */
+    private boolean autoLoadDefault;
+
+    /** System property: {@code false} keeps the bundled default model from loading at start. */
+    public static final String AUTOLOAD = "evo2wb.loadDefaultModel";
+
+    public ModelsController(AppServices services) {
+        this.services = services;
+        this.model = new ModelsModel(services.workspace());
+        model.configChoices().add(ModelInspection.ConfigChoice.AUTOMATIC);
+        Evo2Config.PRESETS.forEach(p -> model.configChoices().add(ModelInspection.ConfigChoice.preset(p)));
+        findDefaultModel();
+        model.devices().setAll(List.of(Devices.cpu()));
+        model.deviceProperty().addListener((obs, old, d) -> devicePrecisions(d));
+        model.deviceProperty().set(model.devices().get(0));
+        model.selectedSourceProperty().addListener((obs, old, s) -> inspect());
+        model.configChoiceProperty().addListener((obs, old, c) -> inspect());
+        model.selectedLoadedProperty().addListener((obs, old, m) -> {
+            model.selfTestReportProperty().set(null);
+            model.selfTestTextProperty().set(m == null || m.source().selfTest() != null ? ""
+                    : "No self-test file (selftest.tsv) lies next to " + m.source().weights().getFileName() + ".");
+        });
+        this.view = new ModelsViewBuilder(model, new ModelsViewBuilder.Actions(this::openWithDialog,
+                this::chooseConfigFile, this::load, this::cancelLoad, this::makeCurrent, this::unload,
+                this::selfTest)).build();
+        model.statusProperty().set(model.sources().isEmpty() ? "Open an Evo 2 checkpoint (.pt, .pt.part0 or "
+                + ".safetensors) to see its size, layout and memory needs." : "");
+        if (!model.sources().isEmpty()) {
+            model.selectedSourceProperty().set(model.sources().get(0));
+        }
+        detectDevices();
+    }
+
+    public Node view() {
+        return view;
+    }
+
+    public ModelsModel model() {
+        return model;
+    }
+
+    private void findDefaultModel() {
+        try {
+            DefaultModel.find().ifPresentOrElse(s -> {
+                        model.sources().add(0, s);
+                        autoLoadDefault = Boolean.parseBoolean(System.getProperty(AUTOLOAD, "true"));
+                    },
+                    () -> model.defaultModelNoteProperty().set(DefaultModel.notInstalledMessage()));
+        } catch (IllegalStateException e) {
+            model.defaultModelNoteProperty().set(e.getMessage());
+        }
+    }
+
+    /** Asks the engine for GPUs in the background (it loads the PyTorch library); the CPU is listed at once. */
+    private void detectDevices() {
+        EngineTask<Devices.Detection> task = new EngineTask<>("Look for GPUs") {
+            @Override
+            protected Devices.Detection call() {
+                return Devices.detectWithNote();
+            }
+        };
+        services.tasks().submit(task, t -> { }, t -> {
+            if (t.status() == TaskStatus.FINISHED) {
+                Devices.Detection found = t.result().join();
+                Devices.Option chosen = model.deviceProperty().get();
+                model.devices().setAll(found.devices());
+                model.deviceProperty().set(found.devices().stream()
+                        .filter(d -> d.device().equals(chosen.device())).findFirst().orElse(found.devices().get(0)));
+                model.deviceNoteProperty().set(found.note());
+            }
+        });
+    }
+
+    private void devicePrecisions(Devices.Option d) {
+        if (d == null) {
+            return;
+        }
+        List<Devices.PrecisionChoice> choices = Devices.precisions(d);
+        model.precisions().setAll(choices);
+        model.precisionProperty().set(choices.get(0));
+        model.precisionNoteProperty().set(choices.stream().filter(c -> !c.available())
+                .map(c -> c.label() + ": " + c.reason()).collect(Collectors.joining("\n")));
+    }
+
+    /** Adds a model source (a fine-tuned model, for example) and selects it. */
+    public void addSource(ModelSource source) {
+        model.sources().add(source);
+        model.selectedSourceProperty().set(source);
+    }
+
+    /** Opens a weights file: lists it (config and self-test found next to it) and shows its figures. */
+    public void open(Path weights) {
+        ModelSource s = ModelSource.fromCheckpoint(weights);
+        ModelSource known = model.sources().stream().filter(x -> x.weights().equals(s.weights())).findFirst()
+                .orElse(null);
+        if (known != null) {
+            model.selectedSourceProperty().set(known);
+        } else {
+            addSource(s);
+        }
+    }
+
+    void openWithDialog() {
+        services.dialogs().chooseFile("Open an Evo 2 checkpoint", WEIGHTS).ifPresent(this::open);
+    }
+
+    void chooseConfigFile() {
+        services.dialogs().chooseFile("Choose the model's config", YAML).ifPresent(p -> {
+            ModelInspection.ConfigChoice c = ModelInspection.ConfigChoice.file(p);
+            if (!model.configChoices().contains(c)) {
+                model.configChoices().add(c);
+            }
+            model.configChoiceProperty().set(c);
+        });
+    }
+
+    private void inspect() {
+        ModelSource s = model.selectedSourceProperty().get();
+        if (inspecting != null) {
+            inspecting.cancel();
+        }
+        model.inspectionProperty().set(null);
+        if (s == null) {
+            return;
+        }
+        InspectModelTask task = new InspectModelTask(s, model.configChoiceProperty().get());
+        inspecting = task;
+        model.inspectingProperty().set(true);
+        model.statusProperty().set("Reading " + s.weights().getFileName() + " …");
+        services.tasks().submit(task, t -> { }, t -> {
+            if (t != inspecting) {
+                return;                                           // a newer request replaced this one
+            }
+            inspecting = null;
+            model.inspectingProperty().set(false);
+            if (t.status() == TaskStatus.FINISHED) {
+                ModelInspection i = t.result().join();
+                model.inspectionProperty().set(i);
+                model.statusProperty().set(i.loadable() ? s.weights().getFileName() + " can be loaded."
+                        : s.weights().getFileName() + " cannot be loaded with this config.");
+                if (autoLoadDefault && i.loadable() && s.kind() == ModelSource.Kind.DEFAULT
+                        && model.currentProperty().get() == null) {
+                    autoLoadDefault = false;                        // once, at start: the default becomes current
+                    load();
+                }
+            } else if (t.status() == TaskStatus.FAILED) {
+                model.statusProperty().set("Could not read " + s.weights().getFileName() + ".");
+                services.dialogs().showError("Could not read the model", EngineTask.describe(failure(t)));
+            }
+        });
+    }
+
+    /** Loads the inspected model on the chosen device and precision; returns the task, or null if not possible. */
+    public LoadModelTask load() {
+        ModelInspection i = model.inspectionProperty().get();
+        Devices.PrecisionChoice p = model.precisionProperty().get();
+        if (loading != null || i == null || !i.loadable() || p == null || !p.available()) {
+            return null;
+        }
+        LoadModelTask task = new LoadModelTask(i, model.deviceProperty().get(), p.precision());
+        loading = task;
+        model.loadingProperty().set(true);
+        model.progressProperty().set(-1);
+        model.statusProperty().set("Loading " + i.source().name() + " …");
+        return services.tasks().submit(task, t -> {
+            model.progressProperty().set(t.fraction());
+            if (!t.message().isBlank()) {
+                model.statusProperty().set(t.message());
+            }
+        }, this::loaded);
+    }
+
+    private void loaded(LoadModelTask t) {
+        loading = null;
+        model.loadingProperty().set(false);
+        model.progressProperty().set(0);
+        if (t.status() == TaskStatus.FINISHED) {
+            LoadedModel m = t.result().join();
+            model.loaded().add(m);
+            model.currentProperty().set(m);
+            model.selectedLoadedProperty().set(m);
+            model.statusProperty().set(String.format(Locale.ROOT, "Loaded %s in %.1f s; it is the current model.",
+                    m.name(), m.loadSeconds()));
+        } else if (t.status() == TaskStatus.CANCELLED) {
+            model.statusProperty().set("Loading cancelled; nothing was kept.");
+        } else {
+            model.statusProperty().set("Loading failed.");
+            services.dialogs().showError("Could not load the model", EngineTask.describe(failure(t)));
+        }
+    }
+
+    void cancelLoad() {
+        if (loading != null) {
+            loading.cancel();
+        }
+    }
+
+    void makeCurrent() {
+        LoadedModel m = model.selectedLoadedProperty().get();
+        if (m != null) {
+            model.currentProperty().set(m);
+        }
+    }
+
+    /** Removes the selected model from memory (at once, or when the last task using it ends). */
+    void unload() {
+        LoadedModel m = model.selectedLoadedProperty().get();
+        if (m == null) {
+            return;
+        }
+        model.loaded().remove(m);
+        if (model.currentProperty().get() == m) {
+            model.currentProperty().set(model.loaded().isEmpty() ? null : model.loaded().get(0));
+        }
+        model.selectedLoadedProperty().set(model.currentProperty().get());
+        m.retire();
+        model.statusProperty().set("Unloaded " + m.name() + ".");
+    }
+
+    /** Runs the selected loaded model's self-test; returns the task, or null when there is nothing to run. */
+    public SelfTestTask selfTest() {
+        LoadedModel m = model.selectedLoadedProperty().get();
+        if (m == null || selfTest != null) {
+            return null;
+        }
+        Path file = m.source().selfTest();
+        if (file == null) {
+            services.dialogs().showError("No self-test for this model", "No selftest.tsv lies next to "
+                    + m.source().weights() + ", so there are no stored values to compare with.");
+            return null;
+        }
+        List<SelfTest.Case> cases;
+        try {
+            cases = SelfTest.read(file);
+        } catch (IOException e) {
+            services.dialogs().showError("Could not read the self-test", e.getMessage());
+            return null;
+        }
+        LoadedModel.Lease lease = m.lease();
+        SelfTestTask task = new SelfTestTask(lease.network(), cases);
+        selfTest = task;
+        model.selfTestingProperty().set(true);
+        model.selfTestReportProperty().set(null);
+        model.selfTestTextProperty().set("Running the self-test …");
+        return services.tasks().submit(task, t -> { }, t -> {
+            lease.close();
+            selfTest = null;
+            model.selfTestingProperty().set(false);
+            if (t.status() == TaskStatus.FINISHED) {
+                SelfTest.Report r = t.result().join();
+                model.selfTestReportProperty().set(r);
+                model.selfTestTextProperty().set(describe(r, file));
+            } else if (t.status() == TaskStatus.CANCELLED) {
+                model.selfTestTextProperty().set("Self-test cancelled.");
+            } else {
+                model.selfTestTextProperty().set("The self-test could not run.");
+                services.dialogs().showError("Self-test failed to run", EngineTask.describe(failure(t)));
+            }
+        });
+    }
+
+    static String describe(SelfTest.Report r, Path file) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(r.passed() ? "Self-test passed" : "Self-test FAILED").append(String.format(Locale.ROOT,
+                ": %d of %d sequences within tolerance; max deviation %.2g nats (%s)", r.outcomes().size()
+                        - r.failures(), r.outcomes().size(), r.maxDeviation(), file.getFileName()));
+        for (SelfTest.Outcome o : r.outcomes()) {
+            sb.append(String.format(Locale.ROOT, "%n%s  %-12s %5d bp  expected %.5f  got %.5f  Δ %.2g (tol %.2g)",
+                    o.passed() ? "ok  " : "FAIL", o.expected().id(), o.expected().sequence().length(),
+                    o.expected().expectedMean(), o.actualMean(), o.deviation(), o.expected().tolerance()));
+        }
+        return sb.toString();
+    }
+
+    private static Throwable failure(EngineTask<?> t) {
+        return t.result().handle((v, e) -> e).join();
+    }
+}

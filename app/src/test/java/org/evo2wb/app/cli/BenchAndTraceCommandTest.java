@@ -1,0 +1,60 @@
+package org.evo2wb.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code evo2wb bench} and {@code evo2wb trace}. */
+class BenchAndTraceCommandTest {
+
+    @Test
+    void benchForwardTimesTheFirstBlockOfAPresetAndBenchScoreAModel() {
+        Cli.Run r = Cli.run("bench", "forward", "--preset", "evo2-1b-8k", "--layers", "1", "--length", "32",
+                "--warmup", "0", "--reps", "1", "--device", "cpu");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("evo2-1b-8k (first 1 of 25 blocks): "), r.out());
+        assertTrue(r.out().contains("batch 1 x length 32") && r.out().contains("tokens/s"), r.out());
+
+        r = Cli.run("bench", "score", "--model", Cli.tinyModel(), "--length", "64", "--batch", "2", "--reps", "2",
+                "--device", "cpu");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("score 2 x 64 bases: median "), r.out());
+
+        r = Cli.run("bench", "forward", "--preset", "evo2-3b", "--length", "32");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("evo2wb bench forward: --preset: unknown preset 'evo2-3b'"), r.err());
+    }
+
+    @Test
+    void benchTrainRunsAShortFineTuningAndReportsSecondsPerStep(@TempDir Path tmp) throws Exception {
+        Path fasta = Cli.fasta(tmp.resolve("cds.fasta"), Cli.cds(), 300);
+        Cli.Run r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
+                Cli.tinyConfig(), "--steps", "3", "--folder", tmp.resolve("bench"), "--window-length", "64",
+                "--batch-size", "2");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("tiny.pt, lora, window 64, batch 2 × 1: "), r.out());
+        assertTrue(r.out().contains(" s/step, ") && r.out().contains(" tokens/s"), r.out());
+        assertTrue(Files.exists(tmp.resolve("bench/run/run.json")));
+
+        r = Cli.run("bench", "train", "--fasta", fasta);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("evo2wb bench train: use --fasta FILE"), r.err());
+    }
+
+    @Test
+    void traceAgreesWithTheOfficialBf16TraceAndNamesTheFirstDisagreementWhenStricter() {
+        Cli.Run r = Cli.run("trace", "--model", Cli.tinyModel(), "--ids", Cli.resource("golden/tiny_ids.pt"),
+                "--reference", Cli.resource("golden/tiny_trace_bf16_cpu.pt"), "--device", "cpu");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("all 41 intermediates within relRMS 0.05"), r.out());
+
+        r = Cli.run("trace", "--model", Cli.tinyModel(), "--ids", Cli.resource("golden/tiny_ids.pt"),
+                "--reference", Cli.resource("golden/tiny_trace_bf16_cpu.pt"), "--tolerance", "1e-9");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.out().contains("first disagreement: blocks.0."), r.out());
+    }
+}

@@ -1,0 +1,123 @@
+package org.evo2wb.engine.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.evo2wb.engine.checkpoint.HostTensor;
+import org.evo2wb.engine.checkpoint.TorchCheckpoint;
+import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.GradMode;
+import org.evo2wb.engine.model.ModelArchitecture;
+import org.evo2wb.engine.model.Precision;
+import org.evo2wb.engine.model.StripedHyena;
+
+/**
+ * Checks an install against the golden tensors of the tiny Evo 2 model on any device: fp32 logits and per-base
+ * log-probabilities against the float64 reference, and the gradient of the mean next-token cross-entropy against
+ * float64 autograd, per checkpoint tensor (relative L2 error). This is how a GPU install is verified, since the unit
+ * tests run on the CPU.
+ *
+ * <p>The folder must hold {@code tiny.pt}, {@code tiny.yml}, {@code tiny_ids.pt}, {@code tiny_ref_f64.pt} and
+ * {@code tiny_grads_f64.pt} (the engine's test resources {@code golden/}).
+ */
+public final class GoldenParity {
+
+    /** Max absolute logit and log-prob errors, the reference loss and ours, and per-tensor gradient errors. */
+    public record Report(double maxLogitError, double maxLogProbError, double refLoss, double loss,
+                         Map<String, Double> gradientErrors) {
+
+        public double maxGradientError() {
+            return gradientErrors.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        }
+
+        public String format() {
+            return String.format(Locale.ROOT, "max |Δ logit| %.3g, max |Δ log-prob| %.3g, loss %.6f (ref %.6f), "
+                    + "max gradient relative error %.3g over %d tensors", maxLogitError, maxLogProbError, loss,
+                    refLoss, maxGradientError(), gradientErrors.size());
+        }
+    }
+
+    private GoldenParity() {}
+
+    public static Report run(Path dir, Device device) throws IOException {
+        Map<String, HostTensor> ref = TorchCheckpoint.readTensors(dir.resolve("tiny_ref_f64.pt"));
+        Map<String, HostTensor> refGrads = TorchCheckpoint.readTensors(dir.resolve("tiny_grads_f64.pt"));
+        HostTensor ids;
+        try (TorchCheckpoint c = TorchCheckpoint.open(dir.resolve("tiny_ids.pt"))) {
+            ids = c.singleTensor();
+        }
+        ModelArchitecture arch = ModelArchitecture.of(Evo2Config.load(dir.resolve("tiny.yml")));
+        try (StripedHyena model = StripedHyena.fromTensors("tiny.pt",
+                TorchCheckpoint.readTensors(dir.resolve("tiny.pt")), arch, device, Precision.FP32);
+             NDManager m = NDManager.newBaseManager(device)) {
+            NDArray tok = m.create(ids.toLongArray(), new Shape(ids.shape()));
+            double maxLogit;
+            double maxLp;
+            try (GradMode g = GradMode.disabled(); NDManager step = m.newSubManager()) {
+                NDArray logits = model.forward(tok);
+                step.tempAttachAll(logits);
+                maxLogit = maxAbsDiff(ref.get("logits_f64").toDoubleArray(), logits.toFloatArray());
+                NDArray lp = logits.logSoftmax(-1).get(":, :-1, :").gather(tok.get(":, 1:").expandDims(-1), 2);
+                maxLp = maxAbsDiff(ref.get("per_base_logprob_f64").toDoubleArray(), lp.toFloatArray());
+            }
+            model.setTrainable(true);
+            double loss;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = model.forward(tok);
+                NDArray l = logits.logSoftmax(-1).get(":, :-1, :").gather(tok.get(":, 1:").expandDims(-1), 2)
+                        .mean().neg();
+                loss = l.getFloat();
+                gc.backward(l);
+            }
+            Map<String, Double> errors = new TreeMap<>();
+            Map<String, NDArray> params = model.parameters();
+            for (Map.Entry<String, HostTensor> e : refGrads.entrySet()) {
+                NDArray p = params.get(e.getKey());
+                if (p == null) {
+                    throw new IllegalStateException("the model has no tensor " + e.getKey());
+                }
+                errors.put(e.getKey(), relativeError(e.getValue().toDoubleArray(), p.getGradient().toFloatArray()));
+            }
+            model.setTrainable(false);
+            return new Report(maxLogit, maxLp, ref.get("loss_f64").toDoubleArray()[0], loss, errors);
+        }
+    }
+
+    private static double maxAbsDiff(double[] want, float[] got) {
+        if (want.length != got.length) {
+            throw new IllegalStateException("size " + got.length + " != reference " + want.length);
+        }
+        double max = 0;
+        for (int i = 0; i < want.length; i++) {
+            max = Math.max(max, Math.abs(want[i] - got[i]));
+        }
+        return max;
+    }
+
+    private static double relativeError(double[] want, float[] got) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < want.length; i++) {
+            num += (got[i] - want[i]) * (got[i] - want[i]);
+            den += want[i] * want[i];
+        }
+        return Math.sqrt(num / den);
+    }
+
+    /** {@code <golden dir> [cpu|gpu:N]}: prints the report and one line per tensor. */
+    public static void main(String[] args) throws IOException {
+        Device device = args.length > 1 && args[1].startsWith("gpu")
+                ? Device.gpu(Integer.parseInt(args[1].substring(args[1].indexOf(':') + 1))) : Device.cpu();
+        Report r = run(Path.of(args[0]), device);
+        r.gradientErrors().forEach((k, v) -> System.out.printf(Locale.ROOT, "  grad %-50s %.3g%n", k, v));
+        System.out.println(device + ": " + r.format());
+    }
+}

@@ -1,0 +1,86 @@
+package org.evo2wb.engine.checkpoint;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.evo2wb.engine.config.Evo2Config;
+
+/**
+ * Benchmark command (not a test): how fast a checkpoint opens and streams, and how little heap it takes.
+ *
+ * <pre>
+ *   java -Xmx512m -cp … org.evo2wb.engine.checkpoint.CheckpointBenchmark read  &lt;file.pt | file.pt.part0 | file.safetensors&gt;
+ *   java -Xmx512m -cp … org.evo2wb.engine.checkpoint.CheckpointBenchmark synth &lt;preset&gt; &lt;out.pt&gt;
+ * </pre>
+ *
+ * {@code read} opens the file, prints the summary, then widens every tensor to fp32 one at a time (what a loader
+ * into fp16/fp32 does) and reports time, throughput and the heap high-water mark. {@code synth} writes a random
+ * bf16 checkpoint with a preset's exact keys and shapes, streaming one tensor at a time.
+ */
+public final class CheckpointBenchmark {
+
+    private CheckpointBenchmark() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length == 2 && args[0].equals("read")) {
+            read(Path.of(args[1]));
+        } else if (args.length == 3 && args[0].equals("synth")) {
+            synth(args[1], Path.of(args[2]));
+        } else {
+            System.err.println("usage: read <checkpoint> | synth <preset> <out.pt>");
+            System.exit(2);
+        }
+    }
+
+    private static void read(Path file) throws IOException {
+        long t0 = System.nanoTime();
+        try (CheckpointFile f = Checkpoints.open(file)) {
+            long t1 = System.nanoTime();
+            System.out.println(Checkpoints.describe(f));
+            System.out.printf("open + parse: %.1f ms%n", (t1 - t0) / 1e6);
+            long bytes = 0;
+            long peakHeap = 0;
+            double checksum = 0;
+            for (String key : f.infos().keySet()) {
+                HostTensor t = f.tensor(key);
+                float[] v = t.toFloatArray();
+                checksum += v.length > 0 ? v[v.length - 1] : 0;
+                bytes += t.data().remaining();
+                Runtime rt = Runtime.getRuntime();
+                peakHeap = Math.max(peakHeap, rt.totalMemory() - rt.freeMemory());
+            }
+            double s = (System.nanoTime() - t1) / 1e9;
+            System.out.printf("widened %d tensors, %.2f GB in %.1f s (%.2f GB/s), heap high-water %.0f MB, max heap "
+                    + "%.0f MB, checksum %.6g%n", f.infos().size(), bytes / 1e9, s, bytes / 1e9 / s, peakHeap / 1e6,
+                    Runtime.getRuntime().maxMemory() / 1e6, checksum);
+        }
+    }
+
+    private static void synth(String preset, Path out) throws IOException {
+        Evo2Config c = Evo2Config.preset(preset);
+        Map<String, TensorInfo> layout = new LinkedHashMap<>();
+        c.checkpointShapes(true).forEach((k, s) -> layout.put(k, new TensorInfo(
+                k.endsWith("log_poles") || k.endsWith("residues") ? StorageType.F32 : StorageType.BF16, s)));
+        SplittableRandom rnd = new SplittableRandom(7);
+        long t0 = System.nanoTime();
+        PtWriter.write(out, layout, key -> {
+            TensorInfo info = layout.get(key);
+            int n = Math.toIntExact(info.numel());
+            ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(info.byteSize())).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                float x = (float) (rnd.nextDouble() * 0.04 - 0.02);
+                if (info.type() == StorageType.F32) {
+                    b.putFloat(x);
+                } else {
+                    b.putShort(Half.floatToBf16(x));
+                }
+            }
+            return new HostTensor(info.type(), info.shape(), b.flip());
+        });
+        System.out.printf("wrote %s (%d tensors) in %.1f s%n", out, layout.size(), (System.nanoTime() - t0) / 1e9);
+    }
+}

@@ -1,0 +1,142 @@
+package org.evo2wb.engine.lora;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.Random;
+import org.evo2wb.engine.model.GradMode;
+import org.evo2wb.engine.model.Linear;
+import org.evo2wb.engine.model.ParameterKind;
+import org.evo2wb.engine.model.ParameterVisitor;
+import org.evo2wb.engine.model.Scalars;
+
+/**
+ * A linear layer with a low-rank adapter (LoRA, Hu et al. 2021, arXiv 2106.09685):
+ *
+ * <pre>
+ *          ┌───────────────────┐
+ *   x ──┬─►│ W (out×in), frozen │──────────────────────────────┐
+ *       │  └───────────────────┘                               ▼
+ *       └─► dropout ─► A (r×in) ─► B (out×r) ─► × α/r ───────► (+) ─► y = W·x + b + (α/r)·B·A·dropout(x)
+ * </pre>
+ *
+ * W and b stay frozen; only A and B train. B starts at zero, so a fresh adapter leaves the model's function
+ * unchanged (paper §4.1); A starts Kaiming-uniform as in PEFT ({@code kaiming_uniform_(a=√5)}, i.e. U(−1/√in, 1/√in)).
+ * The rank r bounds the update's rank; α/r keeps its scale stable when r changes (paper §4.1). {@link #merge()}
+ * folds the update into W (idempotent) for export or fast inference.
+ *
+ * <p>Parameters are named {@code <layer>.lora_A.weight} (r, in) and {@code <layer>.lora_B.weight} (out, r), after
+ * the layer's checkpoint name.
+ */
+public final class LoraLinear extends Linear {
+
+    private final NDArray a;
+    private final NDArray b;
+    private final int rank;
+    private final double alpha;
+    private final float dropout;
+    private boolean training = true;
+    private boolean merged;
+
+    /**
+     * Wraps {@code base} with a fresh adapter.
+     *
+     * @param seed seeds A's initialisation (with the layer name, so each layer differs)
+     */
+    public LoraLinear(Linear base, int rank, double alpha, double dropout, long seed) {
+        super(base.name(), base.weight(), base.bias(), base.precision());
+        if (base instanceof LoraLinear) {
+            throw new IllegalArgumentException(base.name() + " already has a LoRA adapter");
+        }
+        this.rank = rank;
+        this.alpha = alpha;
+        this.dropout = (float) dropout;
+        int in = Math.toIntExact(inFeatures());
+        int out = Math.toIntExact(outFeatures());
+        NDManager m = base.weight().getManager();
+        float bound = (float) (1 / Math.sqrt(in));
+        Random random = new Random(seed * 0x9E3779B97F4A7C15L ^ base.name().hashCode());
+        float[] init = new float[rank * in];
+        for (int i = 0; i < init.length; i++) {
+            init[i] = (random.nextFloat() * 2 - 1) * bound;
+        }
+        this.a = m.create(init, new Shape(rank, in));
+        this.b = m.zeros(new Shape(out, rank));
+        a.setRequiresGradient(true);
+        b.setRequiresGradient(true);
+    }
+
+    /** {@code W·x + b + (α/r)·B·A·dropout(x)}; just {@code W·x + b} once merged. */
+    @Override
+    public NDArray forward(NDArray x) {
+        NDArray y = super.forward(x);
+        if (merged) {
+            return y;
+        }
+        NDArray in = training && dropout > 0 ? x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow() : x;
+        NDArray low = affine(affine(in, a, null, precision()), b, null, precision());
+        return y.add(Scalars.mul(low, scaling()));      // PyTorch-owned constant: backward keeps it
+    }
+
+    /** α / r. */
+    public double scaling() {
+        return alpha / rank;
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    public double alpha() {
+        return alpha;
+    }
+
+    public double dropout() {
+        return dropout;
+    }
+
+    /** A (r, in). */
+    public NDArray loraA() {
+        return a;
+    }
+
+    /** B (out, r). */
+    public NDArray loraB() {
+        return b;
+    }
+
+    /** Dropout on (training) or off (evaluation, inference). */
+    public void setTraining(boolean on) {
+        this.training = on;
+    }
+
+    public boolean isMerged() {
+        return merged;
+    }
+
+    /** {@code W ← W + (α/r)·B·A}, once; later calls do nothing. The adapter no longer adds to the output. */
+    public void merge() {
+        if (merged) {
+            return;
+        }
+        try (GradMode off = GradMode.disabled(); NDScope scope = new NDScope()) {
+            weight().addi(b.matMul(a).mul((float) scaling()));
+        }
+        merged = true;
+    }
+
+    /** The base weight and bias, then {@code lora_A} and {@code lora_B} (as linear weights). */
+    @Override
+    public void visitParameters(ParameterVisitor v) {
+        super.visitParameters(v);
+        v.visit(name() + ".lora_A.weight", ParameterKind.LINEAR_WEIGHT, a);
+        v.visit(name() + ".lora_B.weight", ParameterKind.LINEAR_WEIGHT, b);
+    }
+
+    /** Frees A and B (after {@link #merge()}, when the adapter is dropped). */
+    void closeAdapter() {
+        a.close();
+        b.close();
+    }
+}

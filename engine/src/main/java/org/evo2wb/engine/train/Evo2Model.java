@@ -1,0 +1,109 @@
+package org.evo2wb.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.evo2wb.engine.lora.Lora;
+import org.evo2wb.engine.lora.LoraLinear;
+import org.evo2wb.engine.model.ParameterKind;
+import org.evo2wb.engine.model.StripedHyena;
+
+/**
+ * The Evo 2 model as the training loop sees it: {@link StripedHyena#forward} for logits, every trainable tensor by
+ * checkpoint key (RoPE frequency buffers left out), and, for a LoRA run, the adapters the settings ask for.
+ */
+public final class Evo2Model implements TrainableModel {
+
+    private final StripedHyena model;
+    private final Map<String, LoraLinear> adapters;
+
+    private Evo2Model(StripedHyena model, Map<String, LoraLinear> adapters) {
+        this.model = model;
+        this.adapters = Collections.unmodifiableMap(new LinkedHashMap<>(adapters));
+    }
+
+    /**
+     * Readies a loaded model for the settings' method: for LoRA, wraps the target layers with fresh adapters (A
+     * seeded by the seed, B zero); otherwise uses the model as it is (the loop freezes what the method does not
+     * train). Resuming calls this the same way; the checkpoint then overwrites the adapters.
+     *
+     * @throws InvalidSettingsException when a LoRA target pattern matches no layer
+     */
+    public static Evo2Model prepare(StripedHyena model, FineTuneSettings s) {
+        if (s.get(FineTuneParameters.METHOD) != FineTuneMethod.LORA) {
+            return new Evo2Model(model, Map.of());
+        }
+        try {
+            return new Evo2Model(model, Lora.apply(model, s.get(FineTuneParameters.LORA_TARGETS),
+                    s.get(FineTuneParameters.LORA_RANK), s.get(FineTuneParameters.LORA_ALPHA),
+                    s.get(FineTuneParameters.LORA_DROPOUT), s.get(FineTuneParameters.SEED)));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException("", List.of(new SettingsProblem(
+                    List.of(FineTuneParameters.LORA_TARGETS.name()), e.getMessage())));
+        }
+    }
+
+    @Override
+    public NDArray logits(NDArray tokens) {
+        return model.forward(tokens);
+    }
+
+    @Override
+    public Map<String, NDArray> parameters() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        model.visitParameters((key, kind, value) -> {
+            if (kind != ParameterKind.ROTARY_INV_FREQ) {
+                out.put(key, value);
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Keeps every trained hcl pole decaying: {@code λ ← min(λ, λ_max)} with λ_max = {@value #MAX_LOG_POLE}, so
+     * {@code exp(λ·t)} never grows with t. The official code trains λ only through {@code λ = -exp(p)·exp(γ)} (spec
+     * §3.10), which is negative by construction; training λ directly needs this projection instead, or a pole that
+     * crosses zero makes the filter grow as e^{λt} over the window and the loss diverges.
+     */
+    @Override
+    public void afterUpdate() {
+        model.visitParameters((key, kind, value) -> {
+            if (kind == ParameterKind.LOG_POLES && value.hasGradient()) {
+                NDArray clipped = value.clip(Float.NEGATIVE_INFINITY, MAX_LOG_POLE);
+                value.set(new NDIndex("..."), clipped);       // in place: the optimiser holds this array
+                clipped.close();
+            }
+        });
+    }
+
+    /** Largest pole λ a trained hcl filter keeps (decay over 10,000 positions: e^-1). */
+    public static final float MAX_LOG_POLE = -1e-4f;
+
+    @Override
+    public NDManager manager() {
+        return model.manager();
+    }
+
+    @Override
+    public void setTraining(boolean training) {
+        adapters.values().forEach(a -> a.setTraining(training));
+    }
+
+    @Override
+    public String precision() {
+        return FineTuneParameters.PRECISION.type().format(model.precision());
+    }
+
+    /** The LoRA adapters by layer name (empty for other methods). */
+    public Map<String, LoraLinear> adapters() {
+        return adapters;
+    }
+
+    public StripedHyena model() {
+        return model;
+    }
+}

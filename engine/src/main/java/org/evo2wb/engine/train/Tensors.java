@@ -1,0 +1,54 @@
+package org.evo2wb.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.evo2wb.engine.checkpoint.HostTensor;
+import org.evo2wb.engine.checkpoint.StorageType;
+import org.evo2wb.engine.checkpoint.TensorInfo;
+import org.evo2wb.engine.model.GradMode;
+
+/** Copies between device arrays and host tensors (fp32). */
+public final class Tensors {
+
+    private Tensors() {
+    }
+
+    /** An fp32 host copy of the array. */
+    public static HostTensor toHost(NDArray array) {
+        float[] values = array.toType(DataType.FLOAT32, false).toFloatArray();
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return new HostTensor(StorageType.F32, array.getShape().getShape(), b);
+    }
+
+    /** The fp32 layout entry of an array (as written by {@link #toHost}). */
+    public static TensorInfo info(NDArray array) {
+        return new TensorInfo(StorageType.F32, array.getShape().getShape());
+    }
+
+    public static HostTensor fromFloats(float[] values, long... shape) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return new HostTensor(StorageType.F32, shape, b);
+    }
+
+    /**
+     * Overwrites {@code target} in place with the host values (autograd off), after checking the shape.
+     *
+     * @param what names the tensor and file for the error message
+     */
+    public static void copyInto(NDArray target, HostTensor source, String what) {
+        long[] want = target.getShape().getShape();
+        if (!Arrays.equals(want, source.shape())) {
+            throw new IllegalArgumentException(what + ": shape " + Arrays.toString(source.shape()) + " does not match "
+                    + "the model's " + Arrays.toString(want));
+        }
+        float[] values = source.toFloatArray();
+        try (GradMode off = GradMode.disabled()) {
+            target.set(values);
+        }
+    }
+}

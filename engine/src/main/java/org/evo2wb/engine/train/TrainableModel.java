@@ -1,0 +1,48 @@
+package org.evo2wb.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.Map;
+
+/**
+ * What the training loop needs from a model: logits for a batch of token ids, and the parameters under their
+ * checkpoint names. The Evo 2 {@code StripedHyena} implements it; so do the toy models of the tests.
+ *
+ * <p>Contract: {@link #parameters()} returns the same arrays on every call (the loop updates them in place), all on
+ * one device, fp32 for anything the loop may train. {@link #logits} must not keep references to the arrays it
+ * creates: the loop closes every array created during a step (including cached ones) when the step ends, so a
+ * model that caches tensors across calls must create them outside a step or unregister them from the
+ * {@link ai.djl.ndarray.NDScope}.
+ */
+public interface TrainableModel {
+
+    /**
+     * Next-token logits.
+     *
+     * @param tokens (B, L) int64 token ids
+     * @return (B, L, V) logits, any floating type; position t scores token t + 1
+     */
+    NDArray logits(NDArray tokens);
+
+    /** Every parameter, keyed by checkpoint name, in a stable order. Tied weights appear once. */
+    Map<String, NDArray> parameters();
+
+    /** The manager that owns the parameters (the loop makes its own arrays on the same device). */
+    NDManager manager();
+
+    /**
+     * Called after every optimiser update, with autograd off: a model keeps constraints on its parameters here
+     * (the Evo 2 model keeps its long-filter poles decaying). The default does nothing.
+     */
+    default void afterUpdate() {
+    }
+
+    /** Turns training-only behaviour (dropout) on or off. */
+    default void setTraining(boolean training) {
+    }
+
+    /** The precision setting's word for how the model computes ({@code fp32}); checked against the settings. */
+    default String precision() {
+        return "fp32";
+    }
+}

@@ -1,0 +1,671 @@
+package org.evo2wb.engine.train;
+
+import static org.evo2wb.engine.train.FineTuneParameters.BATCH_SIZE;
+import static org.evo2wb.engine.train.FineTuneParameters.CLIP_NORM;
+import static org.evo2wb.engine.train.FineTuneParameters.GRAD_ACCUMULATION;
+import static org.evo2wb.engine.train.FineTuneParameters.KEEP_BEST;
+import static org.evo2wb.engine.train.FineTuneParameters.KEEP_LAST;
+import static org.evo2wb.engine.train.FineTuneParameters.LEARNING_RATE;
+import static org.evo2wb.engine.train.FineTuneParameters.MAX_TIME;
+import static org.evo2wb.engine.train.FineTuneParameters.METHOD;
+import static org.evo2wb.engine.train.FineTuneParameters.MIN_LEARNING_RATE;
+import static org.evo2wb.engine.train.FineTuneParameters.PATIENCE;
+import static org.evo2wb.engine.train.FineTuneParameters.SEED;
+import static org.evo2wb.engine.train.FineTuneParameters.WINDOW_LENGTH;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
+import org.evo2wb.engine.checkpoint.Safetensors;
+import org.evo2wb.engine.lora.PeftAdapter;
+import org.evo2wb.engine.checkpoint.TensorInfo;
+import org.evo2wb.engine.model.GradMode;
+import org.evo2wb.engine.train.TrainingFailedException.Kind;
+import org.evo2wb.engine.train.run.CheckpointStore;
+import org.evo2wb.engine.train.run.LoopState;
+import org.evo2wb.engine.train.run.MetricsLog;
+import org.evo2wb.engine.train.run.RunFolder;
+import org.evo2wb.engine.train.run.RunState;
+import org.evo2wb.engine.train.run.RunStatus;
+
+/**
+ * The training loop, readable top to bottom: {@link #run()} prepares (plan, checks, restore), runs the settings
+ * check, loops over steps until {@link StopConditions} says stop, and finishes (final evaluation, checkpoint,
+ * status). One step ({@link #step}) is: for each micro-batch, forward, weighted next-token loss, backward
+ * (gradients add up); then global-norm clipping, one AdamW update at the scheduled learning rate, and zeroing of the
+ * gradients. Every step runs inside an {@link NDScope}, so native memory stays flat.
+ */
+final class Trainer {
+
+    private final FineTuneRun run;
+    private final FineTuneSettings s;
+    private final BooleanSupplier cancelRequested;
+    private final FineTuneTask.Progress progress;
+    private final RunFolder folder;
+    private final LossWeights lossWeights;
+    private final int windowLength;
+    private final int accumulation;
+    private final long seed;
+
+    private TrainingPlan plan;
+    private BatchStream stream;
+    private Map<String, NDArray> trainable;
+    private AdamW optimizer;
+    private LearningRateSchedule schedule;
+    private StopConditions stops;
+    private LoopState state = new LoopState();
+    private MetricsLog metrics;
+    private long lastSavedStep = -1;
+    private Path lastCheckpoint;
+    private long sessionSteps;
+    private long sessionNanos;
+
+    Trainer(FineTuneRun run, BooleanSupplier cancelRequested, FineTuneTask.Progress progress) {
+        this.run = run;
+        this.s = run.settings;
+        this.cancelRequested = cancelRequested;
+        this.progress = progress;
+        this.folder = new RunFolder(run.folder);
+        this.lossWeights = LossWeights.from(s);
+        this.windowLength = s.get(WINDOW_LENGTH);
+        this.accumulation = s.get(GRAD_ACCUMULATION);
+        this.seed = s.get(SEED);
+    }
+
+    TrainingResult run() throws Exception {
+        try {
+            prepare();
+            checkSettings();
+            StopReason reason = loop();
+            return finish(reason);
+        } catch (CancelledMidStep e) {
+            return finish(StopReason.CANCELLED);
+        } catch (CancellationException e) {
+            throw e;
+        } catch (TrainingFailedException e) {
+            fail(e);
+            throw e;
+        } catch (Exception | OutOfMemoryError e) {
+            TrainingFailedException f = translate(e);
+            fail(f);
+            throw f;
+        } finally {
+            if (metrics != null) {
+                metrics.close();
+            }
+            if (optimizer != null) {
+                optimizer.close();
+            }
+        }
+    }
+
+    // ---- preparation ----------------------------------------------------------------------------------------
+
+    private void prepare() throws IOException {
+        plan = TrainingPlan.resolve(s, run.train.size(), run.validation.size());
+        stream = new BatchStream(run.train, s.get(BATCH_SIZE), seed);
+        schedule = new LearningRateSchedule(s.get(LEARNING_RATE), s.get(MIN_LEARNING_RATE), plan.warmupSteps(),
+                plan.plannedSteps());
+        stops = new StopConditions(plan, s.get(MAX_TIME), s.get(PATIENCE), cancelRequested);
+        checkWindows(run.train, "training");
+        checkWindows(run.validation, "validation");
+        checkDevice();
+        checkPrecision();
+        trainable = TrainableSelection.select(run.model, s.get(METHOD));
+        checkTrainableAreFp32();
+        TrainableSelection.freezeAllBut(run.model, trainable);
+
+        try {
+            folder.checkWritable();
+        } catch (IOException e) {
+            throw new TrainingFailedException(Kind.DISK, e.getMessage(), e);
+        }
+        checkFreeSpace();
+        folder.checkpoints().prepare();
+        optimizer = new AdamW(trainable, AdamW.Hyper.from(s));
+        if (run.resume) {
+            RunRecord.checkResumable(folder, run);
+            restoreLatest();
+        } else {
+            if (folder.hasRecord()) {
+                throw new TrainingFailedException(Kind.RESUME, folder.dir() + " already holds a run: resume it, or "
+                        + "choose an empty folder for a new run");
+            }
+            folder.writeRecord(RunRecord.create(run, plan, trainable));
+        }
+        MetricsLog.truncateAfter(folder.metricsFile(), state.step);
+        metrics = new MetricsLog(folder.metricsFile());
+        metrics.open();
+        writeStatus(RunState.RUNNING, run.resume ? "resumed at step " + state.step : "started");
+        for (TrainingListener l : run.listeners) {
+            l.onStart(plan, state.step);
+        }
+    }
+
+    /** Short windows are padded (their padding weighs 0) or refused, as the short-sequences setting says. */
+    private void checkWindows(WindowSource windows, String split) {
+        ShortSequencePolicy policy = s.get(FineTuneParameters.SHORT_SEQUENCES);
+        for (int i = 0; i < windows.size(); i++) {
+            TokenWindow w = windows.get(i);
+            if (w.length() > windowLength) {
+                throw new TrainingFailedException(Kind.DATA, "a " + split + " window of record '" + w.record()
+                        + "' at " + w.start() + " has " + w.length() + " bases, more than the window length "
+                        + windowLength);
+            }
+            if (w.shortRecord() && policy == ShortSequencePolicy.REJECT) {
+                throw new TrainingFailedException(Kind.DATA, "record '" + w.record() + "' (" + split + ") is "
+                        + w.length() + " bases long, shorter than the " + windowLength + "-base window. Set short "
+                        + "sequences to 'pad', shorten the window, or remove the record.");
+            }
+        }
+    }
+
+    private void checkDevice() {
+        ai.djl.Device wanted;
+        try {
+            wanted = Devices.resolve(s.get(FineTuneParameters.DEVICE));
+        } catch (IllegalArgumentException e) {
+            throw new TrainingFailedException(Kind.SETTINGS_CHECK, e.getMessage(), e);
+        }
+        ai.djl.Device actual = run.model.manager().getDevice();
+        if (!actual.equals(wanted)) {
+            throw new TrainingFailedException(Kind.SETTINGS_CHECK, "the model was loaded on " + actual
+                    + " but the device setting asks for " + wanted);
+        }
+    }
+
+    private void checkPrecision() {
+        String wanted = s.text(FineTuneParameters.PRECISION);
+        if (!run.model.precision().equals(wanted)) {
+            throw new TrainingFailedException(Kind.SETTINGS_CHECK, "the model was loaded for " + run.model.precision()
+                    + " computation but the precision setting asks for " + wanted);
+        }
+    }
+
+    private void checkTrainableAreFp32() {
+        for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+            if (e.getValue().getDataType() != DataType.FLOAT32) {
+                throw new TrainingFailedException(Kind.SETTINGS_CHECK, "trainable parameter '" + e.getKey()
+                        + "' is " + e.getValue().getDataType() + "; trained weights must be fp32");
+            }
+        }
+    }
+
+    /**
+     * Refuses to start when the disk cannot hold the checkpoints: one checkpoint holds the trained weights and two
+     * AdamW moments (3 × 4 bytes per trained value); keep-last of them, one being written and the best one are on
+     * disk at once.
+     */
+    private void checkFreeSpace() throws IOException {
+        long values = trainable.values().stream().mapToLong(a -> a.getShape().size()).sum();
+        long perCheckpoint = values * 12 + (1 << 16);
+        long needed = perCheckpoint * (s.get(KEEP_LAST) + 2);
+        long free = run.usableSpace != null ? run.usableSpace.getAsLong() : folder.usableSpace();
+        if (free < needed) {
+            throw new TrainingFailedException(Kind.DISK, String.format(java.util.Locale.ROOT,
+                    "not enough disk space for the checkpoints in %s: about %s needed (%s per checkpoint × %d), %s "
+                            + "free. Lower 'checkpoints kept' (now %d) or choose a folder on a larger disk.",
+                    folder.dir(), bytes(needed), bytes(perCheckpoint), s.get(KEEP_LAST) + 2, bytes(free),
+                    s.get(KEEP_LAST)));
+        }
+    }
+
+    private void restoreLatest() throws IOException {
+        var latest = folder.checkpoints().latest();
+        if (latest.isEmpty()) {
+            return;     // killed before its first checkpoint: start again from step 0
+        }
+        CheckpointStore.Loaded c = latest.get();
+        try (Safetensors weights = Safetensors.open(c.weightsFile());
+             Safetensors moments = Safetensors.open(c.optimizerFile())) {
+            for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+                if (!weights.infos().containsKey(e.getKey())) {
+                    throw new TrainingFailedException(Kind.RESUME, c.weightsFile() + ": no weights for '" + e.getKey()
+                            + "'");
+                }
+                Tensors.copyInto(e.getValue(), weights.tensor(e.getKey()), c.weightsFile() + ": " + e.getKey());
+            }
+            optimizer.restore(key -> moments.infos().containsKey(key) ? moments.tensor(key) : null,
+                    c.state().get("adam-steps").getAsLong(), c.optimizerFile().toString());
+        }
+        state = LoopState.fromJson(c.state().getAsJsonObject("loop"));
+        lastSavedStep = state.step;
+        lastCheckpoint = c.dir();
+    }
+
+    // ---- settings check -------------------------------------------------------------------------------------
+
+    /** Two training batches forward and backward, no update: a wrong configuration fails here in seconds. */
+    private void checkSettings() {
+        progress.report(state.step, plan.plannedSteps(), "checking the settings on two batches");
+        double loss = 0;
+        double weight = 0;
+        try (NDManager sm = run.model.manager().newSubManager(); NDScope scope = new NDScope()) {
+            for (int i = 0; i < 2; i++) {
+                HostBatch b = HostBatch.of(stream.batch(state.batches + i), windowLength, lossWeights);
+                if (b.weightSum() == 0) {
+                    continue;
+                }
+                loss += forwardBackward(sm, b, b.weightSum()) * b.weightSum();
+                weight += b.weightSum();
+            }
+            if (weight == 0) {
+                throw new TrainingFailedException(Kind.SETTINGS_CHECK, "the settings check found no target base "
+                        + "to learn in the first two batches: every target is masked (are the sequences DNA? is "
+                        + "'ignore non-ACGT targets' on with sequences of N?)");
+            }
+            double norm = GradientClipping.globalNorm(gradients().values());
+            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                throw new TrainingFailedException(Kind.SETTINGS_CHECK, "the settings check gave a mean loss of "
+                        + loss / weight + " and a gradient norm of " + norm + " on the first two batches, before any update: the "
+                        + "model or its starting weights are not usable");
+            }
+            if (norm == 0) {
+                throw new TrainingFailedException(Kind.SETTINGS_CHECK, "the settings check found no gradient "
+                        + "reaching the trained parameters (" + trainable.size() + " tensors)");
+            }
+        } catch (TrainingFailedException e) {
+            throw e;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            TrainingFailedException f = translate(e);
+            throw new TrainingFailedException(f.kind() == Kind.OUT_OF_MEMORY ? Kind.OUT_OF_MEMORY : Kind.SETTINGS_CHECK,
+                    "the settings check on the first two batches failed: " + f.getMessage(), e);
+        } finally {
+            zeroGradients();
+        }
+        double mean = loss / weight;
+        for (TrainingListener l : run.listeners) {
+            l.onSettingsChecked(mean);
+        }
+    }
+
+    // ---- the loop -------------------------------------------------------------------------------------------
+
+    private StopReason loop() throws IOException {
+        while (true) {
+            StopReason reason = stops.check(state);
+            if (reason != null) {
+                return reason;
+            }
+            long t0 = System.nanoTime();
+            double lr = schedule.at(state.step);
+            StepResult r = step(lr);
+            long stepNanos = System.nanoTime() - t0;
+            state.step++;
+            state.batches += r.batches;
+            state.tokens += r.tokens;
+            if (!Double.isNaN(r.loss)) {
+                state.lastTrainLoss = r.loss;
+            }
+            EvalMetrics eval = evaluationDue() ? evaluate() : null;
+            long iterationNanos = System.nanoTime() - t0;
+            state.trainingNanos += iterationNanos;
+            sessionSteps++;
+            sessionNanos += iterationNanos;
+            StepMetrics m = new StepMetrics(state.step, plan.plannedSteps(),
+                    (double) state.batches / plan.batchesPerEpoch(), r.loss, lr, r.gradNorm,
+                    r.tokens / (stepNanos / 1e9), state.tokens, Duration.ofNanos(state.trainingNanos), eta(),
+                    MemoryProbe.usedBytes(run.model.manager().getDevice()));
+            metrics.append(Arrays.asList(m.step(), m.epoch(), m.tokens(), m.trainLoss(), m.learningRate(),
+                    m.gradNorm(), Math.round(m.tokensPerSecond()), m.elapsed().toMillis() / 1000.0, m.memoryBytes(),
+                    eval == null ? null : eval.loss(), eval == null ? null : eval.bitsPerBase(),
+                    eval == null ? null : eval.perplexity()));
+            for (TrainingListener l : run.listeners) {
+                l.onStep(m);
+                if (eval != null) {
+                    l.onEvaluation(eval);
+                }
+            }
+            if (eval != null && eval.improved() && s.get(KEEP_BEST)) {
+                saveBest();
+            }
+            if (state.step % plan.checkpointEvery() == 0) {
+                saveCheckpoint();
+            }
+            progress.report(state.step, plan.plannedSteps(), describe(m, eval));
+        }
+    }
+
+    /** The outcome of one optimiser step. */
+    private record StepResult(double loss, double gradNorm, int batches, long tokens) {
+    }
+
+    private StepResult step(double lr) {
+        int n = (int) Math.min(accumulation, plan.batchLimit() - state.batches);
+        List<HostBatch> batches = new ArrayList<>(n);
+        double denominator = 0;
+        long tokens = 0;
+        for (int i = 0; i < n; i++) {
+            HostBatch b = HostBatch.of(stream.batch(state.batches + i), windowLength, lossWeights);
+            batches.add(b);
+            denominator += b.weightSum();
+            tokens += b.tokens();
+        }
+        if (denominator == 0) {
+            return new StepResult(Double.NaN, 0, n, tokens);   // every target masked: nothing to learn, no update
+        }
+        try (NDManager sm = run.model.manager().newSubManager(); NDScope scope = new NDScope()) {
+            double loss = accumulate(sm, batches, denominator);
+            Map<String, NDArray> grads = gradients();
+            double norm = GradientClipping.globalNorm(grads.values());
+            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+                zeroGradients();
+                throw new TrainingFailedException(Kind.NON_FINITE, "training stopped at step " + (state.step + 1)
+                        + ": the loss became " + loss + " (gradient norm " + norm + "). " + keptCheckpoint()
+                        + " Lower the learning rate (now " + ValueType.DECIMAL.format(s.get(LEARNING_RATE))
+                        + ") or keep gradient clipping on.");
+            }
+            optimizer.step(grads, lr, GradientClipping.scale(norm, s.get(CLIP_NORM)));
+            try (GradMode off = GradMode.disabled()) {
+                run.model.afterUpdate();
+            }
+            zeroGradients();
+            return new StepResult(loss, norm, n, tokens);
+        }
+    }
+
+    /** Forward and backward of every micro-batch of the step (gradients add up); returns the step loss. */
+    private double accumulate(NDManager sm, List<HostBatch> batches, double denominator) {
+        double loss = 0;
+        for (int i = 0; i < batches.size(); i++) {
+            if (stops.cancelRequested()) {
+                zeroGradients();
+                throw new CancelledMidStep();
+            }
+            Engine.getInstance().setRandomSeed((int) BatchStream.mix(seed, state.step * accumulation + i));
+            loss += forwardBackward(sm, batches.get(i), denominator);
+        }
+        return loss;
+    }
+
+    /** Forward and backward of one micro-batch; returns its share of the step loss. */
+    private double forwardBackward(NDManager sm, HostBatch b, double denominator) {
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = batchLoss(sm, b, denominator);
+            collector.backward(loss);
+            return loss.getFloat();
+        }
+    }
+
+    private NDArray batchLoss(NDManager sm, HostBatch b, double denominator) {
+        NDArray tokens = sm.create(b.inputs(), new Shape(b.rows(), b.length())).toType(DataType.INT64, false);
+        NDArray targets = sm.create(b.targets(), new Shape(b.rows(), b.length() - 1)).toType(DataType.INT64, false);
+        NDArray weights = NextTokenLoss.weightsOnDevice(sm, b.weights(), b.rows(), b.length() - 1);
+        return NextTokenLoss.loss(run.model.logits(tokens), targets, weights, denominator);
+    }
+
+    /** The gradients of the trained parameters (arrays of the current scope). */
+    private Map<String, NDArray> gradients() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+            NDArray g = ParameterGradients.of(e.getValue());
+            if (g != null) {
+                out.put(e.getKey(), g);
+            }
+        }
+        return out;
+    }
+
+    private void zeroGradients() {
+        for (NDArray p : trainable.values()) {
+            ParameterGradients.zero(p);
+        }
+    }
+
+    // ---- evaluation -----------------------------------------------------------------------------------------
+
+    private boolean evaluationDue() {
+        return plan.evalBatches() > 0 && (state.step % plan.evalEvery() == 0 || state.step == plan.plannedSteps());
+    }
+
+    /** Weighted next-token loss over the first eval-batches validation batches (always the same windows). */
+    private EvalMetrics evaluate() {
+        int batch = s.get(BATCH_SIZE);
+        double nll = 0;
+        double weight = 0;
+        long targets = 0;
+        run.model.setTraining(false);
+        try {
+            for (int i = 0; i < plan.evalBatches(); i++) {
+                List<TokenWindow> windows = new ArrayList<>();
+                for (int j = i * batch; j < Math.min((i + 1) * batch, run.validation.size()); j++) {
+                    windows.add(run.validation.get(j));
+                }
+                HostBatch b = HostBatch.of(windows, windowLength, lossWeights);
+                if (b.weightSum() == 0) {
+                    continue;
+                }
+                try (NDManager sm = run.model.manager().newSubManager(); NDScope scope = new NDScope();
+                     GradMode off = GradMode.disabled()) {
+                    nll += batchLoss(sm, b, 1.0).getFloat();
+                }
+                weight += b.weightSum();
+                for (float w : b.weights()) {
+                    targets += w > 0 ? 1 : 0;
+                }
+            }
+        } finally {
+            run.model.setTraining(true);
+        }
+        double loss = weight == 0 ? Double.NaN : nll / weight;
+        boolean improved = !Double.isNaN(loss) && (Double.isNaN(state.bestValidationLoss) || loss < state.bestValidationLoss);
+        if (improved) {
+            state.bestValidationLoss = loss;
+            state.bestStep = state.step;
+            state.evaluationsWithoutImprovement = 0;
+        } else {
+            state.evaluationsWithoutImprovement++;
+        }
+        return new EvalMetrics(state.step, loss, loss / Math.log(2), Math.exp(loss), targets, improved,
+                state.bestValidationLoss, state.evaluationsWithoutImprovement);
+    }
+
+    // ---- checkpoints and the end ----------------------------------------------------------------------------
+
+    private void saveCheckpoint() {
+        try {
+            lastCheckpoint = folder.checkpoints().save(state.step, hostWeights(), optimizer.stateTensors(),
+                    checkpointState());
+            lastSavedStep = state.step;
+            folder.checkpoints().prune(s.get(KEEP_LAST));
+            writeStatus(RunState.RUNNING, "checkpoint at step " + state.step);
+        } catch (IOException e) {
+            throw new TrainingFailedException(Kind.DISK, "could not write the checkpoint of step " + state.step
+                    + " (" + e.getMessage() + "). " + keptCheckpoint() + " Free disk space, then resume.", e);
+        }
+        for (TrainingListener l : run.listeners) {
+            l.onCheckpoint(state.step, lastCheckpoint, false);
+        }
+    }
+
+    private void saveBest() {
+        Path dir;
+        try {
+            dir = folder.checkpoints().saveBest(hostWeights(), checkpointState());
+        } catch (IOException e) {
+            throw new TrainingFailedException(Kind.DISK, "could not write the best checkpoint at step " + state.step
+                    + " (" + e.getMessage() + "). " + keptCheckpoint() + " Free disk space, then resume.", e);
+        }
+        for (TrainingListener l : run.listeners) {
+            l.onCheckpoint(state.step, dir, true);
+        }
+    }
+
+    /** The trained weights, each copied to the host only when the writer reaches it. */
+    private CheckpointStore.Contents hostWeights() {
+        Map<String, TensorInfo> layout = new LinkedHashMap<>();
+        trainable.forEach((k, v) -> layout.put(k, Tensors.info(v)));
+        return new CheckpointStore.Contents(layout, key -> Tensors.toHost(trainable.get(key)));
+    }
+
+    private com.google.gson.JsonObject checkpointState() {
+        com.google.gson.JsonObject o = new com.google.gson.JsonObject();
+        o.add("loop", state.toJson());
+        o.addProperty("adam-steps", optimizer.steps());
+        o.add("plan", plan.toJson());
+        o.addProperty("method", s.get(METHOD).key());
+        return o;
+    }
+
+    /**
+     * LoRA runs: writes {@code adapter/} in PEFT layout from the best checkpoint when one is kept, else from the
+     * final weights. Returns a phrase saying which, or null for other methods.
+     */
+    private String exportAdapter() {
+        if (s.get(METHOD) != FineTuneMethod.LORA) {
+            return null;
+        }
+        String suffix = ".lora_A.weight";
+        List<String> modules = trainable.keySet().stream().filter(k -> k.endsWith(suffix))
+                .map(k -> k.substring(0, k.length() - suffix.length())).toList();
+        PeftAdapter.Config config = new PeftAdapter.Config(run.modelDescription.name(),
+                s.get(FineTuneParameters.LORA_RANK), s.get(FineTuneParameters.LORA_ALPHA),
+                s.get(FineTuneParameters.LORA_DROPOUT), modules);
+        try {
+            var best = s.get(KEEP_BEST) ? folder.checkpoints().best() : java.util.Optional.<CheckpointStore.Loaded>empty();
+            if (best.isPresent()) {
+                try (Safetensors w = Safetensors.open(best.get().weightsFile())) {
+                    PeftAdapter.write(folder.adapterDir(), config, w.infos(), w::tensor);
+                }
+                return "adapter saved from the best checkpoint (step " + best.get().step() + ")";
+            }
+            CheckpointStore.Contents weights = hostWeights();
+            PeftAdapter.write(folder.adapterDir(), config, weights.layout(), weights.source());
+            return "adapter saved from the final weights (step " + state.step + ")";
+        } catch (IOException e) {
+            throw new TrainingFailedException(Kind.DISK, "could not write the adapter to " + folder.adapterDir()
+                    + " (" + e.getMessage() + "). " + keptCheckpoint(), e);
+        }
+    }
+
+    private TrainingResult finish(StopReason reason) throws IOException {
+        if (reason != StopReason.CANCELLED && plan.evalBatches() > 0 && state.step > 0
+                && state.step % plan.evalEvery() != 0 && state.step != plan.plannedSteps()) {
+            EvalMetrics eval = evaluate();      // judge the final weights too
+            for (TrainingListener l : run.listeners) {
+                l.onEvaluation(eval);
+            }
+            if (eval.improved() && s.get(KEEP_BEST)) {
+                saveBest();
+            }
+        }
+        if (state.step != lastSavedStep && state.step > 0) {
+            saveCheckpoint();
+        }
+        String adapter = reason == StopReason.CANCELLED ? null : exportAdapter();
+        String message = switch (reason) {
+            case EARLY_STOPPING -> "stopped early at step " + state.step + ": validation loss did not improve for "
+                    + state.evaluationsWithoutImprovement + " evaluations (best " + fmt(state.bestValidationLoss)
+                    + " at step " + state.bestStep + ")";
+            case MAX_TIME -> "reached the time limit of " + ValueType.DURATION.format(s.get(MAX_TIME)) + " at step "
+                    + state.step + " of " + plan.plannedSteps();
+            case CANCELLED -> "cancelled at step " + state.step + "; resume to continue";
+            default -> reason.text() + " (" + state.step + " steps)";
+        };
+        if (adapter != null) {
+            message += "; " + adapter;
+        }
+        RunState end = reason == StopReason.CANCELLED ? RunState.CANCELLED : RunState.FINISHED;
+        writeStatus(end, message);
+        for (TrainingListener l : run.listeners) {
+            l.onStop(reason, message);
+        }
+        if (reason == StopReason.CANCELLED) {
+            throw new CancellationException(message);
+        }
+        return new TrainingResult(reason, message, state.step, state.lastTrainLoss, state.bestValidationLoss,
+                state.bestStep, folder.dir(), lastCheckpoint, adapter == null ? null : folder.adapterDir());
+    }
+
+    private void fail(TrainingFailedException e) {
+        try {
+            if (java.nio.file.Files.isDirectory(folder.dir())) {
+                writeStatus(RunState.FAILED, e.getMessage());
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the folder itself is the problem; the exception carries the message
+        }
+        for (TrainingListener l : run.listeners) {
+            l.onStop(StopReason.FAILED, e.getMessage());
+        }
+    }
+
+    /** Turns engine errors into a message that says what to change. */
+    private TrainingFailedException translate(Throwable e) {
+        if (e instanceof TrainingFailedException f) {
+            return f;
+        }
+        String text = String.valueOf(e.getMessage());
+        boolean oom = e instanceof OutOfMemoryError
+                || text.matches("(?is).*(out of memory|can't allocate memory|DefaultCPUAllocator|CUBLAS_STATUS_ALLOC_FAILED).*");
+        if (oom) {
+            int batch = s.get(BATCH_SIZE);
+            return new TrainingFailedException(Kind.OUT_OF_MEMORY, "out of memory at step " + (state.step + 1)
+                    + " with batch size " + batch + ", window length " + windowLength + " and method "
+                    + s.get(METHOD).key() + ". Lower the batch size" + (batch > 1 ? " (e.g. to " + batch / 2
+                    + " with grad accumulation " + accumulation * 2 + " to keep the effective batch)" : "")
+                    + ", shorten the window, or use LoRA. " + keptCheckpoint(), e);
+        }
+        if (e instanceof IOException) {
+            return new TrainingFailedException(Kind.DISK, "could not write the run folder " + folder.dir() + ": "
+                    + text + ". " + keptCheckpoint(), e);
+        }
+        return new TrainingFailedException(Kind.SETTINGS_CHECK, "training stopped at step " + (state.step + 1) + ": "
+                + org.evo2wb.engine.task.EngineTask.describe(e) + ". " + keptCheckpoint(), e);
+    }
+
+    private String keptCheckpoint() {
+        return lastCheckpoint == null ? "No checkpoint had been written yet."
+                : "The last good checkpoint (step " + lastSavedStep + ") is kept in " + lastCheckpoint + ".";
+    }
+
+    private void writeStatus(RunState st, String message) throws IOException {
+        folder.writeStatus(new RunStatus(st, message, state.step, plan == null ? 0 : plan.plannedSteps(), Instant.now()));
+    }
+
+    private Duration eta() {
+        if (sessionSteps == 0) {
+            return Duration.ZERO;
+        }
+        long remaining = Math.max(0, plan.plannedSteps() - state.step);
+        Duration byPlan = Duration.ofNanos(sessionNanos / sessionSteps * remaining);
+        Duration left = stops.timeLeft(state);
+        return left != null && left.compareTo(byPlan) < 0 ? left : byPlan;
+    }
+
+    private static String describe(StepMetrics m, EvalMetrics e) {
+        String text = "step " + m.step() + "/" + m.plannedSteps() + " · loss " + fmt(m.trainLoss());
+        return e == null ? text : text + " · validation " + fmt(e.bitsPerBase()) + " bits/base";
+    }
+
+    private static String fmt(double d) {
+        return String.format(java.util.Locale.ROOT, "%.4f", d);
+    }
+
+    private static String bytes(long b) {
+        return b >= 1L << 30 ? String.format(java.util.Locale.ROOT, "%.1f GB", b / (double) (1L << 30))
+                : String.format(java.util.Locale.ROOT, "%.1f MB", b / (double) (1L << 20));
+    }
+
+    /** Cancellation noticed between micro-batches: the partial step is dropped. */
+    private static final class CancelledMidStep extends RuntimeException {
+        CancelledMidStep() {
+            super("cancelled", null, false, false);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.evo2wb.engine.lora;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Precision;
+import org.evo2wb.engine.model.StripedHyena;
+
+/** The tiny golden Evo 2 model (5 blocks: hcs, hcm, hcl, attention, hcs; D 64) from the test resources. */
+public final class TinyModel {
+
+    private TinyModel() {
+    }
+
+    public static Path resource(String name) {
+        try {
+            var url = TinyModel.class.getResource("/" + name);
+            if (url == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static StripedHyena load() throws IOException {
+        return StripedHyena.load(resource("golden/tiny.pt"), Evo2Config.load(resource("golden/tiny.yml")),
+                Device.cpu(), Precision.FP32);
+    }
+}
