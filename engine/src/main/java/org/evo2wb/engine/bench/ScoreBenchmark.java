@@ -26,7 +26,7 @@ import org.evo2wb.engine.score.ScoringOptions;
  * System property {@code bench.shapes} (e.g. {@code 8x1024,4x2048}) picks the batch shapes of the second part.
  * Each figure follows a warm-up of at least 3 s. Native allocation matters a great deal on virtual machines where
  * page faults are expensive: compare runs with and without {@code LD_PRELOAD=libjemalloc.so.2} (see
- * {@code docs/decisions/0004-native-allocator.md}).
+ * {@code docs/decisions/0005-native-allocator.md}).
  * Run: {@code mvn -o -q -pl engine exec:java -Dexec.mainClass=org.evo2wb.engine.bench.ScoreBenchmark
  * -Dexec.classpathScope=test}.
  */
