@@ -32,7 +32,8 @@ class FineTuneSettingsTest {
                 FineTuneParameters.LORA_DROPOUT, FineTuneParameters.LORA_TARGETS),
                 FineTuneParameters.byGroup().get(Hyperparameter.Group.METHOD));
         long primary = ALL.stream().filter(p -> p.level() == Hyperparameter.Level.PRIMARY).count();
-        assertEquals(8, primary, "a short form: method, rank, window, learning rate, batch, epochs, time, device");
+        assertEquals(9, primary,
+                "a short form: method, rank, window, learning rate, batch, steps, epochs, time, device");
         for (String required : List.of("method", "lora-rank", "lora-alpha", "lora-dropout", "lora-targets",
                 "learning-rate", "min-learning-rate", "warmup-steps", "weight-decay", "beta1", "beta2",
                 "adam-epsilon", "clip-norm", "batch-size", "grad-accumulation", "window-length", "stride", "max-steps",
