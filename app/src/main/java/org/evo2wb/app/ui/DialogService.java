@@ -31,6 +31,14 @@ public interface DialogService {
     Optional<Path> chooseSaveFile(String title, String suggestedName, FileFilter filter);
 
     /**
+     * Asks for a folder (the runs folder of the Fine-tune view).
+     *
+     * @param initial the folder shown first, or null
+     * @return the folder, or empty when the user cancels
+     */
+    Optional<Path> chooseFolder(String title, Path initial);
+
+    /**
      * Tells the user that something failed. Does not block: it may be called from a polling timer.
      *
      * @param title what was being done ("Could not read a file")

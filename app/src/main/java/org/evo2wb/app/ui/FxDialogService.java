@@ -80,6 +80,17 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
+    public Optional<Path> chooseFolder(String title, Path initial) {
+        javafx.stage.DirectoryChooser chooser = new javafx.stage.DirectoryChooser();
+        chooser.setTitle(title);
+        if (initial != null && initial.toFile().isDirectory()) {
+            chooser.setInitialDirectory(initial.toFile());
+        }
+        File chosen = chooser.showDialog(owner);
+        return chosen == null ? Optional.empty() : Optional.of(chosen.toPath());
+    }
+
+    @Override
     public void showError(String title, String message) {
         Alert alert = new Alert(AlertType.ERROR);
         alert.initOwner(owner);

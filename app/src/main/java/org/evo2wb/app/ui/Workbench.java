@@ -10,6 +10,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.StackPane;
 import org.controlsfx.control.StatusBar;
 import org.evo2wb.app.ui.data.DataController;
+import org.evo2wb.app.ui.finetune.FineTuneController;
 import org.evo2wb.app.ui.models.ModelsController;
 import org.evo2wb.app.ui.score.ScoreController;
 
@@ -23,6 +24,7 @@ public final class Workbench {
     private final DataController data;
     private final ModelsController models;
     private final ScoreController score;
+    private final FineTuneController finetune;
     private final ListView<ViewEntry> navigation = new ListView<>();
     private final StackPane content = new StackPane();
     private final BorderPane root = new BorderPane();
@@ -32,6 +34,8 @@ public final class Workbench {
         this.data = new DataController(services);
         this.models = new ModelsController(services);
         this.score = new ScoreController(services);
+        this.finetune = new FineTuneController(services);
+        finetune.onShowView(this::show);
         navigation.getItems().setAll(views());
         navigation.setId("navigation");
         navigation.setPrefWidth(150);
@@ -52,12 +56,7 @@ public final class Workbench {
         return List.of(
                 new ViewEntry("Data", data.view()),
                 new ViewEntry("Models", models.view()),
-                new ViewEntry("Fine-tune", PlannedView.of("Fine-tune",
-                        "Fine-tune the selected model on the sequences open in Data, with small LoRA adapters so "
-                                + "that a laptop or a single GPU is enough.",
-                        "You set a few primary settings (steps, learning rate, adapter rank), with the rest under "
-                                + "Advanced; follow training and validation loss while it runs; stop at any time. "
-                                + "Every run is saved as a folder that records its data, settings and versions.")),
+                new ViewEntry("Fine-tune", finetune.view()),
                 new ViewEntry("Score", score.view()));
     }
 
@@ -100,5 +99,9 @@ public final class Workbench {
 
     public ScoreController score() {
         return score;
+    }
+
+    public FineTuneController finetune() {
+        return finetune;
     }
 }

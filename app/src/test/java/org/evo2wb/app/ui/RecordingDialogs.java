@@ -15,6 +15,7 @@ public final class RecordingDialogs implements DialogService {
     private final List<List<Path>> answers = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
     private final List<Path> saves = new ArrayList<>();
+    private final List<Path> folders = new ArrayList<>();
     private final List<String> asked = new CopyOnWriteArrayList<>();
     private final List<Shown> errors = new CopyOnWriteArrayList<>();
 
@@ -48,6 +49,17 @@ public final class RecordingDialogs implements DialogService {
     public synchronized Optional<Path> chooseSaveFile(String title, String suggestedName, FileFilter filter) {
         asked.add(title + " [" + suggestedName + "]");
         return saves.isEmpty() ? Optional.empty() : Optional.of(saves.remove(0));
+    }
+
+    /** The next folder chooser returns this folder. */
+    public synchronized void willChooseFolder(Path folder) {
+        folders.add(folder);
+    }
+
+    @Override
+    public synchronized Optional<Path> chooseFolder(String title, Path initial) {
+        asked.add(title);
+        return folders.isEmpty() ? Optional.empty() : Optional.of(folders.remove(0));
     }
 
     /** Titles of the file and save choosers shown so far (save dialogs with their suggested name). */

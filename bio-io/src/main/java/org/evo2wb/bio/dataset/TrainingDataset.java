@@ -108,6 +108,25 @@ public final class TrainingDataset {
         return new TrainingDataset(corpus, options);
     }
 
+    /**
+     * Builds the windows over a corpus already read, with the validation records chosen by the caller:
+     * {@code heldOut[r]} holds record r out. The options' validation fraction is not used (the manifest records 0).
+     *
+     * @throws IllegalArgumentException when {@code heldOut} does not have one entry per record
+     */
+    public static TrainingDataset build(Corpus corpus, DatasetOptions options, boolean[] heldOut) {
+        if (heldOut.length != corpus.size()) {
+            throw new IllegalArgumentException("validation choice has " + heldOut.length + " entries for "
+                    + corpus.size() + " records");
+        }
+        int held = 0;
+        for (boolean h : heldOut) {
+            held += h ? 1 : 0;
+        }
+        return new TrainingDataset(corpus, options.withValidation(0, options.splitSeed()), heldOut.clone(),
+                held + (held == 1 ? " record" : " records") + " chosen for validation");
+    }
+
     public Corpus corpus() {
         return corpus;
     }

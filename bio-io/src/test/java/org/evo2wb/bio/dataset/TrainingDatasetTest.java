@@ -294,4 +294,26 @@ class TrainingDatasetTest {
         assertTrue(plain.summary().validationRecords() > 0);
         assertEquals(0.3, plain.manifest().options().validationFraction());
     }
+
+    @Test
+    void validationRecordsChosenByTheCallerAreHeldOutWhole() {
+        Corpus corpus = Corpus.of(List.of(record("a", "ACGT".repeat(50)), record("b", "GGCA".repeat(40)),
+                record("c", "TTAC".repeat(30))));
+        TrainingDataset d = TrainingDataset.build(corpus, DatasetOptions.of(64).withValidation(0.5, 3),
+                new boolean[] {false, true, false});
+        DatasetSummary s = d.summary();
+        assertEquals(2, s.trainRecords());
+        assertEquals(1, s.validationRecords());
+        assertEquals(160, s.validationBases());
+        assertEquals(200 + 120, s.trainBases());
+        for (int i = 0; i < d.validation().size(); i++) {
+            assertEquals(1, d.validation().window(i).record());
+        }
+        assertEquals(List.of("b@mem:b"), d.manifest().validationRecordIds());
+        assertEquals(0.0, d.manifest().options().validationFraction());
+        assertTrue(s.notes().contains("1 record chosen for validation"), s.notes().toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingDataset.build(corpus, DatasetOptions.of(64), new boolean[2]));
+        assertEquals("validation choice has 2 entries for 3 records", e.getMessage());
+    }
 }

@@ -23,9 +23,10 @@ import org.evo2wb.engine.score.ScoringOptions;
  *   <li>a ≈1.1 M-parameter Evo 2-shaped model (D 128, head dim 128, I 384, blocks S D H * S, 8 filter groups) with
  *       random weights scoring 8 × 1024, 4 × 2048 and 1 × 8192 bases: bases/s.</li>
  * </ol>
+ * System property {@code bench.shapes} (e.g. {@code 8x1024,4x2048}) picks the batch shapes of the second part.
  * Each figure follows a warm-up of at least 3 s. Native allocation matters a great deal on virtual machines where
  * page faults are expensive: compare runs with and without {@code LD_PRELOAD=libjemalloc.so.2} (see
- * {@code docs/decisions/0004-native-allocator.md}).
+ * {@code docs/decisions/0005-native-allocator.md}).
  * Run: {@code mvn -o -q -pl engine exec:java -Dexec.mainClass=org.evo2wb.engine.bench.ScoreBenchmark
  * -Dexec.classpathScope=test}.
  */
@@ -54,11 +55,11 @@ public final class ScoreBenchmark {
             List<Scorer.Input> in = List.of(new Scorer.Input("a", dna(r, 300)), new Scorer.Input("b", dna(r, 300)));
             double[] t = time(new Scorer(tiny, ScoringOptions.defaults().withBatchSize(2)), in, 20);
             System.out.printf(Locale.ROOT, "tiny golden model: score 2 x 300 bases: median %.1f ms, min %.1f ms, "
-                    + "process CPU %.1f ms per call (%,.0f bases/s at the median)%n", t[0] * 1e3, t[1] * 1e3,
-                    t[2] * 1e3, 600 / t[0]);
+                    + "process CPU %.1f ms and %,.0f page faults per call (%,.0f bases/s at the median)%n",
+                    t[0] * 1e3, t[1] * 1e3, t[2] * 1e3, t[3], 600 / t[0]);
         }
         try (StripedHyena small = StripedHyena.random(small(), 7, Device.cpu(), Precision.FP32)) {
-            for (int[] shape : new int[][] {{8, 1024}, {4, 2048}, {1, 8192}}) {
+            for (int[] shape : shapes(System.getProperty("bench.shapes", "8x1024,4x2048,1x8192"))) {
                 List<Scorer.Input> in = new ArrayList<>();
                 for (int i = 0; i < shape[0]; i++) {
                     in.add(new Scorer.Input("s" + i, dna(r, shape[1])));
@@ -66,9 +67,9 @@ public final class ScoreBenchmark {
                 double[] t = time(new Scorer(small, ScoringOptions.defaults().withBatchSize(shape[0])), in, 7);
                 long bases = (long) shape[0] * shape[1];
                 System.out.printf(Locale.ROOT, "%,d-parameter model: score %d x %d bases: median %.1f ms, min %.1f ms,"
-                                + " process CPU %.1f ms per call; %,.0f bases/s at the median, %,.0f at the min%n",
-                        small.parameterCount(), shape[0], shape[1], t[0] * 1e3, t[1] * 1e3, t[2] * 1e3,
-                        bases / t[0], bases / t[1]);
+                                + " process CPU %.1f ms and %,.0f page faults per call; %,.0f bases/s at the median,"
+                                + " %,.0f at the min%n", small.parameterCount(), shape[0], shape[1], t[0] * 1e3,
+                        t[1] * 1e3, t[2] * 1e3, t[3], bases / t[0], bases / t[1]);
             }
         }
         System.out.println(MemoryStats.summary());
@@ -96,7 +97,7 @@ public final class ScoreBenchmark {
 
     /**
      * Warms up for at least 3 s (and 3 calls), then times {@code reps} calls: {median wall, min wall, mean process
-     * CPU} in seconds. Process CPU time is the figure least disturbed by other load on a shared machine.
+     * CPU} in seconds, then minor page faults per call. Process CPU time is the figure least disturbed by other load on a shared machine.
      */
     private static double[] time(Scorer scorer, List<Scorer.Input> in, int reps) {
         long warmEnd = System.nanoTime() + 3_000_000_000L;
@@ -105,14 +106,27 @@ public final class ScoreBenchmark {
         }
         double[] t = new double[reps];
         long cpu0 = MemoryStats.processCpuNanos();
+        long faults0 = MemoryStats.minorFaults();
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
             scorer.score(in);
             t[i] = (System.nanoTime() - t0) / 1e9;
         }
         double cpu = (MemoryStats.processCpuNanos() - cpu0) / 1e9 / reps;
+        double faults = (MemoryStats.minorFaults() - faults0) / (double) reps;
         Arrays.sort(t);
-        return new double[] {t[reps / 2], t[0], cpu};
+        return new double[] {t[reps / 2], t[0], cpu, faults};
+    }
+
+    /** Parses {@code "8x1024,4x2048"} into (batch, length) pairs. */
+    static int[][] shapes(String spec) {
+        String[] parts = spec.split(",");
+        int[][] out = new int[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            String[] bl = parts[i].trim().split("x");
+            out[i] = new int[] {Integer.parseInt(bl[0]), Integer.parseInt(bl[1])};
+        }
+        return out;
     }
 
     private static String dna(Random r, int n) {

@@ -204,7 +204,7 @@ public final class FineTuneParameters {
     public static final Hyperparameter<Integer> MAX_STEPS = Hyperparameter.declare("max-steps", ValueType.INTEGER)
             .label("Max steps")
             .description("Optimiser steps after which training stops; also sets the length of the learning-rate decay.")
-            .group(Group.STOPPING).unit("steps").range(1, 100_000_000)
+            .group(Group.STOPPING).primary().unit("steps").range(1, 100_000_000)
             .auto("epochs × steps per epoch").build();
 
     public static final Hyperparameter<Duration> MAX_TIME = Hyperparameter.declare("max-time", ValueType.DURATION)

@@ -116,6 +116,26 @@ public final class FineTuneSettings {
         return b.build(where);
     }
 
+    /**
+     * The command-line arguments that give these settings: {@code --preset KEY} when a preset is used, then
+     * {@code --name value} for every setting the user set, in declaration order ({@code --warmup-steps auto} for an
+     * auto setting set back to auto). {@code evo2wb finetune} with these arguments builds equal settings.
+     */
+    public List<String> arguments() {
+        List<String> out = new ArrayList<>();
+        if (preset != null) {
+            out.add("--preset");
+            out.add(preset.key());
+        }
+        for (Hyperparameter<?> p : FineTuneParameters.ALL) {
+            if (isExplicit(p)) {
+                out.add(p.flag());
+                out.add(text(p));
+            }
+        }
+        return out;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof FineTuneSettings other)) {
@@ -225,6 +245,14 @@ public final class FineTuneSettings {
                         : List.of(new SettingsProblem(List.of(p.name()), "a value is required"));
             }
             return p.problemsWith(v).stream().map(m -> new SettingsProblem(List.of(p.name()), m)).toList();
+        }
+
+        /**
+         * The settings as they stand, not validated: for a form that greys out settings and shows computed defaults
+         * while the user is still typing. Text that did not parse counts as not set; values out of range are kept.
+         */
+        public FineTuneSettings current() {
+            return new FineTuneSettings(preset, user);
         }
 
         public FineTuneSettings build() {

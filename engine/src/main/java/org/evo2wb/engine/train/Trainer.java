@@ -271,8 +271,8 @@ final class Trainer {
             }
             double norm = GradientClipping.globalNorm(gradients().values());
             if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
-                throw new TrainingFailedException(Kind.SETTINGS_CHECK, "the settings check gave a loss of " + loss
-                        + " and a gradient norm of " + norm + " on the first two batches, before any update: the "
+                throw new TrainingFailedException(Kind.SETTINGS_CHECK, "the settings check gave a mean loss of "
+                        + loss / weight + " and a gradient norm of " + norm + " on the first two batches, before any update: the "
                         + "model or its starting weights are not usable");
             }
             if (norm == 0) {

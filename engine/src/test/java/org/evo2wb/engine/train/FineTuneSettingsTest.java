@@ -32,7 +32,8 @@ class FineTuneSettingsTest {
                 FineTuneParameters.LORA_DROPOUT, FineTuneParameters.LORA_TARGETS),
                 FineTuneParameters.byGroup().get(Hyperparameter.Group.METHOD));
         long primary = ALL.stream().filter(p -> p.level() == Hyperparameter.Level.PRIMARY).count();
-        assertEquals(8, primary, "a short form: method, rank, window, learning rate, batch, epochs, time, device");
+        assertEquals(9, primary,
+                "a short form: method, rank, window, learning rate, batch, steps, epochs, time, device");
         for (String required : List.of("method", "lora-rank", "lora-alpha", "lora-dropout", "lora-targets",
                 "learning-rate", "min-learning-rate", "warmup-steps", "weight-decay", "beta1", "beta2",
                 "adam-epsilon", "clip-norm", "batch-size", "grad-accumulation", "window-length", "stride", "max-steps",
@@ -202,5 +203,34 @@ class FineTuneSettingsTest {
                 s.toBuilder().set(FineTuneParameters.WARMUP_STEPS, 50).build(), 40, 0));
         assertTrue(e.getMessage().contains("warm-up (50 steps) must be shorter than the planned run (15 steps"),
                 e.getMessage());
+    }
+
+    @Test
+    void argumentsGiveTheSameSettingsOnACommandLine() {
+        FineTuneSettings s = FineTuneSettings.builder(Preset.QUICK_LORA).setText("learning-rate", "5e-4")
+                .setText("warmup-steps", "auto").setText("lora-targets", "Wqkv,mlp.l1").setText("max-time", "45m")
+                .build();
+        List<String> args = s.arguments();
+        assertEquals(List.of("--preset", "quick-lora", "--lora-targets", "Wqkv,mlp.l1", "--learning-rate", "5e-4",
+                "--warmup-steps", "auto", "--max-time", "45m"), args);
+        FineTuneSettings.Builder again = FineTuneSettings.builder(Preset.byKey(args.get(1)));
+        for (int i = 2; i < args.size(); i += 2) {
+            again.setText(args.get(i), args.get(i + 1));
+        }
+        assertEquals(s, again.build());
+        assertEquals(List.of(), FineTuneSettings.defaults().arguments());
+    }
+
+    @Test
+    void currentSettingsFollowTheFormWhileValuesAreStillWrong() {
+        FineTuneSettings.Builder b = FineTuneSettings.builder(null).setText("method", "full")
+                .setText("learning-rate", "7").setText("lora-rank", "many");
+        assertEquals(2, b.problems().size());
+        FineTuneSettings now = b.current();
+        assertEquals(FineTuneMethod.FULL, now.get(FineTuneParameters.METHOD));
+        assertFalse(FineTuneParameters.LORA_RANK.isRelevant(now), "greyed out for full fine-tuning");
+        assertEquals(7.0, now.get(FineTuneParameters.LEARNING_RATE), "kept although out of range");
+        assertEquals(0.7, now.get(FineTuneParameters.MIN_LEARNING_RATE), 1e-12, "computed from what is typed");
+        assertEquals(16, now.get(FineTuneParameters.LORA_RANK), "text that did not parse counts as not set");
     }
 }
