@@ -12,9 +12,7 @@ import org.evo2wb.engine.eval.VariantEffect;
 import org.evo2wb.engine.eval.VariantEffectTask;
 import org.evo2wb.engine.eval.VariantTable;
 import org.evo2wb.engine.load.ModelSpec;
-import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -123,17 +121,18 @@ final class EvalCommand implements Callable<Integer> {
 
         /** {@link HeldOutEvaluation}: the model and the best Markov model on the same validation bases. */
         private int compareWithModel() throws Exception {
-            ModelSpec.Resolved resolved = new ModelSpec(model, config, null).resolve();
+            ModelOptions m = new ModelOptions();
+            m.model = model;
+            m.config = config;
+            m.device = device;
+            m.precision = "fp32";
+            ModelSpec.Resolved resolved = m.spec().resolve();
             int w = window != null ? window : Math.min(1024, resolved.contextLength());
             HeldOutEvaluation.Options o = new HeldOutEvaluation.Options(w, segments, minK, maxK, List.of(alpha),
                     HeldOutEvaluation.Options.defaults().batchSize());
-            String d = device.trim().toLowerCase(Locale.ROOT);
-            if (!d.matches("auto|cpu|gpu|gpu:\\d+")) {
-                throw new IllegalArgumentException("--device: '" + device + "' is not auto, cpu, gpu or gpu:N");
-            }
             HeldOutEvaluation.Result r;
-            try (StripedHyena m = resolved.load(Devices.resolve(d), Precision.FP32)) {
-                r = TaskConsole.run(new HeldOutEvaluationTask(m, Inputs.sequences(train),
+            try (StripedHyena loaded = resolved.load(m.device(), m.precision())) {
+                r = TaskConsole.run(new HeldOutEvaluationTask(loaded, Inputs.sequences(train),
                         Inputs.sequences(validation), o), spec.commandLine().getErr());
             }
             PrintWriter out = spec.commandLine().getOut();

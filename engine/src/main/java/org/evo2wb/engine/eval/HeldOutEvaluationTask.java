@@ -26,13 +26,13 @@ public final class HeldOutEvaluationTask extends EngineTask<HeldOutEvaluation.Re
 
     @Override
     protected HeldOutEvaluation.Result call() {
-        long total = (long) options.window() * options.maxSegments();
+        long total = (long) options.window()
+                * HeldOutEvaluation.segments(validation, options.window(), options.maxSegments()).size();
         progress(0, total);
         message("Fitting Markov models of order " + options.minOrder() + " to " + options.maxOrder()
-                + ", then scoring up to " + options.maxSegments() + " segments of " + options.window() + " bases");
+                + ", then scoring " + total + " bases");
         HeldOutEvaluation.Result r = HeldOutEvaluation.run(model, training, validation, options,
                 done -> progress(done, total), this::isCancelRequested);
-        progress(total, total);
         message(r.format());
         return r;
     }
