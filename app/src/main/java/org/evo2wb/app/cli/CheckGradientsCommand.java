@@ -7,10 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.evo2wb.bio.SequenceRecord;
+import org.evo2wb.bio.dataset.Evo2Tokenizer;
 import org.evo2wb.engine.checkpoint.Safetensors;
 import org.evo2wb.engine.io.AtomicFiles;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.score.Tokens;
 import org.evo2wb.engine.train.LossGradients;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +44,7 @@ final class CheckGradientsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<SequenceRecord> records = Inputs.records(inputs);
-        List<long[]> tokens = records.stream().map(r -> Tokens.encode(r.sequence(), false)).toList();
+        List<long[]> tokens = records.stream().map(r -> Evo2Tokenizer.encodeLongs(r.sequence(), false)).toList();
         for (int i = 0; i < records.size(); i++) {
             if (tokens.get(i).length < 2) {
                 throw new IllegalArgumentException(records.get(i).source() + ": record '" + records.get(i).id()

@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.evo2wb.bio.dataset.Evo2Tokenizer;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.Safetensors;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.score.Tokens;
 import org.evo2wb.engine.train.LossGradients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,7 @@ class CheckGradientsCommandTest {
 
         LossGradients.Result expected;
         try (StripedHyena m = Cli.loadTiny()) {
-            expected = LossGradients.compute(m, List.of(Tokens.encode(a, false), Tokens.encode(b, false)));
+            expected = LossGradients.compute(m, List.of(Evo2Tokenizer.encodeLongs(a, false), Evo2Tokenizer.encodeLongs(b, false)));
         }
         Map<String, HostTensor> got = Safetensors.read(out);
         assertEquals(expected.gradients().keySet(), got.keySet());

@@ -28,6 +28,23 @@ public final class Evo2Tokenizer {
     }
 
     /**
+     * The ids of {@code text} as a model's input tensor takes them ({@code long}), optionally preceded by BOS (0):
+     * {@code "ACGT"} gives {@code [65, 67, 71, 84]}, or {@code [0, 65, 67, 71, 84]} with BOS.
+     */
+    public static long[] encodeLongs(CharSequence text, boolean bos) {
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        int off = bos ? 1 : 0;
+        long[] ids = new long[bytes.length + off];
+        if (bos) {
+            ids[0] = BOS_ID;
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            ids[i + off] = bytes[i] & 0xFF;
+        }
+        return ids;
+    }
+
+    /**
      * Ids for {@code bases[from, to)} (ASCII nucleotide letters), with an optional leading BOS (0) and trailing EOS (0).
      */
     public static int[] encode(byte[] bases, int from, int to, boolean bos, boolean eos) {

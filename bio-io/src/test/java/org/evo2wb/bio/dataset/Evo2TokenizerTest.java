@@ -16,6 +16,19 @@ class Evo2TokenizerTest {
     }
 
     @Test
+    void modelInputIdsAreTheSameBytesWithAnOptionalBos() {
+        assertArrayEquals(new long[] {65, 67, 71, 84, 97, 110}, Evo2Tokenizer.encodeLongs("ACGTan", false));
+        assertArrayEquals(new long[] {0, 65, 67, 71, 84}, Evo2Tokenizer.encodeLongs("ACGT", true));
+        assertArrayEquals(new long[] {0}, Evo2Tokenizer.encodeLongs("", true));
+        assertArrayEquals(new long[] {0xC3, 0xA9}, Evo2Tokenizer.encodeLongs("\u00e9", false));
+        int[] asInts = Evo2Tokenizer.encode("GATTACAnN");
+        long[] asLongs = Evo2Tokenizer.encodeLongs("GATTACAnN", false);
+        for (int i = 0; i < asInts.length; i++) {
+            assertEquals(asInts[i], asLongs[i]);
+        }
+    }
+
+    @Test
     void specialIds() {
         assertEquals(0, Evo2Tokenizer.EOS_ID);
         assertEquals(1, Evo2Tokenizer.PAD_ID);

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
+import org.evo2wb.bio.dataset.Evo2Tokenizer;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.StripedHyena;
 
@@ -146,7 +147,7 @@ public final class Mutagenesis {
     public Result run(Region r, LongConsumer progress, BooleanSupplier cancelled) {
         String window = r.sequence().substring(r.windowStart(), r.windowEnd());
         int off = options.prependBos() ? 1 : 0;
-        long[] ref = Tokens.encode(window, options.prependBos());
+        long[] ref = Evo2Tokenizer.encodeLongs(window, options.prependBos());
         if (ref.length != window.length() + off) {
             throw new IllegalArgumentException("record '" + r.id() + "': the window " + (r.windowStart() + 1) + ".."
                     + r.windowEnd() + " holds characters that are not single bytes; Evo 2 scores one byte per base");

@@ -10,6 +10,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
+import org.evo2wb.bio.Iupac;
+import org.evo2wb.bio.dataset.Evo2Tokenizer;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.StripedHyena;
 
@@ -17,7 +19,7 @@ import org.evo2wb.engine.model.StripedHyena;
  * Per-base log-likelihoods {@code log P(x[t] | x[<t])} (natural log) and predictive entropies of sequences under an
  * Evo 2 model.
  *
- * <p>Sequences are tokenised as bytes ({@link Tokens}), optionally with BOS 0 in front, cut into windows when
+ * <p>Sequences are tokenised as bytes ({@link Evo2Tokenizer}), optionally with BOS 0 in front, cut into windows when
  * longer than the chunk length ({@link Windows}), grouped into right-padded batches (padding id 1) of similar
  * lengths, and run with grad mode off. Each row's scores are read only at its own targets, so padding never leaks
  * into a sequence's score (unlike the official {@code score_sequences}, which counts one padded position for
@@ -101,7 +103,8 @@ public final class Scorer {
             checkAscii(in);
             out.add(new Strand(in.sequence(), options));
             if (options.averageReverseComplement()) {
-                out.add(new Strand(ReverseComplement.of(in.sequence()), options));
+                checkNucleotides(in);
+                out.add(new Strand(Iupac.reverseComplement(in.sequence()), options));
             }
         }
         return out;
@@ -117,6 +120,17 @@ public final class Scorer {
         }
     }
 
+    private static void checkNucleotides(Input in) {
+        String s = in.sequence();
+        for (int i = 0; i < s.length(); i++) {
+            if (!Iupac.isNucleotide(s.charAt(i))) {
+                throw new IllegalArgumentException("record '" + in.id() + "': character '" + s.charAt(i)
+                        + "' at position " + (i + 1) + " is not a nucleotide code, so the record has no reverse "
+                        + "complement to average with");
+            }
+        }
+    }
+
     private void runBatch(List<Job> batch) {
         int rows = batch.size();
         int len = batch.stream().mapToInt(j -> j.window.length()).max().orElseThrow();
@@ -124,7 +138,7 @@ public final class Scorer {
             return;                                           // a single token predicts nothing
         }
         long[] ids = new long[rows * len];
-        Arrays.fill(ids, Tokens.PAD);
+        Arrays.fill(ids, Evo2Tokenizer.PAD_ID);
         for (int r = 0; r < rows; r++) {
             Job j = batch.get(r);
             System.arraycopy(j.strand.tokens, j.window.start(), ids, r * len, j.window.length());
@@ -159,7 +173,7 @@ public final class Scorer {
         final int offset;
 
         Strand(String seq, ScoringOptions o) {
-            this.tokens = Tokens.encode(seq, o.prependBos());
+            this.tokens = Evo2Tokenizer.encodeLongs(seq, o.prependBos());
             this.offset = o.prependBos() ? 1 : 0;
             this.windows = tokens.length == 0 ? List.of() : Windows.plan(tokens.length, o.chunkLength(), o.chunkOverlap());
             this.logProbs = new float[tokens.length];

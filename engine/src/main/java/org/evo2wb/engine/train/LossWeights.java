@@ -1,5 +1,7 @@
 package org.evo2wb.engine.train;
 
+import org.evo2wb.bio.dataset.Evo2Tokenizer;
+
 /**
  * Per-target loss weights and input case handling, as Evo 2 and BioNeMo train (model spec §3.10, §6.2):
  *
@@ -19,7 +21,7 @@ package org.evo2wb.engine.train;
 public record LossWeights(double lowercaseWeight, boolean maskNonAcgt, boolean uppercase) {
 
     /** Evo 2 pad token id (model spec §2). */
-    public static final int PAD = 1;
+    public static final int PAD = Evo2Tokenizer.PAD_ID;
 
     public static LossWeights from(FineTuneSettings s) {
         return new LossWeights(s.get(FineTuneParameters.LOWERCASE_WEIGHT), s.get(FineTuneParameters.MASK_NON_ACGT),
