@@ -7,14 +7,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.evo2wb.engine.load.DefaultModel;
+import org.evo2wb.engine.load.ModelFiles;
 
 /**
  * Where a model's files are: the weights, the config YAML that goes with them (when one lies next to them) and the
  * self-test expectations ({@code selftest.tsv}, see {@link org.evo2wb.engine.score.SelfTest}).
  *
- * <p>Next to a weights file {@code NAME.pt} (or {@code NAME.pt.part0}, {@code NAME.safetensors}) the config is the
- * first of {@code NAME.yml}, {@code NAME.yaml}, {@code config.yml}, {@code config.yaml}, and the self-test the first
- * of {@code NAME.selftest.tsv}, {@code selftest.tsv}.
+ * <p>The config and self-test next to a weights file are found by the engine's rules ({@link ModelFiles}), the
+ * bundled model by {@link DefaultModel}, the same as on the command line.
  *
  * @param kind what sort of model this is
  * @param name what the user sees
@@ -26,7 +27,7 @@ public record ModelSource(Kind kind, String name, Path weights, Path config, Pat
 
     /** Sorts of model. */
     public enum Kind {
-        /** The model bundled with the workbench ({@link DefaultModel}). */
+        /** The model bundled with the workbench ({@link #bundled()}). */
         DEFAULT,
         /** A checkpoint file the user opened. */
         FILE,
@@ -36,11 +37,17 @@ public record ModelSource(Kind kind, String name, Path weights, Path config, Pat
 
     /** A checkpoint file, with the config and self-test found next to it. */
     public static ModelSource fromCheckpoint(Path weights) {
-        Path dir = weights.toAbsolutePath().getParent();
-        String stem = stem(weights.getFileName().toString());
-        Path config = firstExisting(dir, stem + ".yml", stem + ".yaml", "config.yml", "config.yaml").orElse(null);
-        Path selfTest = firstExisting(dir, stem + ".selftest.tsv", "selftest.tsv").orElse(null);
-        return new ModelSource(Kind.FILE, weights.getFileName().toString(), weights, config, selfTest);
+        return new ModelSource(Kind.FILE, weights.getFileName().toString(), weights,
+                ModelFiles.configNextTo(weights).orElse(null), ModelFiles.selfTestNextTo(weights).orElse(null));
+    }
+
+    /**
+     * The model bundled with the workbench, or empty when it is not installed
+     * ({@link DefaultModel#notInstalledMessage()} says why).
+     */
+    public static Optional<ModelSource> bundled() {
+        return DefaultModel.find().map(f -> new ModelSource(Kind.DEFAULT, DefaultModel.NAME, f.weights(), f.config(),
+                f.selfTest()));
     }
 
     /**
@@ -51,21 +58,6 @@ public record ModelSource(Kind kind, String name, Path weights, Path config, Pat
     public static ModelSource fromRunFolder(Path folder) {
         throw new UnsupportedOperationException(folder + ": fine-tuning run folders cannot be opened as models in "
                 + "this version");
-    }
-
-    /** The file name without {@code .pt}, {@code .pt.partN} or {@code .safetensors}. */
-    static String stem(String fileName) {
-        return fileName.replaceFirst("\\.pt\\.part\\d+$", "").replaceFirst("\\.(pt|safetensors|bin)$", "");
-    }
-
-    private static Optional<Path> firstExisting(Path dir, String... names) {
-        for (String n : names) {
-            Path p = dir.resolve(n);
-            if (Files.isRegularFile(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
     }
 
     /** Bytes on disk of the weights, all shards of a {@code .pt.partN} set together. */

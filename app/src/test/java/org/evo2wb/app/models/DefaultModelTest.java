@@ -7,6 +7,7 @@ import ai.djl.Device;
 import java.nio.file.Files;
 import java.util.List;
 import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.load.DefaultModel;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.SelfTest;
@@ -15,7 +16,7 @@ import org.evo2wb.app.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bundled default model is looked for in one place, and its absence is not an error. */
+/** The bundled default model as the Models view lists it: found in one place, and its absence is not an error. */
 class DefaultModelTest {
 
     @Test
@@ -23,7 +24,7 @@ class DefaultModelTest {
         String before = System.getProperty(DefaultModel.PROPERTY);
         System.clearProperty(DefaultModel.PROPERTY);
         try {
-            ModelSource s = DefaultModel.find().orElseThrow();
+            ModelSource s = ModelSource.bundled().orElseThrow();
             assertEquals(ModelSource.Kind.DEFAULT, s.kind());
             Evo2Config config = Evo2Config.load(s.config());
             assertEquals("SDH*SDH*", config.pattern());
@@ -48,12 +49,12 @@ class DefaultModelTest {
         String before = System.getProperty(DefaultModel.PROPERTY);
         try {
             System.setProperty(DefaultModel.PROPERTY, dir.toString());
-            assertTrue(DefaultModel.find().isEmpty());
+            assertTrue(ModelSource.bundled().isEmpty());
 
             Files.copy(TestData.tinyCheckpoint(), dir.resolve("model.pt"));
             Files.copy(TestData.tinyCheckpoint().resolveSibling("tiny.yml"), dir.resolve("config.yml"));
             Files.copy(TestData.tinyCheckpoint().resolveSibling("selftest.tsv"), dir.resolve("selftest.tsv"));
-            ModelSource s = DefaultModel.find().orElseThrow();
+            ModelSource s = ModelSource.bundled().orElseThrow();
             assertEquals(ModelSource.Kind.DEFAULT, s.kind());
             assertEquals(dir.resolve("model.pt"), s.weights());
             assertEquals(dir.resolve("config.yml"), s.config());

@@ -2,12 +2,9 @@ package org.evo2wb.engine.load;
 
 import ai.djl.Device;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URISyntaxException;
-import java.net.URL;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,14 +24,12 @@ import org.evo2wb.engine.train.run.ModelDescription;
  *       {@code NAME.safetensors};</li>
  *   <li>a fine-tuning run folder (it holds {@code run.json}): the run's starting model with its trained weights,
  *       see {@link FineTunedModel};</li>
- *   <li>{@code default}: the model bundled with the workbench, in the folder named by the system property
- *       {@value #DEFAULT_PROPERTY} or else on the class path under {@value #DEFAULT_RESOURCES}
- *       ({@code model.safetensors} or {@code model.pt}, with {@code config.yml}).</li>
+ *   <li>{@code default}: the model bundled with the workbench, found by {@link DefaultModel}.</li>
  * </ul>
  *
  * The config of a weights file is, in this order: the {@code config} given (a YAML file, or the name of a bundled
- * preset such as {@code evo2-7b-8k}), the {@code preset} given, a YAML next to the weights ({@code NAME.yml},
- * {@code NAME.yaml}, {@code config.yml}, {@code config.yaml}), or the first bundled preset whose shapes the file's
+ * preset such as {@code evo2-7b-8k}), the {@code preset} given, a YAML next to the weights
+ * ({@link ModelFiles#configNextTo}), or the first bundled preset whose shapes the file's
  * tensors fit. A run folder always uses the config recorded in it.
  *
  * @param model  what the user wrote for the model
@@ -42,13 +37,6 @@ import org.evo2wb.engine.train.run.ModelDescription;
  * @param preset a bundled preset name, or null
  */
 public record ModelSpec(String model, String config, String preset) {
-
-    /** System property naming the folder of the bundled default model. */
-    public static final String DEFAULT_PROPERTY = "evo2wb.defaultModel";
-    /** Class-path folder of the bundled default model. */
-    public static final String DEFAULT_RESOURCES = "org/evo2wb/assets/default-model/";
-
-    private static final List<String> DEFAULT_WEIGHTS = List.of("model.safetensors", "model.pt");
 
     /** What kind of source a name resolved to. */
     public enum Kind { FILE, DEFAULT, RUN }
@@ -71,6 +59,14 @@ public record ModelSpec(String model, String config, String preset) {
             return config.maxSeqlen();
         }
 
+        /**
+         * The self-test expectations stored with the weights ({@link ModelFiles#selfTestNextTo}); empty for a
+         * fine-tuning run folder and for weights without one.
+         */
+        public Optional<Path> selfTest() {
+            return kind == Kind.RUN ? Optional.empty() : ModelFiles.selfTestNextTo(weights);
+        }
+
         /** Loads the model; a fine-tuned LoRA model is merged. */
         public StripedHyena load(Device device, Precision precision) throws IOException {
             if (kind == Kind.RUN) {
@@ -89,7 +85,7 @@ public record ModelSpec(String model, String config, String preset) {
                 throw new IOException(runFolder + " is a fine-tuning run folder: to continue that run, resume it; to "
                         + "fine-tune its result further, export it as a .pt file first and start from that file");
             }
-            String modelName = config.modelName().isBlank() ? stem(weights.getFileName().toString())
+            String modelName = config.modelName().isBlank() ? ModelFiles.stem(weights.getFileName().toString())
                     : config.modelName();
             return ModelDescription.of(modelName, config, weights);
         }
@@ -102,12 +98,14 @@ public record ModelSpec(String model, String config, String preset) {
                     + "fine-tuning run folder, or 'default'");
         }
         if (model.equals("default")) {
-            Path folder = defaultFolder().orElseThrow(() -> new IOException("the bundled default model is not "
-                    + "installed in this build (looked for " + DEFAULT_RESOURCES + "model.safetensors or model.pt on "
-                    + "the class path, and the system property " + DEFAULT_PROPERTY + "); name a checkpoint file"));
-            Path weights = DEFAULT_WEIGHTS.stream().map(folder::resolve).filter(Files::isRegularFile).findFirst()
-                    .orElseThrow(() -> new IOException(folder + ": no model.safetensors or model.pt here"));
-            return fileModel(Kind.DEFAULT, "the bundled default model", weights);
+            DefaultModel.Contents bundled;
+            try {
+                bundled = DefaultModel.find().orElseThrow(() -> new IOException(DefaultModel.notInstalledMessage()
+                        + "; name a checkpoint file"));
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            return fileModel(Kind.DEFAULT, "the bundled default model", bundled.weights());
         }
         Path path = Path.of(model);
         if (Files.isDirectory(path)) {
@@ -149,14 +147,13 @@ public record ModelSpec(String model, String config, String preset) {
             }
             return new Resolved(kind, name, weights, Evo2Config.preset(preset), "preset " + preset, null);
         }
-        Path dir = weights.toAbsolutePath().getParent();
-        String stem = stem(weights.getFileName().toString());
-        for (String n : List.of(stem + ".yml", stem + ".yaml", "config.yml", "config.yaml")) {
-            Path p = dir.resolve(n);
-            if (Files.isRegularFile(p)) {
-                return new Resolved(kind, name, weights, Evo2Config.load(p), n + " next to the weights", null);
-            }
+        Optional<Path> sibling = ModelFiles.configNextTo(weights);
+        if (sibling.isPresent()) {
+            Path p = sibling.get();
+            return new Resolved(kind, name, weights, Evo2Config.load(p), p.getFileName() + " next to the weights",
+                    null);
         }
+        String stem = ModelFiles.stem(weights.getFileName().toString());
         Map<String, long[]> shapes;
         try (CheckpointFile f = Checkpoints.open(weights)) {
             shapes = f.shapes();
@@ -168,45 +165,5 @@ public record ModelSpec(String model, String config, String preset) {
         }
         return new Resolved(kind, name, weights, Evo2Config.preset(fits.get(0)),
                 "preset " + fits.get(0) + ", inferred from the tensor shapes", null);
-    }
-
-    /** The file name without {@code .pt}, {@code .pt.partN} or {@code .safetensors}. */
-    static String stem(String fileName) {
-        return fileName.replaceFirst("\\.pt\\.part\\d+$", "").replaceFirst("\\.(pt|safetensors)$", "");
-    }
-
-    /** The folder of the bundled default model, copying it out of a jar when needed. */
-    static Optional<Path> defaultFolder() throws IOException {
-        String override = System.getProperty(DEFAULT_PROPERTY);
-        if (override != null && !override.isBlank()) {
-            return Optional.of(Path.of(override));
-        }
-        ClassLoader loader = ModelSpec.class.getClassLoader();
-        for (String w : DEFAULT_WEIGHTS) {
-            URL url = loader.getResource(DEFAULT_RESOURCES + w);
-            if (url == null) {
-                continue;
-            }
-            if (url.getProtocol().equals("file")) {
-                try {
-                    return Optional.of(Path.of(url.toURI()).getParent());
-                } catch (URISyntaxException e) {
-                    throw new IOException(url + ": " + e.getMessage(), e);
-                }
-            }
-            Path dir = Files.createTempDirectory("evo2wb-default-model");
-            for (String name : List.of(w, "config.yml")) {
-                try (InputStream in = loader.getResourceAsStream(DEFAULT_RESOURCES + name)) {
-                    if (in != null) {
-                        Path target = dir.resolve(name);
-                        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-                        target.toFile().deleteOnExit();
-                    }
-                }
-            }
-            dir.toFile().deleteOnExit();
-            return Optional.of(dir);
-        }
-        return Optional.empty();
     }
 }

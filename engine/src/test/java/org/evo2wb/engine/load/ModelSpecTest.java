@@ -54,22 +54,56 @@ class ModelSpecTest {
     @Test
     void theDefaultModelComesFromTheFolderTheSystemPropertyNames() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("default"));
-        Files.copy(TinyModel.resource("golden/tiny.pt"), dir.resolve("model.pt"));
-        Files.copy(TinyModel.resource("golden/tiny.yml"), dir.resolve("config.yml"));
-        String saved = System.getProperty(ModelSpec.DEFAULT_PROPERTY);
-        System.setProperty(ModelSpec.DEFAULT_PROPERTY, dir.toString());
+        String saved = System.getProperty(DefaultModel.PROPERTY);
+        System.setProperty(DefaultModel.PROPERTY, dir.toString());
         try {
+            assertTrue(DefaultModel.find().isEmpty());
+            IOException e = assertThrows(IOException.class, () -> new ModelSpec("default", null, null).resolve());
+            assertEquals("the bundled default model is not installed: the folder " + dir + " named by the system "
+                    + "property evo2wb.defaultModel holds no model.safetensors or model.pt; name a checkpoint file",
+                    e.getMessage());
+
+            Files.copy(TinyModel.resource("golden/tiny.pt"), dir.resolve("model.pt"));
+            Files.copy(TinyModel.resource("golden/tiny.yml"), dir.resolve("config.yml"));
+            DefaultModel.Contents found = DefaultModel.find().orElseThrow();
+            assertEquals(dir.resolve("model.pt"), found.weights());
+            assertEquals(dir.resolve("config.yml"), found.config());
+            assertNull(found.selfTest());
             ModelSpec.Resolved r = new ModelSpec("default", null, null).resolve();
             assertEquals(ModelSpec.Kind.DEFAULT, r.kind());
             assertEquals(dir.resolve("model.pt"), r.weights());
             assertEquals("config.yml next to the weights", r.configOrigin());
+            assertTrue(r.selfTest().isEmpty());
+
+            Files.writeString(dir.resolve("selftest.tsv"), "# expectations\n");
+            assertEquals(dir.resolve("selftest.tsv"), DefaultModel.find().orElseThrow().selfTest());
+            assertEquals(dir.resolve("selftest.tsv"), new ModelSpec("default", null, null).resolve().selfTest()
+                    .orElseThrow());
         } finally {
             if (saved == null) {
-                System.clearProperty(ModelSpec.DEFAULT_PROPERTY);
+                System.clearProperty(DefaultModel.PROPERTY);
             } else {
-                System.setProperty(ModelSpec.DEFAULT_PROPERTY, saved);
+                System.setProperty(DefaultModel.PROPERTY, saved);
             }
         }
+    }
+
+    @Test
+    void filesNextToTheWeightsFollowOneRule() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("siblings"));
+        Path shard = Files.writeString(dir.resolve("m.pt.part0"), "x");
+        assertEquals("m", ModelFiles.stem("m.pt.part0"));
+        assertEquals("m", ModelFiles.stem("m.safetensors"));
+        assertEquals("m.v2", ModelFiles.stem("m.v2.pt"));
+        assertTrue(ModelFiles.configNextTo(shard).isEmpty());
+        Files.writeString(dir.resolve("config.yml"), "");
+        assertEquals(dir.resolve("config.yml"), ModelFiles.configNextTo(shard).orElseThrow());
+        Files.writeString(dir.resolve("m.yaml"), "");
+        assertEquals(dir.resolve("m.yaml"), ModelFiles.configNextTo(shard).orElseThrow(), "the model's own YAML first");
+        Files.writeString(dir.resolve("selftest.tsv"), "");
+        assertEquals(dir.resolve("selftest.tsv"), ModelFiles.selfTestNextTo(shard).orElseThrow());
+        Files.writeString(dir.resolve("m.selftest.tsv"), "");
+        assertEquals(dir.resolve("m.selftest.tsv"), ModelFiles.selfTestNextTo(shard).orElseThrow());
     }
 
     @Test

@@ -1,12 +1,12 @@
 package org.evo2wb.app.ui.models;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import javafx.scene.Node;
-import org.evo2wb.app.models.DefaultModel;
 import org.evo2wb.app.models.Devices;
 import org.evo2wb.app.models.InspectModelTask;
 import org.evo2wb.app.models.LoadModelTask;
@@ -16,6 +16,7 @@ import org.evo2wb.app.models.ModelSource;
 import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.app.ui.DialogService.FileFilter;
 import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.load.DefaultModel;
 import org.evo2wb.engine.score.SelfTest;
 import org.evo2wb.engine.score.SelfTestTask;
 import org.evo2wb.engine.task.EngineTask;
@@ -84,14 +85,19 @@ public final class ModelsController {
 
     private void findDefaultModel() {
         try {
-            DefaultModel.find().ifPresentOrElse(s -> {
+            ModelSource.bundled().ifPresentOrElse(s -> {
                         model.sources().add(0, s);
                         autoLoadDefault = Boolean.parseBoolean(System.getProperty(AUTOLOAD, "true"));
                     },
-                    () -> model.defaultModelNoteProperty().set(DefaultModel.notInstalledMessage()));
-        } catch (IllegalStateException e) {
-            model.defaultModelNoteProperty().set(e.getMessage());
+                    () -> model.defaultModelNoteProperty().set(sentence(DefaultModel.notInstalledMessage())
+                            + ". Open a checkpoint file instead."));
+        } catch (UncheckedIOException e) {
+            model.defaultModelNoteProperty().set(sentence(e.getCause().getMessage()) + ".");
         }
+    }
+
+    private static String sentence(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     /** Asks the engine for GPUs in the background (it loads the PyTorch library); the CPU is listed at once. */
