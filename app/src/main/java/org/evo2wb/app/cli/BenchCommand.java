@@ -12,9 +12,7 @@ import org.evo2wb.engine.bench.MemoryStats;
 import org.evo2wb.engine.bench.ScoreBenchmark;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.ModelArchitecture;
-import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.train.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,8 +47,7 @@ final class BenchCommand implements Callable<Integer> {
         CommandSpec spec;
 
         @Option(names = "--preset", required = true, paramLabel = "<name>",
-                description = "Model shape: evo2-1b-8k, evo2-7b-8k, evo2-7b-262k, evo2-7b-1m, evo2-20b-1m, "
-                        + "evo2-40b-8k, evo2-40b-1m.")
+                description = "Model shape: " + ModelOptions.PRESET_NAMES + ".")
         String preset;
 
         @Option(names = "--length", required = true, paramLabel = "<bases>", description = "Sequence length.")
@@ -65,23 +62,17 @@ final class BenchCommand implements Callable<Integer> {
                         + "Default: all.")
         Integer layers;
 
-        @Option(names = "--device", defaultValue = "auto", paramLabel = "<auto|cpu|gpu:N>",
-                description = "Where to run. Default: ${DEFAULT-VALUE}.")
-        String device;
+        @Mixin
+        DeviceOptions where;
 
-        @Option(names = "--warmup", defaultValue = "2", paramLabel = "<n>",
-                description = "Untimed passes first. Default: ${DEFAULT-VALUE}.")
-        int warmup;
-
-        @Option(names = "--reps", defaultValue = "5", paramLabel = "<n>",
-                description = "Timed passes (the median is reported). Default: ${DEFAULT-VALUE}.")
-        int reps;
+        @Mixin
+        Timing timing;
 
         @Override
         public Integer call() {
             positive("--length", length);
             positive("--batch", batch);
-            positive("--reps", reps);
+            timing.check();
             if (!Evo2Config.PRESETS.contains(preset)) {
                 throw new IllegalArgumentException("--preset: unknown preset '" + preset + "'; known: "
                         + String.join(", ", Evo2Config.PRESETS));
@@ -92,9 +83,9 @@ final class BenchCommand implements Callable<Integer> {
                 arch = ForwardBenchmark.firstLayers(arch, layers);
                 label += " (first " + layers + " of " + Evo2Config.preset(preset).numLayers() + " blocks)";
             }
-            Device d = Devices.resolve(device);
-            ForwardBenchmark.Result r = ForwardBenchmark.run(label, arch, batch, length, Math.max(0, warmup), reps, d,
-                    Precision.FP32);
+            Device d = where.device();
+            ForwardBenchmark.Result r = ForwardBenchmark.run(label, arch, batch, length, timing.warmup, timing.reps, d,
+                    where.precision());
             PrintWriter out = spec.commandLine().getOut();
             out.println(r.format() + deviceMemory(d));
             out.flush();
@@ -114,6 +105,9 @@ final class BenchCommand implements Callable<Integer> {
         @Mixin
         ModelOptions model;
 
+        @Mixin
+        DeviceOptions where;
+
         @Option(names = "--length", required = true, paramLabel = "<bases>", description = "Bases per sequence.")
         int length;
 
@@ -121,22 +115,17 @@ final class BenchCommand implements Callable<Integer> {
                 description = "Sequences scored together. Default: ${DEFAULT-VALUE}.")
         int batch;
 
-        @Option(names = "--warmup", defaultValue = "2", paramLabel = "<n>",
-                description = "Untimed calls first. Default: ${DEFAULT-VALUE}.")
-        int warmup;
-
-        @Option(names = "--reps", defaultValue = "5", paramLabel = "<n>",
-                description = "Timed calls (the median is reported). Default: ${DEFAULT-VALUE}.")
-        int reps;
+        @Mixin
+        Timing timing;
 
         @Override
         public Integer call() throws Exception {
             positive("--length", length);
             positive("--batch", batch);
-            positive("--reps", reps);
-            Device d = model.device();
-            try (StripedHyena m = model.spec().resolve().load(d, model.precision())) {
-                double s = ScoreBenchmark.run(m, batch, length, Math.max(0, warmup), reps);
+            timing.check();
+            Device d = where.device();
+            try (StripedHyena m = model.spec().resolve().load(d, where.precision())) {
+                double s = ScoreBenchmark.run(m, batch, length, timing.warmup, timing.reps);
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf(Locale.ROOT, "%s, %,d parameters: score %d x %d bases: median %.1f ms, %,.0f bases/s; %s%s%n",
                         model.model, m.parameterCount(), batch, length, s * 1e3, batch * (double) length / s,
@@ -171,6 +160,25 @@ final class BenchCommand implements Callable<Integer> {
             out.println(FineTuneBenchmark.run(arguments.toArray(String[]::new)));
             out.flush();
             return Evo2wbCli.EXIT_OK;
+        }
+    }
+
+    /** How many untimed and timed repetitions a benchmark runs. */
+    static final class Timing {
+
+        @Option(names = "--warmup", defaultValue = "2", paramLabel = "<n>",
+                description = "Untimed repetitions first. Default: ${DEFAULT-VALUE}.")
+        int warmup;
+
+        @Option(names = "--reps", defaultValue = "5", paramLabel = "<n>",
+                description = "Timed repetitions (the median is reported). Default: ${DEFAULT-VALUE}.")
+        int reps;
+
+        void check() {
+            if (warmup < 0) {
+                throw new IllegalArgumentException("--warmup must be at least 0, got " + warmup);
+            }
+            positive("--reps", reps);
         }
     }
 

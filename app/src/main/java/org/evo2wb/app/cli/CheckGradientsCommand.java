@@ -33,6 +33,9 @@ final class CheckGradientsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    DeviceOptions where;
+
     @Option(names = "--input", required = true, arity = "1..*", paramLabel = "<fasta>",
             description = "Sequence files; every record is used.")
     List<Path> inputs;
@@ -52,7 +55,7 @@ final class CheckGradientsCommand implements Callable<Integer> {
             }
         }
         LossGradients.Result r;
-        try (StripedHyena m = model.load()) {
+        try (StripedHyena m = model.load(where)) {
             r = LossGradients.compute(m, tokens);
         }
         Map<String, String> meta = Map.of("loss", Double.toString(r.loss()), "targets", Long.toString(r.targets()),

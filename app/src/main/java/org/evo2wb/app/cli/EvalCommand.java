@@ -11,8 +11,10 @@ import org.evo2wb.engine.eval.MarkovBaseline;
 import org.evo2wb.engine.eval.VariantEffect;
 import org.evo2wb.engine.eval.VariantEffectTask;
 import org.evo2wb.engine.eval.VariantTable;
+import org.evo2wb.engine.io.AtomicFiles;
 import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.StripedHyena;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,15 +73,11 @@ final class EvalCommand implements Callable<Integer> {
                 description = "Pseudo-count added to every context's base counts. Default: ${DEFAULT-VALUE}.")
         double alpha;
 
-        @Option(names = "--model", paramLabel = "<model>",
-                description = "Also score the validation bases with this model and compare: a weights file, a "
-                        + "fine-tuning run folder, or 'default' for the bundled model.")
-        String model;
+        @ArgGroup(exclusive = false)
+        ModelOptions model;
 
-        @Option(names = "--config", paramLabel = "<yaml|preset>",
-                description = "With --model: the model's config (default: a .yml next to the weights, else the "
-                        + "preset the weights fit).")
-        String config;
+        @Mixin
+        DeviceOptions where;
 
         @Option(names = "--window", paramLabel = "<bases>",
                 description = "With --model: bases per scored segment. Default: 1024, or the model's context "
@@ -89,10 +87,6 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--segments", defaultValue = "256", paramLabel = "<n>",
                 description = "With --model: most segments over all validation records. Default: ${DEFAULT-VALUE}.")
         int segments;
-
-        @Option(names = "--device", paramLabel = "<auto|cpu|gpu:N>", defaultValue = "auto",
-                description = "With --model: where it runs. Default: ${DEFAULT-VALUE}.")
-        String device;
 
         @Override
         public Integer call() throws Exception {
@@ -121,17 +115,12 @@ final class EvalCommand implements Callable<Integer> {
 
         /** {@link HeldOutEvaluation}: the model and the best Markov model on the same validation bases. */
         private int compareWithModel() throws Exception {
-            ModelOptions m = new ModelOptions();
-            m.model = model;
-            m.config = config;
-            m.device = device;
-            m.precision = "fp32";
-            ModelSpec.Resolved resolved = m.spec().resolve();
+            ModelSpec.Resolved resolved = model.spec().resolve();
             int w = window != null ? window : Math.min(1024, resolved.contextLength());
             HeldOutEvaluation.Options o = new HeldOutEvaluation.Options(w, segments, minK, maxK, List.of(alpha),
                     HeldOutEvaluation.Options.defaults().batchSize());
             HeldOutEvaluation.Result r;
-            try (StripedHyena loaded = resolved.load(m.device(), m.precision())) {
+            try (StripedHyena loaded = resolved.load(where.device(), where.precision())) {
                 r = TaskConsole.run(new HeldOutEvaluationTask(loaded, Inputs.sequences(train),
                         Inputs.sequences(validation), o), spec.commandLine().getErr());
             }
@@ -163,6 +152,9 @@ final class EvalCommand implements Callable<Integer> {
 
         @Mixin
         ModelOptions model;
+
+        @Mixin
+        DeviceOptions where;
 
         @Option(names = "--variants", required = true, paramLabel = "<tsv>",
                 description = "Tab-separated table of variants with a header line; columns are found by name (see "
@@ -234,11 +226,11 @@ final class EvalCommand implements Callable<Integer> {
             int w = window != null ? window : Math.min(8192, resolved.contextLength());
             VariantEffect.Options options = new VariantEffect.Options(w, uppercase, batch);
             VariantEffect.Report report;
-            try (StripedHyena m = resolved.load(model.device(), model.precision())) {
+            try (StripedHyena m = resolved.load(where.device(), where.precision())) {
                 report = TaskConsole.run(new VariantEffectTask(m, table, ref, options), spec.commandLine().getErr());
             }
             if (out != null) {
-                ScoreCommand.write(out, wr -> VariantEffect.writeTsv(wr, report));
+                AtomicFiles.writeText(out, wr -> VariantEffect.writeTsv(wr, report));
             }
             PrintWriter o = spec.commandLine().getOut();
             o.println(report.format());

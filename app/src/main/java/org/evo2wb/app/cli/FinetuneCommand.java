@@ -12,7 +12,6 @@ import java.util.concurrent.CancellationException;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.dataset.DatasetSummary;
 import org.evo2wb.engine.load.FineTuneLauncher;
-import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneSettings;
 import org.evo2wb.engine.train.Hyperparameter;
@@ -20,6 +19,7 @@ import org.evo2wb.engine.train.Preset;
 import org.evo2wb.engine.train.SettingsProblem;
 import org.evo2wb.engine.train.TrainingListener;
 import org.evo2wb.engine.train.TrainingResult;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -34,12 +34,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingFlags.class,
         synopsisHeading = "Usage: ",
         customSynopsis = {"evo2wb finetune --model <model> --train <file>... --run-dir <folder>",
-            "         [--val <file>...] [--preset <name>] [--<setting> <value>]...",
+            "         [--config <yaml|preset>] [--val <file>...] [--preset <name>] [--<setting> <value>]...",
             "       evo2wb finetune --resume <folder> [--max-time <duration>]", ""},
         description = {"Fine-tune an Evo 2 model on your sequences: small LoRA adapters (the default), only the "
                 + "Hyena filters, or every weight.",
             "Progress, checkpoints and the result go into the run folder; Ctrl-C stops after saving a checkpoint, "
                     + "and --resume continues from it.",
+            "--model names the model to start from (a weights file or 'default'); with --resume it is needed only "
+                    + "when the starting model has moved (it must be the same file). --device and --precision are "
+                    + "fine-tuning settings here.",
             "Examples:",
             "  evo2wb finetune --model evo2_7b.pt --train phages.fasta --preset quick-lora --run-dir runs/phage1",
             "  evo2wb finetune --resume runs/phage1"})
@@ -51,15 +54,8 @@ final class FinetuneCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "<model>",
-            description = "The model to start from: a weights file (.pt, .pt.part0, .safetensors) or 'default'. "
-                    + "With --resume: only when the starting model has moved (it must be the same file).")
-    String model;
-
-    @Option(names = "--config", paramLabel = "<yaml|preset>",
-            description = "The model's config YAML or a model preset name (evo2-7b-8k, ...). Default: a .yml next "
-                    + "to the weights, else the preset whose shapes fit.")
-    String config;
+    @ArgGroup(exclusive = false)
+    ModelOptions model;
 
     @Option(names = "--train", arity = "1..*", paramLabel = "<file>",
             description = "FASTA or GenBank files to train on (plain or compressed).")
@@ -114,10 +110,10 @@ final class FinetuneCommand implements Callable<Integer> {
         List<TrainingListener> listeners = List.of(bar);
         String version = Evo2wbCli.version();
         FineTuneLauncher.Prepared prepared = resume != null
-                ? FineTuneLauncher.resume(resume, model == null ? null : new ModelSpec(model, config, null), maxTime,
-                        listeners, ReadProgress.NONE, version)
-                : FineTuneLauncher.newRun(runDir, settings, new ModelSpec(model, config, null), train, validation,
-                        listeners, ReadProgress.NONE, version);
+                ? FineTuneLauncher.resume(resume, model == null ? null : model.spec(), maxTime, listeners,
+                        ReadProgress.NONE, version)
+                : FineTuneLauncher.newRun(runDir, settings, model.spec(), train, validation, listeners,
+                        ReadProgress.NONE, version);
         try (prepared) {
             PrintWriter out = spec.commandLine().getOut();
             DatasetSummary d = prepared.data().dataset().summary();

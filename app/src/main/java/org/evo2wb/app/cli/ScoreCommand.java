@@ -1,9 +1,6 @@
 package org.evo2wb.app.cli;
 
-import java.io.BufferedWriter;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +34,9 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Mixin
     ModelOptions model;
+
+    @Mixin
+    DeviceOptions where;
 
     @Option(names = "--input", required = true, arity = "1..*", paramLabel = "<file>",
             description = "FASTA, GenBank or EMBL files (plain or gzip/bzip2/xz compressed); every record is scored.")
@@ -88,16 +88,16 @@ final class ScoreCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         List<SequenceScore> scores;
         long t0 = System.nanoTime();
-        try (StripedHyena m = model.load()) {
+        try (StripedHyena m = model.load(where)) {
             scores = TaskConsole.run(new ScoringTask(m, Inputs.scorerInputs(records), options), err);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        write(perBase, w -> ScoreWriters.perBaseTsv(w, scores, entropy));
+        AtomicFiles.writeText(perBase, w -> ScoreWriters.perBaseTsv(w, scores, entropy));
         if (bedGraph != null) {
-            write(bedGraph, w -> ScoreWriters.bedGraph(w, scores, "Evo 2 log-likelihood"));
+            AtomicFiles.writeText(bedGraph, w -> ScoreWriters.bedGraph(w, scores, "Evo 2 log-likelihood"));
         }
         if (summary != null) {
-            write(summary, w -> ScoreWriters.summaryTsv(w, scores));
+            AtomicFiles.writeText(summary, w -> ScoreWriters.summaryTsv(w, scores));
         }
         long bases = scores.stream().mapToLong(SequenceScore::length).sum();
         PrintWriter out = spec.commandLine().getOut();
@@ -119,22 +119,5 @@ final class ScoreCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
         return new ScoringOptions(bos, rcAverage, batch, chunk, overlap);
-    }
-
-    /** Writes a text output atomically. */
-    interface TextOutput {
-        void write(java.io.Writer w) throws java.io.IOException;
-    }
-
-    static void write(Path file, TextOutput content) throws java.io.IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        AtomicFiles.write(file, tmp -> {
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                content.write(w);
-            }
-        });
     }
 }

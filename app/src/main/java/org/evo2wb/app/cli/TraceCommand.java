@@ -31,6 +31,9 @@ final class TraceCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    DeviceOptions where;
+
     @Option(names = "--ids", required = true, paramLabel = "<ids.pt>",
             description = "A torch.save file holding one int64 tensor of token ids, shape (batch, length); row 0 is "
                     + "traced.")
@@ -58,7 +61,7 @@ final class TraceCommand implements Callable<Integer> {
         }
         Map<String, HostTensor> ref = TorchCheckpoint.readTensors(reference);
         TraceComparator.Report report;
-        try (StripedHyena m = model.load(); NDManager nd = m.manager().newSubManager()) {
+        try (StripedHyena m = model.load(where); NDManager nd = m.manager().newSubManager()) {
             NDArray tok = nd.create(idTensor.toLongArray(), new Shape(idTensor.shape()));
             report = TraceComparator.compare(TraceComparator.capture(m, tok), ref, tolerance);
         }

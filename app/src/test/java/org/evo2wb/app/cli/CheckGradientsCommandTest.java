@@ -39,7 +39,8 @@ class CheckGradientsCommandTest {
 
         LossGradients.Result expected;
         try (StripedHyena m = Cli.loadTiny()) {
-            expected = LossGradients.compute(m, List.of(Evo2Tokenizer.encodeLongs(a, false), Evo2Tokenizer.encodeLongs(b, false)));
+            expected = LossGradients.compute(m, List.of(Evo2Tokenizer.encodeLongs(a, false),
+                    Evo2Tokenizer.encodeLongs(b, false)));
         }
         Map<String, HostTensor> got = Safetensors.read(out);
         assertEquals(expected.gradients().keySet(), got.keySet());

@@ -89,7 +89,8 @@ public final class DefaultModel {
         for (String w : WEIGHT_NAMES) {
             Path weights = dir.resolve(w);
             if (Files.isRegularFile(weights)) {
-                return Optional.of(new Contents(weights, existing(dir.resolve(CONFIG)), existing(dir.resolve(SELF_TEST))));
+                return Optional.of(new Contents(weights, existing(dir.resolve(CONFIG)),
+                        existing(dir.resolve(SELF_TEST))));
             }
         }
         return Optional.empty();

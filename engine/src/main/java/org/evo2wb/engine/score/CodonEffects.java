@@ -86,6 +86,16 @@ public final class CodonEffects {
         return out;
     }
 
+    /**
+     * {@link #classify} when a CDS covers at least one base of the region; empty when every cell is non-coding
+     * (then a table or heatmap has no codon columns).
+     */
+    public static Optional<Call[]> codingCalls(String sequence, List<Feature> features, int start, int end) {
+        Call[] calls = classify(sequence, features, start, end);
+        return Arrays.stream(calls).anyMatch(c -> c.effect() != Effect.NONCODING) ? Optional.of(calls)
+                : Optional.empty();
+    }
+
     private static void classifyOne(String seq, Feature f, int start, int end, Call[] out) {
         Location loc = f.location();
         int len = end - start;

@@ -67,7 +67,8 @@ public final class Mutagenesis {
             }
             if (end - start > MAX_REGION) {
                 throw new IllegalArgumentException("record '" + id + "': region " + (start + 1) + ".." + end
-                        + " has " + (end - start) + " bases; saturation mutagenesis takes at most " + MAX_REGION);
+                        + " has " + (end - start) + " bases; saturation mutagenesis takes at most " + MAX_REGION
+                        + " at a time: mutate it in parts");
             }
             if (context < 0) {
                 throw new IllegalArgumentException("record '" + id + "': context must be ≥ 0, got " + context);
@@ -122,6 +123,16 @@ public final class Mutagenesis {
     /** Index of a base in {@link #BASES} (either case), -1 for any other letter. */
     public static int baseIndex(char c) {
         return BASES.indexOf(Character.toUpperCase(c));
+    }
+
+    /**
+     * {@code options} with a chunk length that holds the region's whole scored window in one forward pass (as
+     * {@link #run} needs), or {@code options} themselves when it already does.
+     */
+    public static ScoringOptions fitting(Region r, ScoringOptions options) {
+        int tokens = r.windowEnd() - r.windowStart() + (options.prependBos() ? 1 : 0);
+        return tokens <= options.chunkLength() ? options
+                : options.withChunks(tokens, Math.min(options.chunkOverlap(), tokens - 1));
     }
 
     /** Number of substitutions (forward passes besides the reference) the region needs. */

@@ -89,6 +89,25 @@ public final class SelfTest {
             return outcomes.stream().filter(o -> !o.passed()).count();
         }
 
+        /**
+         * The verdict and one line per case, for a user: {@code Self-test passed: 6 of 6 sequences within tolerance;
+         * max deviation 2.1e-06 nats (selftest.tsv)}, then {@code ok   acgt-repeat  400 bp  expected … got … Δ …}.
+         *
+         * @param source the name of the file the expectations came from
+         */
+        public String describe(String source) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(passed() ? "Self-test passed" : "Self-test FAILED").append(String.format(Locale.ROOT,
+                    ": %d of %d sequences within tolerance; max deviation %.2g nats (%s)", outcomes.size()
+                            - failures(), outcomes.size(), maxDeviation(), source));
+            for (Outcome o : outcomes) {
+                sb.append(String.format(Locale.ROOT, "%n%s  %-12s %5d bp  expected %.5f  got %.5f  Δ %.2g (tol %.2g)",
+                        o.passed() ? "ok  " : "FAIL", o.expected().id(), o.expected().sequence().length(),
+                        o.expected().expectedMean(), o.actualMean(), o.deviation(), o.expected().tolerance()));
+            }
+            return sb.toString();
+        }
+
         /** One line for a user: "passed: 6 sequences, max deviation 2.1e-06 nats". */
         public String summary() {
             return String.format(Locale.ROOT, "%s: %d of %d sequences within tolerance, max deviation %.2g nats",

@@ -224,7 +224,7 @@ public final class Hyperparameter<T> {
     }
 
     /** Problems with one value on its own (bounds, declared check); empty when fine. */
-    List<String> problemsWith(T value) {
+    public List<String> problemsWith(T value) {
         List<String> out = new ArrayList<>();
         if (value instanceof Number n) {
             double v = n.doubleValue();

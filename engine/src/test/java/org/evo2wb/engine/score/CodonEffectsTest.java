@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.evo2wb.bio.Feature;
 import org.evo2wb.bio.Location;
 import org.evo2wb.bio.Strand;
@@ -43,6 +44,18 @@ class CodonEffectsTest {
         assertEquals(Effect.STOP_LOST, at(c, n, 'C', 10).effect());            // TAA → TAC: * → Y
         assertEquals("*3Y", at(c, n, 'C', 10).change());
         assertEquals(Effect.NONCODING, at(c, n, 'A', 2).effect(), "the reference base itself");
+    }
+
+    @Test
+    void codingCallsOnlyWhereACdsCoversTheRegion() {
+        String seq = "ccATGTGGTAAgg";
+        List<Feature> f = List.of(cds(Strand.FORWARD, Map.of(), new long[] {3, 11}));
+        assertEquals(Optional.empty(), CodonEffects.codingCalls(seq, f, 0, 2), "bases 1-2 lie before the CDS");
+        assertEquals(Optional.empty(), CodonEffects.codingCalls(seq, List.of(), 0, seq.length()));
+        Call[] c = CodonEffects.codingCalls(seq, f, 1, 4).orElseThrow();
+        assertEquals(12, c.length);
+        assertEquals("M1L", at(c, 3, 'C', 1).change());
+        assertEquals(Effect.NONCODING, at(c, 3, 'A', 0).effect());
     }
 
     @Test

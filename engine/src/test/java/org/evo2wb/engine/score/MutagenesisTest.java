@@ -40,6 +40,19 @@ class MutagenesisTest {
     }
 
     @Test
+    void optionsAreWidenedOnlyWhenTheWindowNeedsIt() {
+        Mutagenesis.Region region = new Mutagenesis.Region("seq", SEQ, 100, 200, 50);
+        ScoringOptions wide = ScoringOptions.defaults();
+        assertEquals(wide, Mutagenesis.fitting(region, wide));
+        ScoringOptions narrow = ScoringOptions.defaults().withChunks(64, 16).withBos(true);
+        ScoringOptions fitted = Mutagenesis.fitting(region, narrow);
+        assertEquals(201, fitted.chunkLength(), "200 bases of window and BOS");
+        assertEquals(16, fitted.chunkOverlap());
+        assertTrue(fitted.prependBos());
+        assertEquals(narrow.batchSize(), fitted.batchSize());
+    }
+
+    @Test
     void cellsEqualTheDifferenceOfTwoDirectlyScoredWindows() {
         ScoringOptions o = ScoringOptions.defaults().withBatchSize(5);
         Mutagenesis.Region region = new Mutagenesis.Region("seq", SEQ, 120, 128, 40);

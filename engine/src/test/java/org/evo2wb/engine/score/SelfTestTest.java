@@ -73,6 +73,13 @@ class SelfTestTest {
         assertEquals(0.01, report.maxDeviation(), 1e-5);
         assertFalse(report.outcomes().get(2).passed());
         assertTrue(report.summary().startsWith("FAILED: 5 of 6"), report.summary());
+        String[] lines = report.describe("selftest.tsv").split("\\R");
+        assertEquals(7, lines.length);
+        assertTrue(lines[0].startsWith("Self-test FAILED: 5 of 6 sequences within tolerance; max deviation 0.010"),
+                lines[0]);
+        assertTrue(lines[0].endsWith(" nats (selftest.tsv)"), lines[0]);
+        assertTrue(lines[3].startsWith("FAIL  " + c.id()), lines[3]);
+        assertTrue(lines[1].startsWith("ok    " + cases.get(0).id()), lines[1]);
     }
 
     @Test

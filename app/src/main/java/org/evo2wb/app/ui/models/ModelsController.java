@@ -298,7 +298,7 @@ public final class ModelsController {
             if (t.status() == TaskStatus.FINISHED) {
                 SelfTest.Report r = t.result().join();
                 model.selfTestReportProperty().set(r);
-                model.selfTestTextProperty().set(describe(r, file));
+                model.selfTestTextProperty().set(r.describe(file.getFileName().toString()));
             } else if (t.status() == TaskStatus.CANCELLED) {
                 model.selfTestTextProperty().set("Self-test cancelled.");
             } else {
@@ -306,19 +306,6 @@ public final class ModelsController {
                 services.dialogs().showError("Self-test failed to run", EngineTask.describe(failure(t)));
             }
         });
-    }
-
-    static String describe(SelfTest.Report r, Path file) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(r.passed() ? "Self-test passed" : "Self-test FAILED").append(String.format(Locale.ROOT,
-                ": %d of %d sequences within tolerance; max deviation %.2g nats (%s)", r.outcomes().size()
-                        - r.failures(), r.outcomes().size(), r.maxDeviation(), file.getFileName()));
-        for (SelfTest.Outcome o : r.outcomes()) {
-            sb.append(String.format(Locale.ROOT, "%n%s  %-12s %5d bp  expected %.5f  got %.5f  Δ %.2g (tol %.2g)",
-                    o.passed() ? "ok  " : "FAIL", o.expected().id(), o.expected().sequence().length(),
-                    o.expected().expectedMean(), o.actualMean(), o.deviation(), o.expected().tolerance()));
-        }
-        return sb.toString();
     }
 
     private static Throwable failure(EngineTask<?> t) {

@@ -279,10 +279,7 @@ public final class ScoreController {
         if (mutating != null) {
             mutating.cancel();
         }
-        ScoringOptions o = options();
-        int windowTokens = region.windowEnd() - region.windowStart() + (o.prependBos() ? 1 : 0);
-        ScoringOptions mo = windowTokens > o.chunkLength() ? o.withChunks(windowTokens, OVERLAP) : o;
-        MutagenesisTask task = new MutagenesisTask(lease.network(), region, mo);
+        MutagenesisTask task = new MutagenesisTask(lease.network(), region, Mutagenesis.fitting(region, options()));
         mutating = task;
         model.mutatingProperty().set(true);
         model.mutagenesisProgressProperty().set(0);
@@ -306,13 +303,12 @@ public final class ScoreController {
                 Mutagenesis.Result res = t.result().join();
                 CodonEffects.Call[] calls = null;
                 try {
-                    calls = CodonEffects.classify(r.sequence(), features, res.start(), res.end());
+                    calls = CodonEffects.codingCalls(r.sequence(), features, res.start(), res.end()).orElse(null);
                 } catch (IllegalArgumentException e) {
                     services.dialogs().showError("Codons not marked", r.id() + ": " + e.getMessage());
                 }
-                boolean coding = calls != null && java.util.Arrays.stream(calls)
-                        .anyMatch(c -> c.effect() != CodonEffects.Effect.NONCODING);
-                model.mutagenesisProperty().set(MutagenesisData.of(res, coding ? calls : null, name));
+                boolean coding = calls != null;
+                model.mutagenesisProperty().set(MutagenesisData.of(res, calls, name));
                 model.mutagenesisStatusProperty().set(String.format(Locale.ROOT, "%s:%,d-%,d: %,d substitutions "
                         + "in %.1f s%s", res.id(), res.start() + 1, res.end(), Mutagenesis.plannedVariants(region),
                         t.elapsedSeconds(), coding ? "; codons marked from the CDS annotation" : ""));

@@ -1,0 +1,93 @@
+package org.evo2wb.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.evo2wb.app.TestData;
+import org.evo2wb.engine.config.Evo2Config;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/** Every command that takes a model names it with the same options, help text and checks. */
+class ModelOptionsTest {
+
+    /** Every command and subcommand by its qualified name ("eval markov"). */
+    private static Map<String, CommandSpec> commands() {
+        Map<String, CommandSpec> out = new TreeMap<>();
+        List<CommandLine> todo = new ArrayList<>(List.of(Evo2wbCli.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.remove(0);
+            out.put(c.getCommandSpec().qualifiedName(" ").replaceFirst("^evo2wb ?", ""), c.getCommandSpec());
+            todo.addAll(c.getSubcommands().values());
+        }
+        return out;
+    }
+
+    private static List<String> having(String option) {
+        return commands().entrySet().stream().filter(e -> e.getValue().findOption(option) != null)
+                .map(Map.Entry::getKey).toList();
+    }
+
+    @Test
+    void theModelAndDeviceOptionsAreTheSameEverywhere() {
+        assertEquals(List.of("bench score", "check-gradients", "eval markov", "eval vep", "finetune", "mutagenesis",
+                "score", "selftest", "trace"), having("--model"));
+        assertEquals(having("--model"), having("--config"));
+        assertEquals(List.of("bench forward", "bench score", "check-gradients", "eval markov", "eval vep",
+                "finetune", "mutagenesis", "score", "selftest", "trace"), having("--device"));
+
+        CommandSpec reference = CommandSpec.forAnnotatedObject(new ModelOptions());
+        CommandSpec devices = CommandSpec.forAnnotatedObject(new DeviceOptions());
+        for (Map.Entry<String, CommandSpec> c : commands().entrySet()) {
+            for (CommandSpec ref : List.of(reference, devices)) {
+                for (OptionSpec expected : ref.options()) {
+                    OptionSpec o = c.getValue().findOption(expected.longestName());
+                    if (o == null || c.getKey().equals("finetune") && ref == devices) {
+                        continue;                  // fine-tuning's --device and --precision are its settings
+                    }
+                    String where = c.getKey() + " " + expected.longestName();
+                    assertArrayEquals(expected.description(), o.description(), where);
+                    assertEquals(expected.paramLabel(), o.paramLabel(), where);
+                    assertEquals(expected.defaultValue(), o.defaultValue(), where);
+                }
+            }
+        }
+        assertEquals(String.join(", ", Evo2Config.PRESETS), ModelOptions.PRESET_NAMES);
+    }
+
+    @Test
+    void aBadDeviceGetsTheSameMessageFromEveryCommand() {
+        String expected = "--device: 'tpu' is not auto, cpu, gpu or gpu:N";
+        Cli.Run r = Cli.run("selftest", "--model", TestData.tinyCheckpoint(), "--device", "tpu");
+        assertEquals("evo2wb selftest: " + expected, r.err().trim());
+        r = Cli.run("bench", "forward", "--preset", "evo2-1b-8k", "--length", "8", "--device", "tpu");
+        assertEquals("evo2wb bench forward: " + expected, r.err().trim());
+        r = Cli.run("finetune", "--model", Cli.tinyModel(), "--train", "x.fa", "--run-dir", "r", "--device", "tpu");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("  " + expected), r.err());
+        r = Cli.run("selftest", "--model", TestData.tinyCheckpoint(), "--precision", "fp64");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("evo2wb selftest: --precision: "), r.err());
+    }
+
+    @Test
+    void whereTheModelIsOptionalItsConfigStillNeedsIt() {
+        Cli.Run r = Cli.run("selftest", "--config", Cli.tinyConfig());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--model"), r.err());
+        r = Cli.run("eval", "markov", "--train", "t.fa", "--val", "v.fa", "--config", Cli.tinyConfig());
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--model"), r.err());
+        r = Cli.run("score", "--model", Cli.tinyModel(), "--preset", "evo2-7b-8k", "--input", "x.fa", "--per-base",
+                "x.tsv");
+        assertEquals(2, r.exit(), "a model preset is named with --config: " + r);
+        assertTrue(r.err().contains("Unknown options: '--preset'"), r.err());
+    }
+}
