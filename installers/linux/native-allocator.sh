@@ -1,0 +1,15 @@
+# Sourced (bash) by the ./evo2wb launcher of a checkout and by the launcher of the Linux app image, before Java
+# starts: preloads jemalloc when the machine has it, with purging off. jemalloc's defaults purge large freed blocks at
+# once, so every big tensor is faulted in again (25x the page faults of glibc); with purging off freed memory is
+# reused (docs/decisions/0005-native-allocator.md). Without jemalloc nothing changes. A MALLOC_CONF already set wins.
+for evo2wb_jemalloc in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/libjemalloc.so.2 \
+    /usr/lib/libjemalloc.so.2; do
+    if [[ -f "$evo2wb_jemalloc" ]]; then
+        if [[ ":${LD_PRELOAD:-}:" != *":$evo2wb_jemalloc:"* ]]; then
+            export LD_PRELOAD="${LD_PRELOAD:+$LD_PRELOAD:}$evo2wb_jemalloc"
+        fi
+        export MALLOC_CONF="${MALLOC_CONF:-dirty_decay_ms:-1,muzzy_decay_ms:-1}"
+        break
+    fi
+done
+unset evo2wb_jemalloc
