@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
@@ -32,8 +31,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing benchmark: name one of "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw Evo2wbCli.missingSubcommand(spec, "benchmark");
     }
 
     /** {@code bench forward}: forward passes of a preset's shapes with random weights ({@link ForwardBenchmark}). */

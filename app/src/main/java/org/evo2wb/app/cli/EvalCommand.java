@@ -19,7 +19,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code evo2wb eval markov|vep}: how good a model is, on held-out sequence or on variants of known effect. */
@@ -33,8 +32,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing evaluation: name one of "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw Evo2wbCli.missingSubcommand(spec, "evaluation");
     }
 
     /** {@code eval markov}: {@link MarkovBaseline#selectOrder}. */

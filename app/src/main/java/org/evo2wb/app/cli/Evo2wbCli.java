@@ -48,7 +48,12 @@ public final class Evo2wbCli implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "Missing command: name one of "
+        throw missingSubcommand(spec, "command");
+    }
+
+    /** The usage error of a command called without one of its subcommands ({@code what}: "command", ...). */
+    static ParameterException missingSubcommand(CommandSpec spec, String what) {
+        return new ParameterException(spec.commandLine(), "Missing " + what + ": name one of "
                 + String.join(", ", spec.subcommands().keySet()));
     }
 
@@ -84,14 +89,8 @@ public final class Evo2wbCli implements Callable<Integer> {
     /** Reads the version Maven wrote into {@code version.properties}. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Evo2wbCli.class.getResourceAsStream("/org/evo2wb/app/version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"Evo2 Workbench " + p.getProperty("version", "unknown"),
+        public String[] getVersion() {
+            return new String[] {"Evo2 Workbench " + version(),
                 "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")"};
         }
     }
