@@ -90,4 +90,16 @@ class ModelOptionsTest {
         assertEquals(2, r.exit(), "a model preset is named with --config: " + r);
         assertTrue(r.err().contains("Unknown options: '--preset'"), r.err());
     }
+
+    @Test
+    void aCommandWithoutItsSubcommandNamesThem() {
+        Cli.Run r = Cli.run("eval");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("Missing evaluation: name one of markov, vep"), r.err());
+        r = Cli.run("bench");
+        assertTrue(r.err().startsWith("Missing benchmark: name one of forward, score, train"), r.err());
+        r = Cli.run();
+        assertTrue(r.err().startsWith("Missing command: name one of help, gui, inspect, score, mutagenesis,"),
+                r.err());
+    }
 }
