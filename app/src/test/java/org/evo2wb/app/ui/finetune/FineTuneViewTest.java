@@ -17,7 +17,6 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.stage.Stage;
 import org.evo2wb.app.TestData;
-import org.evo2wb.app.models.DefaultModel;
 import org.evo2wb.app.models.ModelSource;
 import org.evo2wb.app.ui.WorkbenchFixture;
 import org.evo2wb.app.ui.finetune.TrainingCharts.Metric;
@@ -91,20 +90,6 @@ class FineTuneViewTest {
         return robot.lookup("#ft-start").queryAs(Button.class).isDisabled();
     }
 
-    private void loadDefaultModel(FxRobot robot) {
-        ModelSource source = DefaultModel.find().orElseThrow();
-        robot.interact(() -> {
-            fx.workbench.show("Models");
-            fx.workbench.models().addSource(source);
-        });
-        WorkbenchFixture.waitUntil(() -> fx.workbench.models().model().inspectionProperty().get() != null
-                && fx.workbench.models().model().inspectionProperty().get().loadable());
-        robot.clickOn("#load-model");
-        WorkbenchFixture.waitUntil(() -> fx.workspace.currentModel() != null
-                && fx.workspace.currentModel().source().kind() == ModelSource.Kind.DEFAULT);
-        fx.awaitIdle();
-    }
-
     @Test
     void theFormShowsEveryProblemAtItsFieldAndStartWaitsForAValidForm(FxRobot robot) {
         showFineTune(robot);
@@ -163,7 +148,7 @@ class FineTuneViewTest {
     @Test
     void aRunOnTheDefaultModelDrawsLiveChartsStopsAndResumesToTheEnd(FxRobot robot) throws IOException {
         openData(robot, TestData.cor66());
-        loadDefaultModel(robot);
+        fx.loadDefaultModel(robot);
         showFineTune(robot);
         set(robot, "max-steps", "24");
         set(robot, "window-length", "128");
