@@ -261,5 +261,30 @@ class FineTuneViewTest {
         assertTrue(robot.lookup("#score-run").tryQuery().filter(javafx.scene.Node::isVisible).isPresent(),
                 "the Score view is shown");
         assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
+
+        // The other run, opened as a model in the Models view.
+        RunSummary second = model().runs().get(1);
+        robot.interact(() -> fx.workbench.show("Models"));
+        fx.dialogs.willChooseFolder(second.folder());
+        robot.clickOn("#open-run");
+        var models = fx.workbench.models().model();
+        WorkbenchFixture.waitUntil(() -> models.inspectionProperty().get() != null
+                && second.folder().equals(models.inspectionProperty().get().source().run()));
+        var inspection = models.inspectionProperty().get();
+        assertTrue(inspection.loadable(), () -> "problems: " + inspection.problems());
+        assertEquals("recorded in " + second.name() + "/run.json", inspection.configOrigin());
+        assertEquals(TestData.tinyCheckpoint().toAbsolutePath(), inspection.source().weights().toAbsolutePath());
+        robot.clickOn("#load-model");
+        WorkbenchFixture.waitUntil(() -> !models.loadingProperty().get() && fx.workspace.currentModel() != null
+                && second.folder().equals(fx.workspace.currentModel().source().run()));
+        assertTrue(fx.workspace.currentModel().name().contains(second.name() + " (step 3"),
+                fx.workspace.currentModel().name());
+
+        // A folder that is not a run is refused with a message naming it.
+        fx.dialogs.willChooseFolder(runs);
+        robot.clickOn("#open-run");
+        WorkbenchFixture.waitUntil(() -> !fx.dialogs.errors().isEmpty());
+        assertTrue(fx.dialogs.errors().get(0).message().contains(runs + " is not a fine-tuning run folder"),
+                () -> fx.dialogs.errors().toString());
     }
 }
