@@ -380,6 +380,9 @@ public final class FineTuneController {
 
     private void finished(FineTuneSessionTask t) {
         drain();
+        if (t.lastStep() != null) {
+            model.progressTextProperty().set(progressText(t.lastStep()));
+        }
         running = null;
         model.runningProperty().set(false);
         model.progressProperty().set(0);

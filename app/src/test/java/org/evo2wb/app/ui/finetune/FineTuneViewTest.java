@@ -187,6 +187,7 @@ class FineTuneViewTest {
         assertEquals(RunState.FINISHED, done.state(), done.message());
         assertEquals(24, done.step());
         assertEquals(1.0, model().progressProperty().get());
+        assertTrue(model().progressTextProperty().get().startsWith("step 24 / 24 "), model().progressTextProperty().get());
 
         // What the charts show is what the run recorded: every training step, every evaluation, once.
         RunCurves curves = RunCurves.read(folder);
