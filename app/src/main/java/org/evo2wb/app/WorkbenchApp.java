@@ -5,6 +5,7 @@ import java.util.List;
 import javafx.application.Application;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
+import org.evo2wb.app.startup.StartupReport;
 import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.app.ui.FxDialogService;
 import org.evo2wb.app.ui.TaskMonitor;
@@ -20,10 +21,12 @@ public class WorkbenchApp extends Application {
     @Override
     public void start(Stage stage) {
         tasks = new TaskMonitor(new TaskRunner(2));
-        Workbench workbench = new Workbench(new AppServices(new FxDialogService(stage), tasks, new Workspace()));
+        Workspace workspace = new Workspace();
+        Workbench workbench = new Workbench(new AppServices(new FxDialogService(stage), tasks, workspace));
         stage.setTitle("Evo2 Workbench");
         stage.setScene(new Scene(workbench.root(), 1280, 820));
         stage.show();
+        StartupReport.watch(workspace.currentModelProperty());
         List<Path> files = getParameters().getUnnamed().stream().map(Path::of).toList();
         if (!files.isEmpty()) {
             workbench.open(files);

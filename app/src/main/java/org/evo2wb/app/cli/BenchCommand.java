@@ -23,7 +23,8 @@ import picocli.CommandLine.Unmatched;
 /** {@code evo2wb bench forward|score|train}: how fast this machine runs Evo 2 models. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure how fast this machine runs Evo 2 models (tokens per second, memory).",
-        subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class, BenchCommand.Train.class})
+        subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class, BenchCommand.Train.class,
+            ColdStartCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec

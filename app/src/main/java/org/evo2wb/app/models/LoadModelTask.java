@@ -1,18 +1,23 @@
 package org.evo2wb.app.models;
 
+import java.nio.file.Path;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.EngineTask;
+import org.evo2wb.engine.train.FineTunedModel;
 
 /**
  * Loads a model in the background: progress counts checkpoint tensors converted onto the device; cancellation is
- * honoured between tensors, and a cancelled or failed load frees everything it had built.
+ * honoured between tensors, and a cancelled or failed load frees everything it had built. A fine-tuning run
+ * ({@link ModelSource.Kind#RUN}) loads its starting checkpoint with the run's best (else newest) trained weights,
+ * LoRA adapters merged.
  */
 public final class LoadModelTask extends EngineTask<LoadedModel> {
 
-    private final ModelInspection inspection;
+    private final Path run;
     private final Devices.Option device;
     private final Precision precision;
+    private ModelInspection inspection;
 
     public LoadModelTask(ModelInspection inspection, Devices.Option device, Precision precision) {
         super("Load " + inspection.source().name());
@@ -21,22 +26,51 @@ public final class LoadModelTask extends EngineTask<LoadedModel> {
                     + String.join(" ", inspection.problems()));
         }
         this.inspection = inspection;
+        this.run = null;
         this.device = device;
         this.precision = precision;
+    }
+
+    private LoadModelTask(Path run, Devices.Option device, Precision precision) {
+        super("Load the model of " + run.getFileName());
+        this.run = run;
+        this.device = device;
+        this.precision = precision;
+    }
+
+    /** Loads the model a fine-tuning run trained (the run folder is read in the background). */
+    public static LoadModelTask ofRun(Path run, Devices.Option device, Precision precision) {
+        return new LoadModelTask(run, device, precision);
     }
 
     @Override
     protected LoadedModel call() throws Exception {
         progress(0, -1);
-        message("Opening " + inspection.source().weights().getFileName());
         long t0 = System.nanoTime();
-        StripedHyena network = StripedHyena.load(inspection.source().weights(), inspection.config(),
+        if (inspection == null) {
+            message("Reading " + run.getFileName());
+            inspection = ModelInspection.inspect(ModelSource.fromRunFolder(run), ModelInspection.ConfigChoice.AUTOMATIC);
+            checkCancelled();
+        }
+        ModelSource source = inspection.source();
+        if (source.kind() == ModelSource.Kind.RUN) {
+            message("Loading the starting model and the weights trained in " + source.run().getFileName());
+            FineTunedModel m = FineTunedModel.load(source.run(), device.device(), precision, true);
+            ModelSource named = new ModelSource(ModelSource.Kind.RUN, source.run().getFileName() + " (step " + m.step()
+                    + (m.best() ? ", best" : "") + ")", source.weights(), null, null, source.run());
+            ModelInspection i = new ModelInspection(named, inspection.summary(), inspection.fileBytes(),
+                    inspection.config(), inspection.configOrigin(), inspection.memory(), inspection.fp8Warning(),
+                    inspection.problems());
+            return new LoadedModel(i, m.model(), device, precision, (System.nanoTime() - t0) / 1e9);
+        }
+        message("Opening " + source.weights().getFileName());
+        StripedHyena network = StripedHyena.load(source.weights(), inspection.config(),
                 device.device(), precision, (read, total) -> {
                     checkCancelled();
                     progress(read, total);
                     message("Tensor " + read + " of " + total);
                 });
-        message("Loaded " + inspection.source().name());
+        message("Loaded " + source.name());
         return new LoadedModel(inspection, network, device, precision, (System.nanoTime() - t0) / 1e9);
     }
 }

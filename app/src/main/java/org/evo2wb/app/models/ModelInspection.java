@@ -15,6 +15,8 @@ import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.config.WeightPrecision;
 import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.StripedHyena;
+import org.evo2wb.engine.train.FineTunedModel;
+import org.evo2wb.engine.train.run.RunFolder;
 
 /**
  * What a model source holds, read before loading: the weights file's summary, the config chosen or inferred for
@@ -75,7 +77,10 @@ public record ModelInspection(ModelSource source, Checkpoints.Summary summary, l
         List<String> problems = new ArrayList<>();
         Evo2Config config = null;
         String origin;
-        if (choice.file() != null) {
+        if (source.kind() == ModelSource.Kind.RUN) {
+            config = FineTunedModel.config(source.run());
+            origin = "recorded in " + source.run().getFileName() + "/" + RunFolder.RECORD;
+        } else if (choice.file() != null) {
             config = Evo2Config.load(choice.file());
             origin = choice.file().getFileName() + " (chosen)";
         } else if (choice.preset() != null) {

@@ -9,6 +9,9 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.evo2wb.engine.load.DefaultModel;
 import org.evo2wb.engine.load.ModelFiles;
+import org.evo2wb.engine.train.FineTunedModel;
+import org.evo2wb.engine.train.run.RunFolder;
+import org.evo2wb.engine.train.run.RunSummary;
 
 /**
  * Where a model's files are: the weights, the config YAML that goes with them (when one lies next to them) and the
@@ -22,8 +25,15 @@ import org.evo2wb.engine.load.ModelFiles;
  * @param weights the weights file (first shard for byte-sharded {@code .pt.partN})
  * @param config the config YAML found with the weights, or null (then a preset is inferred from the shapes)
  * @param selfTest the self-test file, or null
+ * @param run the fine-tuning run folder for {@link Kind#RUN} (then {@code weights} is the run's starting checkpoint,
+ *            the trained weights come from the run's best, else newest, checkpoint), else null
  */
-public record ModelSource(Kind kind, String name, Path weights, Path config, Path selfTest) {
+public record ModelSource(Kind kind, String name, Path weights, Path config, Path selfTest, Path run) {
+
+    /** A model that is not a fine-tuning run. */
+    public ModelSource(Kind kind, String name, Path weights, Path config, Path selfTest) {
+        this(kind, name, weights, config, selfTest, null);
+    }
 
     /** Sorts of model. */
     public enum Kind {
@@ -51,13 +61,27 @@ public record ModelSource(Kind kind, String name, Path weights, Path config, Pat
     }
 
     /**
-     * The hook for fine-tuned models: a run folder written by the Fine-tune view becomes a model source here. Run
-     * folders are not defined yet, so this refuses every folder; the Fine-tune view implements it and registers its
-     * runs with {@code ModelsController.addSource}.
+     * A fine-tuning run folder (the folder holding {@code run.json}; the file {@code run.json} itself is accepted):
+     * the run's starting checkpoint with the weights it trained. Fails with a message naming the folder when it is not
+     * a run folder, its starting checkpoint is gone, or it has no checkpoint yet.
      */
-    public static ModelSource fromRunFolder(Path folder) {
-        throw new UnsupportedOperationException(folder + ": fine-tuning run folders cannot be opened as models in "
-                + "this version");
+    public static ModelSource fromRunFolder(Path folder) throws IOException {
+        Path dir = folder.getFileName() != null && folder.getFileName().toString().equals(RunFolder.RECORD)
+                ? folder.toAbsolutePath().getParent() : folder.toAbsolutePath();
+        if (!FineTunedModel.isRunFolder(dir)) {
+            throw new IOException(dir + " is not a fine-tuning run folder: it has no " + RunFolder.RECORD);
+        }
+        Path base = Path.of(FineTunedModel.description(dir).sourceCheckpoint());
+        if (!Files.isRegularFile(base)) {
+            throw new IOException(dir.resolve(RunFolder.RECORD) + ": the run's starting checkpoint " + base
+                    + " is missing; the trained weights are stored relative to it, so put it back there");
+        }
+        RunSummary summary = RunSummary.read(dir);
+        if (!summary.hasCheckpoint()) {
+            throw new IOException(dir + ": this run has no checkpoint yet (" + summary.progressText()
+                    + "), so there are no trained weights to load");
+        }
+        return new ModelSource(Kind.RUN, dir.getFileName() + " (fine-tuned)", base, null, null, dir);
     }
 
     /** Bytes on disk of the weights, all shards of a {@code .pt.partN} set together. */

@@ -78,7 +78,36 @@ class ScreenshotsTest {
         fx.awaitIdle();
         assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
 
+        // Two short fine-tuning runs of the tiny model with different learning rates, for the live charts and the
+        // comparison in the history.
+        var ft = fx.workbench.finetune();
+        robot.interact(() -> {
+            ft.setRunsFolder(dir.resolve("runs"));
+            fx.workbench.show("Fine-tune");
+        });
+        for (String lr : List.of("1e-3", "3e-4")) {
+            for (String[] kv : new String[][] {{"max-steps", "30"}, {"window-length", "128"}, {"eval-every", "3"},
+                {"learning-rate", lr}}) {
+                robot.interact(() -> robot.lookup("#setting-" + kv[0])
+                        .queryAs(javafx.scene.control.TextField.class).setText(kv[1]));
+            }
+            WorkbenchFixture.waitUntil(() -> ft.model().canStartProperty().get());
+            robot.clickOn("#ft-start");
+            WorkbenchFixture.waitUntil(() -> !ft.model().runningProperty().get() && fx.tasks.active() == 0);
+        }
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
+
         Files.createDirectories(OUT);
+        robot.interact(() -> fx.workbench.show("Fine-tune"));
+        robot.interact(() -> {
+            robot.lookup("#finetune-tabs").queryAs(javafx.scene.control.TabPane.class).getSelectionModel().select(1);
+            robot.lookup("#history-runs").queryAs(TableView.class).getSelectionModel().selectAll();
+        });
+        WorkbenchFixture.waitUntil(() -> ft.model().diff().size() > 0);
+        fx.awaitIdle();
+        save("fine-tune-history", 8);
+        robot.interact(() -> robot.lookup("#finetune-tabs").queryAs(javafx.scene.control.TabPane.class)
+                .getSelectionModel().select(0));
         for (String view : List.of("Data", "Models", "Fine-tune", "Score")) {
             robot.interact(() -> fx.workbench.show(view));
             save(view.toLowerCase(Locale.ROOT), view.equals("Data") || view.equals("Score") ? 40 : 8);

@@ -63,6 +63,21 @@ public final class WorkbenchFixture {
         awaitIdle();
     }
 
+    /** Lists the bundled default model in the Models view and loads it; it becomes the current model. */
+    public void loadDefaultModel(org.testfx.api.FxRobot robot) {
+        org.evo2wb.app.models.ModelSource source = org.evo2wb.app.models.ModelSource.bundled().orElseThrow();
+        robot.interact(() -> {
+            workbench.show("Models");
+            workbench.models().addSource(source);
+        });
+        waitUntil(() -> workbench.models().model().inspectionProperty().get() != null
+                && workbench.models().model().inspectionProperty().get().loadable());
+        robot.clickOn("#load-model");
+        waitUntil(() -> workspace.currentModel() != null
+                && workspace.currentModel().source().kind() == org.evo2wb.app.models.ModelSource.Kind.DEFAULT);
+        awaitIdle();
+    }
+
     /** Waits until the condition, checked on the FX thread, holds; fails the test after 30 s. */
     public static void waitUntil(BooleanSupplier condition) {
         try {

@@ -226,7 +226,11 @@ public final class FineTuneSettings {
                 if (out.stream().anyMatch(x -> x.settings().contains(p.name()))) {
                     continue;
                 }
-                out.addAll(problemsOf(s, p));
+                List<SettingsProblem> own = problemsOf(s, p);
+                if (!own.isEmpty() && p.hasComputedDefault() && !s.isExplicit(p) && !out.isEmpty()) {
+                    continue;                            // a derived default follows a setting already reported
+                }
+                out.addAll(own);
             }
             // rules between settings, except those about a setting already reported on its own
             List<String> reported = out.stream().flatMap(x -> x.settings().stream()).toList();

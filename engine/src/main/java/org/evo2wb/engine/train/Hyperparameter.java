@@ -64,6 +64,7 @@ public final class Hyperparameter<T> {
     private final boolean maxInclusive;
     private final Function<FineTuneSettings, T> defaultValue;
     private final String defaultText;
+    private final boolean computed;
     private final boolean auto;
     private final String relevanceText;
     private final Predicate<FineTuneSettings> relevant;
@@ -83,6 +84,7 @@ public final class Hyperparameter<T> {
         this.maxInclusive = b.maxInclusive;
         this.defaultValue = Objects.requireNonNull(b.defaultValue, "default of " + b.name);
         this.defaultText = b.defaultText;
+        this.computed = b.computed;
         this.auto = b.auto;
         this.relevanceText = b.relevanceText;
         this.relevant = b.relevant;
@@ -160,6 +162,11 @@ public final class Hyperparameter<T> {
     /** The default as a user reads it: {@code 0.1}, {@code learning rate / 10}, {@code auto: 3 % of planned steps}. */
     public String defaultText() {
         return defaultText;
+    }
+
+    /** True when the default is derived from other settings ({@code learning rate / 10}). */
+    public boolean hasComputedDefault() {
+        return computed;
     }
 
     /** When the setting applies ("LoRA only"), or empty when it always applies. */
@@ -262,6 +269,7 @@ public final class Hyperparameter<T> {
         private boolean maxInclusive = true;
         private Function<FineTuneSettings, T> defaultValue;
         private String defaultText;
+        private boolean computed;
         private boolean auto;
         private String relevanceText = "";
         private Predicate<FineTuneSettings> relevant = s -> true;
@@ -339,6 +347,7 @@ public final class Hyperparameter<T> {
         public Builder<T> computedDefault(String text, Function<FineTuneSettings, T> f) {
             this.defaultValue = f;
             this.defaultText = text;
+            this.computed = true;
             return this;
         }
 

@@ -77,6 +77,19 @@ class FineTuneSettingsTest {
     }
 
     @Test
+    void aDerivedDefaultIsNotReportedForTheSettingItFollows() {
+        List<SettingsProblem> problems = FineTuneSettings.builder(null).setText("learning-rate", "-1").problems();
+        assertEquals(List.of("learning-rate"), problems.stream().flatMap(p -> p.settings().stream()).toList(),
+                problems::toString);
+        List<SettingsProblem> typed = FineTuneSettings.builder(null).setText("learning-rate", "-1")
+                .setText("min-learning-rate", "-0.5").problems();
+        assertEquals(List.of("learning-rate", "min-learning-rate"),
+                typed.stream().flatMap(p -> p.settings().stream()).toList(), typed::toString);
+        List<SettingsProblem> alone = FineTuneSettings.builder(null).setText("min-learning-rate", "2").problems();
+        assertEquals(List.of("min-learning-rate"), alone.stream().flatMap(p -> p.settings().stream()).toList());
+    }
+
+    @Test
     void validationReportsEveryProblemAtOnce() {
         FineTuneSettings.Builder b = FineTuneSettings.builder(null)
                 .setText("learning-rate", "5")                  // above 1

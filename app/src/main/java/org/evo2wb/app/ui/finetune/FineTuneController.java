@@ -12,10 +12,12 @@ import java.util.function.Consumer;
 import javafx.scene.Node;
 import org.evo2wb.app.data.LoadedRecord;
 import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.LoadModelTask;
 import org.evo2wb.app.models.LoadedModel;
 import org.evo2wb.app.models.ModelSource;
 import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.app.ui.finetune.FineTuneModel.DiffRow;
+import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
 import org.evo2wb.engine.train.FineTuneParameters;
@@ -378,6 +380,9 @@ public final class FineTuneController {
 
     private void finished(FineTuneSessionTask t) {
         drain();
+        if (t.lastStep() != null) {
+            model.progressTextProperty().set(progressText(t.lastStep()));
+        }
         running = null;
         model.runningProperty().set(false);
         model.progressProperty().set(0);
@@ -487,10 +492,10 @@ public final class FineTuneController {
      * Loads a run's model (best checkpoint, adapters merged) on the device of the current model, adds it to the
      * workspace as the current model and shows the Score view. Returns the task, or null.
      */
-    public LoadRunModelTask scoreWith(Path run) {
+    public LoadModelTask scoreWith(Path run) {
         LoadedModel current = services.workspace().currentModel();
         Devices.Option device = current == null ? Devices.cpu() : current.device();
-        LoadRunModelTask t = new LoadRunModelTask(run, device);
+        LoadModelTask t = LoadModelTask.ofRun(run, device, Precision.FP32);
         model.historyStatusProperty().set("Loading the model of " + run.getFileName() + " …");
         services.tasks().submit(t, x -> { }, done -> {
             if (done.status() == TaskStatus.FINISHED) {

@@ -2,6 +2,7 @@ package org.evo2wb.app.ui.models;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,8 @@ import org.evo2wb.engine.score.SelfTest;
 import org.evo2wb.engine.score.SelfTestTask;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
+import org.evo2wb.engine.train.run.RunFolder;
+import org.evo2wb.engine.train.run.RunHistory;
 
 /**
  * The Models view: list model files (the bundled default model and opened checkpoints), read the selected one with
@@ -64,7 +67,7 @@ public final class ModelsController {
             model.selfTestTextProperty().set(m == null || m.source().selfTest() != null ? ""
                     : "No self-test file (selftest.tsv) lies next to " + m.source().weights().getFileName() + ".");
         });
-        this.view = new ModelsViewBuilder(model, new ModelsViewBuilder.Actions(this::openWithDialog,
+        this.view = new ModelsViewBuilder(model, new ModelsViewBuilder.Actions(this::openWithDialog, this::openRunWithDialog,
                 this::chooseConfigFile, this::load, this::cancelLoad, this::makeCurrent, this::unload,
                 this::selfTest)).build();
         model.statusProperty().set(model.sources().isEmpty() ? "Open an Evo 2 checkpoint (.pt, .pt.part0 or "
@@ -137,16 +140,33 @@ public final class ModelsController {
         model.selectedSourceProperty().set(source);
     }
 
-    /** Opens a weights file: lists it (config and self-test found next to it) and shows its figures. */
+    /**
+     * Opens a weights file (config and self-test found next to it) or a fine-tuning run folder (or its run.json): lists
+     * it and shows its figures. A folder that is not a usable run is reported in a dialog.
+     */
     public void open(Path weights) {
-        ModelSource s = ModelSource.fromCheckpoint(weights);
-        ModelSource known = model.sources().stream().filter(x -> x.weights().equals(s.weights())).findFirst()
+        ModelSource s;
+        if (Files.isDirectory(weights) || weights.getFileName().toString().equals(RunFolder.RECORD)) {
+            try {
+                s = ModelSource.fromRunFolder(weights);
+            } catch (IOException e) {
+                services.dialogs().showError("Cannot open the run", e.getMessage());
+                return;
+            }
+        } else {
+            s = ModelSource.fromCheckpoint(weights);
+        }
+        ModelSource known = model.sources().stream().filter(x -> x.weights().equals(s.weights()) && java.util.Objects.equals(x.run(), s.run())).findFirst()
                 .orElse(null);
         if (known != null) {
             model.selectedSourceProperty().set(known);
         } else {
             addSource(s);
         }
+    }
+
+    void openRunWithDialog() {
+        services.dialogs().chooseFolder("Open a fine-tuning run folder", RunHistory.defaultFolder()).ifPresent(this::open);
     }
 
     void openWithDialog() {

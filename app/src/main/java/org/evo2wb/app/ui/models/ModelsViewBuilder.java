@@ -38,7 +38,7 @@ import org.evo2wb.engine.config.WeightPrecision;
 final class ModelsViewBuilder {
 
     /** What the view's buttons do. */
-    record Actions(Runnable open, Runnable chooseConfig, Runnable load, Runnable cancel, Runnable makeCurrent,
+    record Actions(Runnable open, Runnable openRun, Runnable chooseConfig, Runnable load, Runnable cancel, Runnable makeCurrent,
                    Runnable unload, Runnable selfTest) {}
 
     private final ModelsModel model;
@@ -63,6 +63,11 @@ final class ModelsViewBuilder {
         Button open = new Button("Open checkpoint…");
         open.setId("open-checkpoint");
         open.setOnAction(e -> actions.open().run());
+        Button openRun = new Button("Open run folder…");
+        openRun.setId("open-run");
+        openRun.setTooltip(new javafx.scene.control.Tooltip("A fine-tuning run folder (the one holding run.json): its "
+                + "starting model with the weights it trained (best checkpoint, else the newest; LoRA merged)."));
+        openRun.setOnAction(e -> actions.openRun().run());
 
         ComboBox<ModelInspection.ConfigChoice> config = new ComboBox<>(model.configChoices());
         config.setId("config-choice");
@@ -93,7 +98,7 @@ final class ModelsViewBuilder {
         status.getStyleClass().add("drop-hint");
         status.textProperty().bind(model.statusProperty());
 
-        HBox bar = new HBox(open, config, configFile, status);
+        HBox bar = new HBox(open, openRun, config, configFile, status);
         bar.getStyleClass().add("data-toolbar");
         return bar;
     }
@@ -182,6 +187,9 @@ final class ModelsViewBuilder {
 
     /** Second line of a model file's entry: its folder and what lies beside it. */
     static String describe(ModelSource s) {
+        if (s.kind() == ModelSource.Kind.RUN) {
+            return "fine-tuned from " + s.weights().getFileName() + " · settings and config in run.json";
+        }
         java.nio.file.Path dir = s.weights().toAbsolutePath().getParent();
         String where = dir == null || dir.getFileName() == null ? "" : dir.getFileName() + "/";
         String with = (s.config() != null ? "config " + s.config().getFileName() : "no config")

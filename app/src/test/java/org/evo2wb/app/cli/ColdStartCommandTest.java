@@ -1,0 +1,31 @@
+package org.evo2wb.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** {@code evo2wb bench cold-start}, with the started workbench drawing on a headless screen. */
+class ColdStartCommandTest {
+
+    @Test
+    void aColdStartReportsTheWindowTheFirstEventAndTheDefaultModelInOrder() {
+        Cli.Run r = Cli.run("bench", "cold-start", "--runs", "1", "--timeout", "120",
+                "--jvm-option=-Dglass.platform=Monocle", "--jvm-option=-Dmonocle.platform=Headless",
+                "--jvm-option=-Dprism.order=sw", "--jvm-option=-Dheadless.geometry=1920x1200-32");
+        assertEquals(0, r.exit(), r.toString());
+        Matcher m = Pattern.compile("(?m)^\\s+1\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)$").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        long frame = Long.parseLong(m.group(1));
+        long interactive = Long.parseLong(m.group(2));
+        long model = Long.parseLong(m.group(3));
+        assertTrue(frame > 0 && frame <= interactive && interactive <= model, r.out());
+        assertTrue(r.out().contains("cold start to an interactive window: "), r.out());
+
+        r = Cli.run("bench", "cold-start", "--runs", "0");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--runs must be at least 1"), r.err());
+    }
+}
