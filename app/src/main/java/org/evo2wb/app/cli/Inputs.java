@@ -27,8 +27,10 @@ final class Inputs {
         return out;
     }
 
-    static List<Scorer.Input> scorerInputs(List<SequenceRecord> records) {
-        return records.stream().map(r -> new Scorer.Input(r.id(), r.sequence())).toList();
+    /** The records as the model will read them: upper-cased unless {@code keepCase} (soft-masked bases kept). */
+    static List<Scorer.Input> scorerInputs(List<SequenceRecord> records, boolean keepCase) {
+        return records.stream().map(r -> new Scorer.Input(r.id(), keepCase ? r.sequence()
+                : r.sequence().toUpperCase(java.util.Locale.ROOT))).toList();
     }
 
     static List<String> sequences(List<Path> files) throws IOException, SequenceFormatException {

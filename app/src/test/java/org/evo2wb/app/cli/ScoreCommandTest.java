@@ -39,6 +39,32 @@ class ScoreCommandTest {
     }
 
     @Test
+    void lowerCaseBasesAreUpperCasedUnlessKeepCaseIsGiven() throws Exception {
+        String seq = records.get(0).sequence().substring(0, 120);
+        Path lower = tmp.resolve("lower.fasta");
+        Files.writeString(lower, ">soft\n" + seq.toLowerCase(Locale.ROOT) + "\n");
+        List<SequenceScore> direct;
+        try (StripedHyena m = Cli.loadTiny()) {
+            direct = new Scorer(m, ScoringOptions.defaults()).score(List.of(new Scorer.Input("upper",
+                    seq.toUpperCase(Locale.ROOT)), new Scorer.Input("lower", seq.toLowerCase(Locale.ROOT))));
+        }
+        for (boolean keep : new boolean[] {false, true}) {
+            Path out = tmp.resolve("lower-" + keep + ".tsv");
+            Cli.Run r = keep ? Cli.run("score", "--model", Cli.tinyModel(), "--input", lower, "--per-base", out,
+                    "--keep-case") : Cli.run("score", "--model", Cli.tinyModel(), "--input", lower, "--per-base", out);
+            assertEquals(0, r.exit(), r.toString());
+            List<String> rows = Files.readAllLines(out);
+            SequenceScore expected = direct.get(keep ? 1 : 0);
+            assertEquals(120, rows.size());
+            for (int j = 1; j < 120; j++) {
+                assertEquals(String.format(Locale.ROOT, "%.6f", expected.logProbs()[j]), rows.get(j).split("\t")[3],
+                        "keep-case " + keep + ", base " + (j + 1));
+            }
+        }
+        assertTrue(direct.get(0).sum() != direct.get(1).sum(), "the model reads case");
+    }
+
+    @Test
     void perBaseTableBedGraphAndSummaryHoldTheEnginesScores() throws Exception {
         Path perBase = tmp.resolve("out/per-base.tsv");
         Path bed = tmp.resolve("out/track.bedgraph");
