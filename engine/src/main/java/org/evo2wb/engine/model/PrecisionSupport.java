@@ -51,7 +51,7 @@ public final class PrecisionSupport {
      * @param computeCapability as CUDA writes it ("80", "90", "120"), or "" when unknown
      * @param env the process environment
      */
-    static String problem(Precision p, boolean gpu, String computeCapability, Map<String, String> env) {
+    public static String problem(Precision p, boolean gpu, String computeCapability, Map<String, String> env) {
         if (!gpu) {
             return switch (p) {
                 case FP32 -> "";
