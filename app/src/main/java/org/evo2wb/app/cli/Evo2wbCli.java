@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             EvalCommand.class,
             BenchCommand.class,
+            DevicesCommand.class,
             CheckGradientsCommand.class,
             TraceCommand.class,
         })

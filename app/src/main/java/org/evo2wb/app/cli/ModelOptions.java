@@ -4,10 +4,13 @@ import ai.djl.Device;
 import java.io.IOException;
 import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.Precision;
+import org.evo2wb.engine.model.PrecisionSupport;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.Devices;
 import org.evo2wb.engine.train.FineTuneParameters;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options that name a model and where it runs, shared by every command that loads one. */
 final class ModelOptions {
@@ -28,32 +31,60 @@ final class ModelOptions {
     String preset;
 
     @Option(names = "--device", paramLabel = "<auto|cpu|gpu:N>", defaultValue = "auto",
-            description = "Where to run: auto (the first GPU if there is one, else the CPU), cpu, gpu or gpu:N. "
+            description = "Where to run: auto (the first GPU that passes the start-up check, else the CPU), cpu, "
+                    + "gpu or gpu:N. "
                     + "Default: ${DEFAULT-VALUE}.")
     String device;
 
-    @Option(names = "--precision", paramLabel = "<fp32>", defaultValue = "fp32",
-            description = "Number format of the matrix products. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--precision", paramLabel = "<fp32|tf32|fp16>", defaultValue = "fp32",
+            description = "How the matrix products are computed: fp32; tf32 (a GPU, with the workbench started as "
+                    + "EVO2WB_TF32=1 ./evo2wb ...); fp16 (fp16-mixed, a GPU). evo2wb devices lists what each device "
+                    + "offers. Default: ${DEFAULT-VALUE}.")
     String precision;
+
+    /** Where notes go (GPUs passed over by auto); null when these options were made by hand. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    private Device resolved;
 
     ModelSpec spec() {
         return new ModelSpec(model, config, preset);
     }
 
+    /**
+     * The device named by --device (resolved once). With auto, a GPU that failed the start-up check is passed over
+     * and the reason printed on standard error; a GPU named outright that failed it is refused with the reason.
+     */
     Device device() {
-        String d = device.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!d.matches("auto|cpu|gpu|gpu:\\d+")) {
-            throw new IllegalArgumentException("--device: '" + device + "' is not auto, cpu, gpu or gpu:N");
+        if (resolved == null) {
+            String d = device.trim().toLowerCase(java.util.Locale.ROOT);
+            if (!d.matches("auto|cpu|gpu|gpu:\\d+")) {
+                throw new IllegalArgumentException("--device: '" + device + "' is not auto, cpu, gpu or gpu:N");
+            }
+            Devices.Choice c = Devices.choose(d);
+            if (!c.note().isEmpty() && mixee != null) {
+                mixee.commandLine().getErr().println(c.note());
+                mixee.commandLine().getErr().flush();
+            }
+            resolved = c.device();
         }
-        return Devices.resolve(d);
+        return resolved;
     }
 
+    /** The precision named by --precision, checked against the device (why not, and what to do, when it cannot). */
     Precision precision() {
+        Precision p;
         try {
-            return FineTuneParameters.PRECISION.type().parse(precision).requireSupported();
+            p = FineTuneParameters.PRECISION.type().parse(precision);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--precision: " + e.getMessage(), e);
         }
+        String problem = PrecisionSupport.problem(p, device());
+        if (!problem.isEmpty()) {
+            throw new IllegalArgumentException("--precision " + precision.trim() + " on " + device() + ": " + problem);
+        }
+        return p;
     }
 
     /** Resolves and loads the model. */

@@ -16,6 +16,7 @@ import org.evo2wb.app.models.LoadedModel;
 import org.evo2wb.app.models.ModelSource;
 import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.app.ui.finetune.FineTuneModel.DiffRow;
+import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
 import org.evo2wb.engine.train.FineTuneParameters;
@@ -490,7 +491,7 @@ public final class FineTuneController {
     public LoadRunModelTask scoreWith(Path run) {
         LoadedModel current = services.workspace().currentModel();
         Devices.Option device = current == null ? Devices.cpu() : current.device();
-        LoadRunModelTask t = new LoadRunModelTask(run, device);
+        LoadRunModelTask t = new LoadRunModelTask(run, device, current == null ? Precision.FP32 : current.precision());
         model.historyStatusProperty().set("Loading the model of " + run.getFileName() + " …");
         services.tasks().submit(t, x -> { }, done -> {
             if (done.status() == TaskStatus.FINISHED) {

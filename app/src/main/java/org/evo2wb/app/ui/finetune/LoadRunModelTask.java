@@ -26,11 +26,14 @@ final class LoadRunModelTask extends EngineTask<LoadedModel> {
 
     private final Path run;
     private final Devices.Option device;
+    private final Precision precision;
 
-    LoadRunModelTask(Path run, Devices.Option device) {
+    /** Loads on {@code device} in {@code precision} (those of the current model, so the two compare). */
+    LoadRunModelTask(Path run, Devices.Option device, Precision precision) {
         super("Load the model of " + run.getFileName());
         this.run = run;
         this.device = device;
+        this.precision = precision;
     }
 
     @Override
@@ -46,7 +49,7 @@ final class LoadRunModelTask extends EngineTask<LoadedModel> {
         }
         checkCancelled();
         message("loading the starting model and the trained weights");
-        FineTunedModel m = FineTunedModel.load(run, device.device(), Precision.FP32, true);
+        FineTunedModel m = FineTunedModel.load(run, device.device(), precision, true);
         String name = run.getFileName() + " (step " + m.step() + (m.best() ? ", best" : "") + ")";
         ModelSource source = new ModelSource(ModelSource.Kind.RUN, name, base, null, null);
         Map<WeightPrecision, ModelInspection.Memory> memory = new EnumMap<>(WeightPrecision.class);
@@ -55,6 +58,6 @@ final class LoadRunModelTask extends EngineTask<LoadedModel> {
         }
         ModelInspection inspection = new ModelInspection(source, summary, Files.size(base), config,
                 "recorded in " + run.getFileName() + "/run.json", memory, Optional.empty(), List.of());
-        return new LoadedModel(inspection, m.model(), device, Precision.FP32, (System.nanoTime() - t0) / 1e9);
+        return new LoadedModel(inspection, m.model(), device, precision, (System.nanoTime() - t0) / 1e9);
     }
 }

@@ -323,6 +323,15 @@ final class ModelsViewBuilder {
         ComboBox<Devices.Option> device = new ComboBox<>(model.devices());
         device.setId("device-choice");
         device.valueProperty().bindBidirectional(model.deviceProperty());
+        device.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(Devices.Option d, boolean empty) {
+                super.updateItem(d, empty);
+                setText(empty || d == null ? null : d.toString());
+                setDisable(d != null && !d.usable());
+                setTooltip(d == null || d.usable() ? null : new Tooltip(d.problem()));
+            }
+        });
         ComboBox<Devices.PrecisionChoice> precision = new ComboBox<>(model.precisions());
         precision.setId("precision-choice");
         precision.valueProperty().bindBidirectional(model.precisionProperty());
