@@ -310,8 +310,9 @@ final class ModelsViewBuilder {
             g.add(peak, 2, row);
             row++;
         }
-        Label note = new Label("The workbench computes in fp32 (fp32 weights); fp16 weights are listed for GPUs. "
-                + "Add about 1 GB for the application and the activations of the sequences being scored.");
+        Label note = new Label("The workbench keeps fp32 weights; fp16 on a GPU adds fp16 copies of the linear "
+                + "layers' weights (up to the fp16 figure again). Add about 1 GB for the application and the "
+                + "activations of the sequences being scored.");
         note.getStyleClass().add("drop-hint");
         note.setWrapText(true);
         return new VBox(4, title, g, note);
