@@ -2,21 +2,28 @@ package org.evo2wb.app.cli;
 
 import ai.djl.Device;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.evo2wb.engine.bench.FineTuneBenchmark;
 import org.evo2wb.engine.bench.ForwardBenchmark;
+import org.evo2wb.engine.bench.GoldenParity;
 import org.evo2wb.engine.bench.MemoryStats;
+import org.evo2wb.engine.bench.PrecisionSpread;
 import org.evo2wb.engine.bench.ScoreBenchmark;
 import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.ModelArchitecture;
+import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
+import org.evo2wb.engine.score.Scorer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
@@ -24,7 +31,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure how fast this machine runs Evo 2 models (tokens per second, memory).",
         subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class, BenchCommand.Train.class,
-            ColdStartCommand.class})
+            BenchCommand.Parity.class, ColdStartCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -158,6 +165,100 @@ final class BenchCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.println(FineTuneBenchmark.run(arguments.toArray(String[]::new)));
             out.flush();
+            return Evo2wbCli.EXIT_OK;
+        }
+    }
+
+    /**
+     * {@code bench parity}: a precision against fp32 on the CPU, per-base log-probabilities on the golden tiny model
+     * ({@link GoldenParity}, with logits and gradients against float64) and on a model over real DNA
+     * ({@link PrecisionSpread}).
+     */
+    @Command(name = "parity", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Compare a precision with fp32 on the CPU: mean and largest |Δ| of the per-base "
+                    + "log-probabilities (nats) of the golden tiny model (plus its logits and gradients against "
+                    + "float64) and of a model over real DNA. Runs fp16 on the CPU too, as a check (slowly).",
+                "Example: evo2wb bench parity --precision fp16 --device gpu:0 --golden engine/src/test/resources/golden "
+                        + "--model default --input genome.fasta"})
+    static final class Parity implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--precision", defaultValue = "fp16", paramLabel = "<fp32|tf32|fp16>",
+                description = "The precision compared with fp32. Default: ${DEFAULT-VALUE}.")
+        String precision;
+
+        @Option(names = "--device", defaultValue = "auto", paramLabel = "<auto|cpu|gpu:N>",
+                description = "Where it runs. Default: ${DEFAULT-VALUE}.")
+        String device;
+
+        @Option(names = "--golden", paramLabel = "<folder>",
+                description = "Folder of the golden tiny model (tiny.pt, tiny.yml, tiny_ids.pt, tiny_ref_f64.pt, "
+                        + "tiny_grads_f64.pt), e.g. engine/src/test/resources/golden in a checkout.")
+        Path golden;
+
+        @Option(names = "--model", defaultValue = "default", paramLabel = "<model>",
+                description = "The model scored over --input: a weights file, a run folder or 'default'. Default: "
+                        + "${DEFAULT-VALUE}.")
+        String model;
+
+        @Option(names = "--config", paramLabel = "<yaml|preset>", description = "The model's config, if not found.")
+        String config;
+
+        @Option(names = "--input", arity = "1..*", paramLabel = "<file>",
+                description = "Sequence files (FASTA, GenBank, EMBL; compressed or not) to score.")
+        List<Path> input;
+
+        @Option(names = "--length", defaultValue = "1024", paramLabel = "<bases>",
+                description = "Bases per scored stretch. Default: ${DEFAULT-VALUE}.")
+        int length;
+
+        @Option(names = "--max-bases", defaultValue = "65536", paramLabel = "<bases>",
+                description = "Bases scored in all, from the start of the records. Default: ${DEFAULT-VALUE}.")
+        long maxBases;
+
+        @Override
+        public Integer call() throws Exception {
+            if (golden == null && input == null) {
+                throw new IllegalArgumentException("name --golden FOLDER, --input FILE..., or both");
+            }
+            positive("--length", length);
+            if (length < 2 || maxBases < 2) {
+                throw new IllegalArgumentException("--length and --max-bases must be at least 2");
+            }
+            DeviceOptions where = new DeviceOptions();
+            where.device = device;
+            where.mixee = spec;
+            Device d = where.device();
+            Precision p;
+            try {
+                p = org.evo2wb.engine.train.FineTuneParameters.PRECISION.type().parse(precision);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--precision: " + e.getMessage(), e);
+            }
+            String what = p.name().toLowerCase(Locale.ROOT) + " on " + d;
+            PrintWriter out = spec.commandLine().getOut();
+            if (golden != null) {
+                GoldenParity.Report r = GoldenParity.run(golden, d, p);
+                out.println("golden tiny model, " + what + " against float64: " + r.format());
+                out.println("golden tiny model, " + what + " against fp32 on the CPU: "
+                        + GoldenParity.spread(golden, d, p).format());
+                out.flush();
+            }
+            if (input != null) {
+                ModelSpec.Resolved m = new ModelSpec(model, config, null).resolve();
+                List<Scorer.Input> stretches = PrecisionSpread.stretches(
+                        Inputs.scorerInputs(Inputs.records(input), false), length, maxBases);
+                PrecisionSpread s;
+                try (StripedHyena reference = m.load(Device.cpu(), Precision.FP32);
+                     StripedHyena candidate = m.load(d, p)) {
+                    s = PrecisionSpread.compare(reference, candidate, stretches);
+                }
+                out.printf(Locale.ROOT, "%s over %d stretches of up to %,d bases, %s against fp32 on the CPU: %s%n",
+                        m.name(), stretches.size(), length, what, s.format());
+                out.flush();
+            }
             return Evo2wbCli.EXIT_OK;
         }
     }

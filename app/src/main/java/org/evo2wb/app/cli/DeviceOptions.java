@@ -4,10 +4,13 @@ import ai.djl.Device;
 import java.util.List;
 import java.util.Locale;
 import org.evo2wb.engine.model.Precision;
+import org.evo2wb.engine.model.PrecisionSupport;
 import org.evo2wb.engine.train.Devices;
 import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.Hyperparameter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Where a model runs and in which number format, the same in every command that runs one ({@code @Mixin}). A
@@ -18,20 +21,47 @@ import picocli.CommandLine.Option;
 final class DeviceOptions {
 
     @Option(names = "--device", paramLabel = "<auto|cpu|gpu:N>", defaultValue = "auto",
-            description = "Where to run: auto (the first GPU if there is one, else the CPU), cpu, gpu or gpu:N. "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "Where to run: auto (the first GPU that passes the start-up check, else the CPU), cpu, "
+                    + "gpu or gpu:N. Default: ${DEFAULT-VALUE}.")
     String device;
 
-    @Option(names = "--precision", paramLabel = "<fp32>", defaultValue = "fp32",
-            description = "Number format of the matrix products. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--precision", paramLabel = "<fp32|tf32|fp16>", defaultValue = "fp32",
+            description = "How the matrix products are computed: fp32; tf32 (a GPU, with the workbench started as "
+                    + "EVO2WB_TF32=1 ./evo2wb ...); fp16 (fp16-mixed, a GPU). evo2wb devices lists what each device "
+                    + "offers. Default: ${DEFAULT-VALUE}.")
     String precision;
 
+    /** Where notes go (GPUs passed over by auto); null when these options were made by hand. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    private Device resolved;
+
+    /**
+     * The device named by --device (resolved once). With auto, a GPU that failed the start-up check is passed over
+     * and the reason printed on standard error; a GPU named outright that failed it is refused with the reason.
+     */
     Device device() {
-        return Devices.resolve(checked(FineTuneParameters.DEVICE, device.trim().toLowerCase(Locale.ROOT)));
+        if (resolved == null) {
+            Devices.Choice c = Devices.choose(checked(FineTuneParameters.DEVICE,
+                    device.trim().toLowerCase(Locale.ROOT)));
+            if (!c.note().isEmpty() && mixee != null) {
+                mixee.commandLine().getErr().println(c.note());
+                mixee.commandLine().getErr().flush();
+            }
+            resolved = c.device();
+        }
+        return resolved;
     }
 
+    /** The precision named by --precision, checked against the device (why not, and what to do, when it cannot). */
     Precision precision() {
-        return checked(FineTuneParameters.PRECISION, precision);
+        Precision p = checked(FineTuneParameters.PRECISION, precision);
+        String problem = PrecisionSupport.problem(p, device());
+        if (!problem.isEmpty()) {
+            throw new IllegalArgumentException("--precision " + precision.trim() + " on " + device() + ": " + problem);
+        }
+        return p;
     }
 
     /** The value as the fine-tuning settings read and check it, a problem named by the flag. */

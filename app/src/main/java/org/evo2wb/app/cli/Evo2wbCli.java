@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             EvalCommand.class,
             SelfTestCommand.class,
             BenchCommand.class,
+            DevicesCommand.class,
             CheckGradientsCommand.class,
             TraceCommand.class,
         })

@@ -12,6 +12,7 @@ import java.util.concurrent.CancellationException;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.dataset.DatasetSummary;
 import org.evo2wb.engine.load.FineTuneLauncher;
+import org.evo2wb.engine.train.Devices;
 import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneSettings;
 import org.evo2wb.engine.train.Hyperparameter;
@@ -105,6 +106,12 @@ final class FinetuneCommand implements Callable<Integer> {
             problems.forEach(p -> err.println("  " + p));
             err.flush();
             return Evo2wbCli.EXIT_USAGE;
+        }
+        if (settings != null) {
+            String note = Devices.choose(settings.get(FineTuneParameters.DEVICE)).note();   // GPUs passed over
+            if (!note.isEmpty()) {
+                err.println(note);
+            }
         }
         TrainingProgress bar = new TrainingProgress(err, TaskConsole.live());
         List<TrainingListener> listeners = List.of(bar);

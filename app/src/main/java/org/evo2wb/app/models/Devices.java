@@ -7,11 +7,15 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import org.evo2wb.engine.device.GpuCheck;
 import org.evo2wb.engine.model.Precision;
+import org.evo2wb.engine.model.PrecisionSupport;
 
 /**
  * The devices a model can run on: the CPU, and each GPU the PyTorch engine reports (with its memory and compute
- * capability), and the precisions each offers.
+ * capability, and whether it passed the start-up {@link GpuCheck}), and the precisions each offers
+ * ({@link PrecisionSupport}).
  */
 public final class Devices {
 
@@ -23,16 +27,29 @@ public final class Devices {
      * @param label what the user sees ("CPU (16 cores, 64 GB)", "GPU 0: compute 9.0, 79.6 GB")
      * @param device the DJL device
      * @param memoryBytes its memory (physical memory for the CPU), or -1 when unknown
+     * @param computeCapability as CUDA writes it ("90"), "" for the CPU or when unknown
+     * @param problem why it cannot be used (the start-up check failed), with what to do; empty when it can
+     * @param fp16Problem why fp16 products fail on it; empty when they work
      */
-    public record Option(String label, Device device, long memoryBytes) {
+    public record Option(String label, Device device, long memoryBytes, String computeCapability, String problem,
+                         String fp16Problem) {
+
+        public Option(String label, Device device, long memoryBytes) {
+            this(label, device, memoryBytes, "", "", "");
+        }
 
         public boolean isGpu() {
             return device.isGpu();
         }
 
+        /** Whether models can run on it (it passed the start-up check). */
+        public boolean usable() {
+            return problem.isEmpty();
+        }
+
         @Override
         public String toString() {
-            return label;
+            return usable() ? label : label + " (not usable)";
         }
     }
 
@@ -45,7 +62,11 @@ public final class Devices {
 
         /** "fp32", "TF32", "fp16". */
         public String label() {
-            return switch (precision) {
+            return label(precision);
+        }
+
+        public static String label(Precision p) {
+            return switch (p) {
                 case FP32 -> "fp32";
                 case TF32 -> "TF32";
                 case FP16 -> "fp16";
@@ -58,18 +79,25 @@ public final class Devices {
         }
     }
 
-    /** The devices found, and a sentence on GPUs when there are none to offer (empty otherwise). */
-    public record Detection(List<Option> devices, String note) {}
+    /**
+     * The devices found (GPUs that failed the start-up check included, marked not usable), and a sentence on GPUs
+     * when there are none to use (empty otherwise).
+     */
+    public record Detection(List<Option> devices, String note) {
 
-    /** The CPU first, then each GPU the engine can run on. */
+        /** The first usable GPU, else the CPU. */
+        public Option preferred() {
+            return devices.stream().filter(d -> d.isGpu() && d.usable()).findFirst().orElse(devices.get(0));
+        }
+    }
+
+    /** The CPU first, then each GPU the engine reports. */
     public static List<Option> detect() {
         return detectWithNote().devices();
     }
 
-    /** {@link #detect()} with the reason when no GPU is listed. */
+    /** {@link #detect()} with the note on GPUs that cannot be used; runs the start-up check of each GPU. */
     public static Detection detectWithNote() {
-        List<Option> out = new ArrayList<>();
-        out.add(cpu());
         int gpus;
         boolean cuda;
         try {
@@ -77,26 +105,46 @@ public final class Devices {
             cuda = engine.hasCapability(ai.djl.engine.StandardCapabilities.CUDA);
             gpus = engine.getGpuCount();
         } catch (RuntimeException | UnsatisfiedLinkError e) {
-            return new Detection(out, "The PyTorch engine could not be started, so no GPU is offered: "
+            return new Detection(List.of(cpu()), "The PyTorch engine could not be started, so no GPU is offered: "
                     + e.getMessage());
         }
+        List<Option> found = new ArrayList<>();
         for (int i = 0; i < gpus; i++) {
             Device d = Device.gpu(i);
             long mem = -1;
-            String cc = "";
             try {
                 mem = CudaUtils.getGpuMemory(d).getMax();
-                cc = CudaUtils.getComputeCapability(i);
             } catch (RuntimeException | UnsatisfiedLinkError e) {
                 // memory unknown: keep the GPU listed
             }
-            String label = "GPU " + i + (cc.isEmpty() ? "" : ": compute " + cc.charAt(0) + "." + cc.substring(1))
-                    + (mem > 0 ? String.format(Locale.ROOT, ", %.1f GB", mem / 1e9) : "");
-            out.add(new Option(label, d, mem));
+            GpuCheck.Result check = GpuCheck.of(d);
+            found.add(gpu(i, mem, PrecisionSupport.computeCapability(i), check.problem(), check.fp16Problem()));
         }
-        String note = gpus > 0 ? "" : cuda ? "No CUDA GPU was found; models run on the CPU."
-                : "This build's PyTorch engine runs on the CPU only (no CUDA), so no GPU is offered.";
-        return new Detection(out, note);
+        return detection(cpu(), found, cuda);
+    }
+
+    /** A GPU as listed: "GPU 0: compute 9.0, 79.6 GB". */
+    public static Option gpu(int index, long memoryBytes, String computeCapability, String problem,
+                             String fp16Problem) {
+        String label = "GPU " + index + (computeCapability.isEmpty() ? ""
+                : ": compute " + PrecisionSupport.dotted(computeCapability))
+                + (memoryBytes > 0 ? String.format(Locale.ROOT, ", %.1f GB", memoryBytes / 1e9) : "");
+        return new Option(label, Device.gpu(index), memoryBytes, computeCapability, problem, fp16Problem);
+    }
+
+    /** The list and its note from the CPU and the GPUs found (checked). */
+    public static Detection detection(Option cpu, List<Option> gpus, boolean cuda) {
+        List<Option> out = new ArrayList<>();
+        out.add(cpu);
+        out.addAll(gpus);
+        if (gpus.isEmpty()) {
+            return new Detection(out, cuda ? "No CUDA GPU was found; models run on the CPU."
+                    : "This build's PyTorch engine runs on the CPU only (no CUDA), so no GPU is offered.");
+        }
+        List<String> problems = gpus.stream().filter(g -> !g.usable()).map(Option::problem).toList();
+        boolean none = problems.size() == gpus.size();
+        return new Detection(out, problems.isEmpty() ? ""
+                : String.join("\n", problems) + (none ? "\nModels run on the CPU." : ""));
     }
 
     public static Option cpu() {
@@ -110,22 +158,26 @@ public final class Devices {
         return new Option(label, Device.cpu(), mem);
     }
 
-    /**
-     * The precisions of a device: fp32 everywhere; TF32 and fp16 only on a GPU, and only where this engine build
-     * supports them ({@link Precision#isSupported()}).
-     */
+    /** The precisions of a device in this process: see {@link #precisions(Option, Map)}. */
     public static List<PrecisionChoice> precisions(Option device) {
+        return precisions(device, System.getenv());
+    }
+
+    /**
+     * The precisions of a device, each with why it cannot be chosen when it cannot: fp32 on the CPU; on a GPU that
+     * passed the start-up check fp32 or TF32 (as the process was started, see {@link PrecisionSupport}) and fp16
+     * (unless fp16 products failed the check); nothing on a GPU that failed it.
+     *
+     * @param env the process environment (TF32 is switched on there)
+     */
+    public static List<PrecisionChoice> precisions(Option device, Map<String, String> env) {
         List<PrecisionChoice> out = new ArrayList<>();
-        out.add(new PrecisionChoice(Precision.FP32, true, ""));
-        if (!device.isGpu()) {
-            out.add(new PrecisionChoice(Precision.TF32, false, "TF32 is a GPU mode (NVIDIA Ampere and newer)."));
-            out.add(new PrecisionChoice(Precision.FP16, false, "fp16 runs on a GPU only; on the CPU fp32 is used."));
-            return out;
+        for (Precision p : Precision.values()) {
+            String why = !device.usable() ? device.problem()
+                    : p == Precision.FP16 && !device.fp16Problem().isEmpty() ? device.fp16Problem()
+                    : PrecisionSupport.problem(p, device.isGpu(), device.computeCapability(), env);
+            out.add(new PrecisionChoice(p, why.isEmpty(), why));
         }
-        out.add(new PrecisionChoice(Precision.TF32, Precision.TF32.isSupported(), Precision.TF32.isSupported() ? ""
-                : "TF32 needs PyTorch's allow_tf32 switch, which this engine (DJL) does not expose yet."));
-        out.add(new PrecisionChoice(Precision.FP16, Precision.FP16.isSupported(), Precision.FP16.isSupported() ? ""
-                : "fp16 matrix products are not yet validated against the reference in this engine version."));
         return out;
     }
 }

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.engine.config.Evo2Config;
-import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
+import org.evo2wb.engine.train.Devices;
 import org.evo2wb.engine.train.Evo2Model;
 import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneRun;
@@ -67,7 +67,7 @@ public final class FineTuneBenchmark {
                 case "--folder" -> folder = Path.of(v);
                 case "--steps" -> steps = Integer.parseInt(v);
                 case "--gpu" -> {
-                    device = Device.gpu(Integer.parseInt(v));
+                    device = Devices.resolve("gpu:" + Integer.parseInt(v));    // refused with the reason if unusable
                     b.set(FineTuneParameters.DEVICE, "gpu:" + v);
                 }
                 default -> b.setText(args[i], v);
@@ -82,8 +82,8 @@ public final class FineTuneBenchmark {
         long t0 = System.nanoTime();
         Evo2Config cfg = preset != null ? Evo2Config.preset(preset) : Evo2Config.load(config);
         StripedHyena base = preset != null
-                ? StripedHyena.random(cfg, 1, device, Precision.FP32)
-                : StripedHyena.load(checkpoint, cfg, device, Precision.FP32);
+                ? StripedHyena.random(cfg, 1, device, s.get(FineTuneParameters.PRECISION))
+                : StripedHyena.load(checkpoint, cfg, device, s.get(FineTuneParameters.PRECISION));
         ModelDescription description = preset != null
                 ? new ModelDescription(preset + " (random weights)", ModelDescription.configJson(cfg), "none", "none")
                 : ModelDescription.of(checkpoint.getFileName().toString(), cfg, checkpoint);

@@ -23,7 +23,8 @@ import org.evo2wb.engine.model.StripedHyena;
  * Checks an install against the golden tensors of the tiny Evo 2 model on any device: fp32 logits and per-base
  * log-probabilities against the float64 reference, and the gradient of the mean next-token cross-entropy against
  * float64 autograd, per checkpoint tensor (relative L2 error). This is how a GPU install is verified, since the unit
- * tests run on the CPU.
+ * tests run on the CPU. In another precision (TF32, fp16-mixed) the same figures show what it costs, and
+ * {@link #spread} compares its per-base log-probabilities with fp32 on the CPU.
  *
  * <p>The folder must hold {@code tiny.pt}, {@code tiny.yml}, {@code tiny_ids.pt}, {@code tiny_ref_f64.pt} and
  * {@code tiny_grads_f64.pt} (the engine's test resources {@code golden/}).
@@ -47,16 +48,17 @@ public final class GoldenParity {
 
     private GoldenParity() {}
 
+    /** The report for fp32 on {@code device}. */
     public static Report run(Path dir, Device device) throws IOException {
+        return run(dir, device, Precision.FP32);
+    }
+
+    /** The report for {@code precision} on {@code device}. */
+    public static Report run(Path dir, Device device, Precision precision) throws IOException {
         Map<String, HostTensor> ref = TorchCheckpoint.readTensors(dir.resolve("tiny_ref_f64.pt"));
         Map<String, HostTensor> refGrads = TorchCheckpoint.readTensors(dir.resolve("tiny_grads_f64.pt"));
-        HostTensor ids;
-        try (TorchCheckpoint c = TorchCheckpoint.open(dir.resolve("tiny_ids.pt"))) {
-            ids = c.singleTensor();
-        }
-        ModelArchitecture arch = ModelArchitecture.of(Evo2Config.load(dir.resolve("tiny.yml")));
-        try (StripedHyena model = StripedHyena.fromTensors("tiny.pt",
-                TorchCheckpoint.readTensors(dir.resolve("tiny.pt")), arch, device, Precision.FP32);
+        HostTensor ids = ids(dir);
+        try (StripedHyena model = golden(dir, device, precision);
              NDManager m = NDManager.newBaseManager(device)) {
             NDArray tok = m.create(ids.toLongArray(), new Shape(ids.shape()));
             double maxLogit;
@@ -65,8 +67,7 @@ public final class GoldenParity {
                 NDArray logits = model.forward(tok);
                 step.tempAttachAll(logits);
                 maxLogit = maxAbsDiff(ref.get("logits_f64").toDoubleArray(), logits.toFloatArray());
-                NDArray lp = logits.logSoftmax(-1).get(":, :-1, :").gather(tok.get(":, 1:").expandDims(-1), 2);
-                maxLp = maxAbsDiff(ref.get("per_base_logprob_f64").toDoubleArray(), lp.toFloatArray());
+                maxLp = maxAbsDiff(ref.get("per_base_logprob_f64").toDoubleArray(), perBase(logits, tok));
             }
             model.setTrainable(true);
             double loss;
@@ -91,6 +92,42 @@ public final class GoldenParity {
         }
     }
 
+    /**
+     * The golden model's per-base log-probabilities of the golden ids in {@code precision} on {@code device}, against
+     * fp32 on the CPU.
+     */
+    public static PrecisionSpread spread(Path dir, Device device, Precision precision) throws IOException {
+        HostTensor ids = ids(dir);
+        return PrecisionSpread.of(perBase(dir, ids, Device.cpu(), Precision.FP32),
+                perBase(dir, ids, device, precision));
+    }
+
+    private static float[] perBase(Path dir, HostTensor ids, Device device, Precision precision) throws IOException {
+        try (StripedHyena model = golden(dir, device, precision);
+             NDManager m = NDManager.newBaseManager(device);
+             GradMode g = GradMode.disabled()) {
+            NDArray tok = m.create(ids.toLongArray(), new Shape(ids.shape()));
+            return perBase(model.forward(tok), tok);
+        }
+    }
+
+    /** log P(x[t] | x[<t]) for t = 1..L-1 of every row, flattened. */
+    private static float[] perBase(NDArray logits, NDArray tok) {
+        return logits.logSoftmax(-1).get(":, :-1, :").gather(tok.get(":, 1:").expandDims(-1), 2).toFloatArray();
+    }
+
+    private static HostTensor ids(Path dir) throws IOException {
+        try (TorchCheckpoint c = TorchCheckpoint.open(dir.resolve("tiny_ids.pt"))) {
+            return c.singleTensor();
+        }
+    }
+
+    private static StripedHyena golden(Path dir, Device device, Precision precision) throws IOException {
+        ModelArchitecture arch = ModelArchitecture.of(Evo2Config.load(dir.resolve("tiny.yml")));
+        return StripedHyena.fromTensors("tiny.pt", TorchCheckpoint.readTensors(dir.resolve("tiny.pt")), arch, device,
+                precision);
+    }
+
     private static double maxAbsDiff(double[] want, float[] got) {
         if (want.length != got.length) {
             throw new IllegalStateException("size " + got.length + " != reference " + want.length);
@@ -112,12 +149,20 @@ public final class GoldenParity {
         return Math.sqrt(num / den);
     }
 
-    /** {@code <golden dir> [cpu|gpu:N]}: prints the report and one line per tensor. */
+    /**
+     * {@code <golden dir> [cpu|gpu:N] [fp32|tf32|fp16]}: prints the report, one line per tensor, and for a precision
+     * other than fp32 the spread against fp32 on the CPU.
+     */
     public static void main(String[] args) throws IOException {
         Device device = args.length > 1 && args[1].startsWith("gpu")
                 ? Device.gpu(Integer.parseInt(args[1].substring(args[1].indexOf(':') + 1))) : Device.cpu();
-        Report r = run(Path.of(args[0]), device);
+        Precision precision = args.length > 2 ? Precision.valueOf(args[2].toUpperCase(Locale.ROOT)) : Precision.FP32;
+        Report r = run(Path.of(args[0]), device, precision);
         r.gradientErrors().forEach((k, v) -> System.out.printf(Locale.ROOT, "  grad %-50s %.3g%n", k, v));
-        System.out.println(device + ": " + r.format());
+        System.out.println(device + ", " + precision + ": " + r.format());
+        if (precision != Precision.FP32) {
+            System.out.println(device + ", " + precision + " against fp32 on the CPU: "
+                    + spread(Path.of(args[0]), device, precision).format());
+        }
     }
 }

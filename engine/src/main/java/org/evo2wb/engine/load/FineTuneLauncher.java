@@ -9,6 +9,7 @@ import java.util.List;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.SequenceFormatException;
 import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.PrecisionSupport;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.Devices;
 import org.evo2wb.engine.train.Evo2Model;
@@ -16,6 +17,8 @@ import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneRun;
 import org.evo2wb.engine.train.FineTuneSettings;
 import org.evo2wb.engine.train.FineTunedModel;
+import org.evo2wb.engine.train.InvalidSettingsException;
+import org.evo2wb.engine.train.SettingsProblem;
 import org.evo2wb.engine.train.TrainingData;
 import org.evo2wb.engine.train.TrainingListener;
 import org.evo2wb.engine.train.run.ModelDescription;
@@ -60,10 +63,11 @@ public final class FineTuneLauncher {
         if (train.isEmpty()) {
             throw new IllegalArgumentException("no training files given");
         }
+        Device device = device(settings);
         ModelSpec.Resolved resolved = model.resolve();
         ModelDescription description = resolved.describe();
         TrainingData data = TrainingData.build(train, validation, settings, progress);
-        StripedHyena loaded = resolved.load(device(settings), settings.get(FineTuneParameters.PRECISION));
+        StripedHyena loaded = resolved.load(device, settings.get(FineTuneParameters.PRECISION));
         try {
             RunInputs inputs = new RunInputs(train, validation);
             Files.createDirectories(folder);
@@ -94,6 +98,7 @@ public final class FineTuneLauncher {
         if (maxTime != null) {
             settings = settings.toBuilder().set(FineTuneParameters.MAX_TIME, maxTime).build();
         }
+        Device device = device(settings);
         Evo2Config config = FineTunedModel.config(folder);
         ModelDescription recorded = FineTunedModel.description(folder);
         Path weights = model == null ? Path.of(recorded.sourceCheckpoint()) : model.resolve().weights();
@@ -105,8 +110,7 @@ public final class FineTuneLauncher {
                 weights.toAbsolutePath().toString(), org.evo2wb.engine.io.Sha256.of(weights));
         RunInputs inputs = RunInputs.read(folder);
         TrainingData data = TrainingData.build(inputs.train(), inputs.validation(), settings, progress);
-        StripedHyena loaded = StripedHyena.load(weights, config, device(settings),
-                settings.get(FineTuneParameters.PRECISION));
+        StripedHyena loaded = StripedHyena.load(weights, config, device, settings.get(FineTuneParameters.PRECISION));
         try {
             FineTuneRun.Builder b = FineTuneRun.resume(folder).model(Evo2Model.prepare(loaded, settings), description)
                     .data(data.train(), data.validation(), data.manifest()).appVersion(appVersion);
@@ -121,7 +125,18 @@ public final class FineTuneLauncher {
         }
     }
 
-    private static Device device(FineTuneSettings s) {
-        return Devices.resolve(s.get(FineTuneParameters.DEVICE));
+    /**
+     * The settings' device, checked for the settings' precision.
+     *
+     * @throws InvalidSettingsException when the precision cannot run there (the message says why and what to do)
+     */
+    public static Device device(FineTuneSettings s) {
+        Device d = Devices.resolve(s.get(FineTuneParameters.DEVICE));
+        String problem = PrecisionSupport.problem(s.get(FineTuneParameters.PRECISION), d);
+        if (!problem.isEmpty()) {
+            throw new InvalidSettingsException("", List.of(new SettingsProblem(List.of(
+                    FineTuneParameters.PRECISION.name(), FineTuneParameters.DEVICE.name()), problem)));
+        }
+        return d;
     }
 }

@@ -45,7 +45,7 @@ public final class LoraLinear extends Linear {
      * @param seed seeds A's initialisation (with the layer name, so each layer differs)
      */
     public LoraLinear(Linear base, int rank, double alpha, double dropout, long seed) {
-        super(base.name(), base.weight(), base.bias(), base.precision());
+        super(base);
         if (base instanceof LoraLinear) {
             throw new IllegalArgumentException(base.name() + " already has a LoRA adapter");
         }
@@ -123,6 +123,7 @@ public final class LoraLinear extends Linear {
         try (GradMode off = GradMode.disabled(); NDScope scope = new NDScope()) {
             weight().addi(b.matMul(a).mul((float) scaling()));
         }
+        weightsChanged();
         merged = true;
     }
 

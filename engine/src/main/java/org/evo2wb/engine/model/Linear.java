@@ -1,6 +1,8 @@
 package org.evo2wb.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -12,6 +14,12 @@ import ai.djl.ndarray.types.DataType;
  * <p>This is the seam for adapters: a LoRA layer subclasses {@code Linear} (or wraps one and overrides
  * {@link #forward}) and is put in place with {@link StripedHyena#replaceLinears}. The matrix product runs in the
  * {@link Precision}'s GEMM type; parameters and the result stay fp32.
+ *
+ * <p>fp16-mixed ({@link Precision#FP16}): the input is cast to fp16, multiplied by an fp16 copy of the weight (and
+ * bias), and the product is cast back to fp32, so everything around the layer (residual stream, norms, softmax, FFT
+ * convolutions) stays fp32. A frozen layer keeps its fp16 copies between calls (made on first use, dropped by
+ * {@link #weightsChanged()}); a trained layer casts its fp32 master weight on every call, so the gradient reaches
+ * the fp32 weight.
  */
 public class Linear {
 
@@ -19,12 +27,23 @@ public class Linear {
     private final NDArray weight;
     private final NDArray bias;
     private final Precision precision;
+    private final HalfCopies half;
 
     public Linear(String name, NDArray weight, NDArray bias, Precision precision) {
+        this(name, weight, bias, precision, new HalfCopies());
+    }
+
+    /** A layer on the same tensors as {@code base}, sharing its fp16 copies (adapters wrap layers this way). */
+    protected Linear(Linear base) {
+        this(base.name, base.weight, base.bias, base.precision, base.half);
+    }
+
+    private Linear(String name, NDArray weight, NDArray bias, Precision precision, HalfCopies half) {
         this.name = name;
         this.weight = weight;
         this.bias = bias;
         this.precision = precision;
+        this.half = half;
     }
 
     /** Loads {@code name.weight} (out, in) and, if {@code hasBias}, {@code name.bias} (out). */
@@ -37,19 +56,50 @@ public class Linear {
 
     /** {@code y = x·Wᵀ + b}. */
     public NDArray forward(NDArray x) {
-        return affine(x, weight, bias, precision);
+        if (!precision.isHalf()) {
+            return affine(x, weight, bias, precision);
+        }
+        if (weight.hasGradient() || bias != null && bias.hasGradient()) {
+            half.drop();                                 // trained: copies would go stale after the next update
+            return affine(x, weight, bias, precision);
+        }
+        NDArray[] wb = half.of(weight, bias);
+        return halfProduct(x, wb[0], wb[1]);
+    }
+
+    /** Drops the fp16 copies of the weight and bias; call after changing either in place. */
+    protected void weightsChanged() {
+        half.drop();
     }
 
     /** The product {@code x·wᵀ + b} in the precision's GEMM type, returned as fp32; {@code b} may be null. */
     public static NDArray affine(NDArray x, NDArray w, NDArray b, Precision precision) {
-        DataType t = precision.gemmType();
-        if (t == DataType.FLOAT32) {
+        if (!precision.isHalf()) {
             return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
         }
-        NDArray xc = x.toType(t, false);
-        NDArray wc = w.toType(t, false);
-        NDArray bc = b == null ? null : b.toType(t, false);
-        return xc.getNDArrayInternal().linear(xc, wc, bc).singletonOrThrow().toType(DataType.FLOAT32, false);
+        return halfProduct(x, cast(w, DataType.FLOAT16), b == null ? null : cast(b, DataType.FLOAT16));
+    }
+
+    /** {@code x} cast to fp16, times fp16 {@code w}, plus fp16 {@code b}, cast back to fp32. */
+    private static NDArray halfProduct(NDArray x, NDArray w, NDArray b) {
+        NDArray xc = cast(x, DataType.FLOAT16);
+        return cast(xc.getNDArrayInternal().linear(xc, w, b).singletonOrThrow(), DataType.FLOAT32);
+    }
+
+    /**
+     * {@code a} as type {@code t}. With grad mode on the value is copied into a new array of that type, a copy that
+     * autograd follows (the gradient comes back in {@code a}'s type); DJL's {@code toType} would cut the graph.
+     */
+    static NDArray cast(NDArray a, DataType t) {
+        if (a.getDataType() == t) {
+            return a;
+        }
+        if (!GradMode.isEnabled()) {
+            return a.toType(t, false);
+        }
+        NDArray out = a.getManager().zeros(a.getShape(), t);
+        out.set(new NDIndex("..."), a);
+        return out;
     }
 
     /** Checkpoint prefix of this layer, e.g. {@code blocks.0.mlp.l1}. */
@@ -86,6 +136,37 @@ public class Linear {
         v.visit(name + ".weight", ParameterKind.LINEAR_WEIGHT, weight);
         if (bias != null) {
             v.visit(name + ".bias", ParameterKind.LINEAR_BIAS, bias);
+        }
+    }
+
+    /** The fp16 copies of a frozen layer's weight and bias, made on first use and kept out of every scope. */
+    private static final class HalfCopies {
+        private NDArray weight;
+        private NDArray bias;
+
+        synchronized NDArray[] of(NDArray w, NDArray b) {
+            if (weight == null) {
+                try (GradMode off = GradMode.disabled()) {
+                    weight = w.toType(DataType.FLOAT16, true);
+                    bias = b == null ? null : b.toType(DataType.FLOAT16, true);
+                }
+                NDScope.unregister(weight);
+                if (bias != null) {
+                    NDScope.unregister(bias);
+                }
+            }
+            return new NDArray[] {weight, bias};
+        }
+
+        synchronized void drop() {
+            if (weight != null) {
+                weight.close();
+                if (bias != null) {
+                    bias.close();
+                }
+                weight = null;
+                bias = null;
+            }
         }
     }
 }

@@ -3,25 +3,29 @@ package org.evo2wb.engine.model;
 import ai.djl.ndarray.types.DataType;
 
 /**
- * Numeric precision of a forward pass. Parameters and activations are always held in fp32; the precision only
- * chooses the data type the matrix products ({@link Linear}) are computed in.
+ * Numeric precision of a model's computation. Parameters, the residual stream, norms, softmax and the FFT
+ * convolutions are always fp32; the precision chooses how the matrix products of the linear layers ({@link Linear})
+ * are computed.
  *
- * <p>{@link #FP32} is the reference and the only mode validated against the goldens. {@link #FP16} casts GEMM inputs
- * to half precision and the product back to fp32 (meant for GPUs). {@link #TF32} names the Ampere+ tensor-core mode;
- * DJL 0.36 exposes no switch for PyTorch's {@code allow_tf32}, so it is declared for the settings surface but refused
- * until the engine can set it.
+ * <ul>
+ *   <li>{@link #FP32}: fp32 products, the reference validated against the goldens.</li>
+ *   <li>{@link #TF32}: the same fp32 code, with the GPU's tensor cores computing fp32 products in TF32 (10-bit
+ *       mantissa inputs, fp32 sums). Whether they do is fixed when PyTorch starts, see {@link PrecisionSupport}.</li>
+ *   <li>{@link #FP16}: fp16-mixed: each linear layer multiplies an fp16 copy of its input by an fp16 copy of its
+ *       weight (fp32 master weights are kept and trained) and returns the product as fp32. Training adds dynamic
+ *       loss scaling.</li>
+ * </ul>
+ * Where each can be chosen: {@link PrecisionSupport}.
  */
 public enum Precision {
-    FP32(DataType.FLOAT32, true),
-    TF32(DataType.FLOAT32, false),
-    FP16(DataType.FLOAT16, false);
+    FP32(DataType.FLOAT32),
+    TF32(DataType.FLOAT32),
+    FP16(DataType.FLOAT16);
 
     private final DataType gemmType;
-    private final boolean supported;
 
-    Precision(DataType gemmType, boolean supported) {
+    Precision(DataType gemmType) {
         this.gemmType = gemmType;
-        this.supported = supported;
     }
 
     /** Data type of the matrix-product inputs. */
@@ -29,17 +33,8 @@ public enum Precision {
         return gemmType;
     }
 
-    /** Whether this engine build validates and accepts the mode. */
-    public boolean isSupported() {
-        return supported;
-    }
-
-    /** Throws with a readable message if the mode is not available yet. */
-    public Precision requireSupported() {
-        if (!supported) {
-            throw new UnsupportedOperationException(
-                    "precision " + this + " is not available yet; use FP32 (the validated reference path)");
-        }
-        return this;
+    /** Whether the linear layers compute in half precision (fp16-mixed). */
+    public boolean isHalf() {
+        return gemmType == DataType.FLOAT16;
     }
 }

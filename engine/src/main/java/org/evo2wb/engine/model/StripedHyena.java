@@ -2,6 +2,8 @@ package org.evo2wb.engine.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -139,7 +141,7 @@ public final class StripedHyena implements AutoCloseable {
     private static StripedHyena build(String origin, Map<String, long[]> shapes,
                                       CheckpointParameters.TensorReader reader, ModelArchitecture arch, Device device,
                                       Precision precision) {
-        precision.requireSupported();
+        PrecisionSupport.requireTrueLabel(precision, device);
         NDManager m = NDManager.newBaseManager(device);
         try {
             CheckpointParameters src = new CheckpointParameters(origin, shapes, reader, m);
@@ -159,7 +161,7 @@ public final class StripedHyena implements AutoCloseable {
 
     /** A model with random weights of the architecture's shapes (benchmarks, tests). */
     public static StripedHyena random(ModelArchitecture arch, long seed, Device device, Precision precision) {
-        precision.requireSupported();
+        PrecisionSupport.requireTrueLabel(precision, device);
         NDManager m = NDManager.newBaseManager(device);
         try {
             return new StripedHyena(arch, precision, m,
@@ -205,6 +207,7 @@ public final class StripedHyena implements AutoCloseable {
             NDArray x = embedding.getNDArrayInternal().embedding(tok, embedding, SparseFormat.DENSE)
                     .singletonOrThrow();
             trace.record("embedding", x);
+            NDList sums = precision.isHalf() ? new NDList() : null;
             for (Block block : blocks) {
                 NDArray y;
                 try (NDScope blockScope = new NDScope()) {
@@ -214,8 +217,16 @@ public final class StripedHyena implements AutoCloseable {
                 }
                 NDScope.register(y);
                 trace.record("blocks." + block.index() + ".out", y);
+                if (sums != null) {
+                    try (GradMode off = GradMode.disabled()) {
+                        sums.add(y.sum());                  // inf or NaN anywhere makes the sum non-finite
+                    }
+                }
                 x.close();
                 x = y;
+            }
+            if (sums != null) {
+                checkFinite(sums);
             }
             NDArray n = finalNorm.forward(x);
             trace.record("final_norm", n);
@@ -226,6 +237,19 @@ public final class StripedHyena implements AutoCloseable {
         logits.attach(ids.getManager());
         NDScope.register(logits);
         return logits;
+    }
+
+    /**
+     * fp16-mixed: one read-back per forward of every block's output sum; the first that is not finite names the
+     * block where fp16 overflowed.
+     */
+    private void checkFinite(NDList blockSums) {
+        float[] s = NDArrays.stack(blockSums).toFloatArray();
+        for (int i = 0; i < s.length; i++) {
+            if (!Float.isFinite(s[i])) {
+                throw new Fp16OverflowException(blocks.get(i).index(), blocks.get(i).kindName());
+            }
+        }
     }
 
     /** Turns gradient recording on or off for every trainable tensor (RoPE buffers never). */

@@ -259,10 +259,12 @@ public final class FineTuneParameters {
     public static final Hyperparameter<Precision> PRECISION = Hyperparameter
             .declare("precision", ValueType.enumChoice(Precision.class))
             .label("Precision")
-            .description("Number format of the matrix products; weights, activations and optimiser state stay fp32.")
-            .group(Group.HARDWARE).defaultValue(Precision.FP32)
-            .check(p -> p.isSupported() ? null : "'" + p.name().toLowerCase(java.util.Locale.ROOT)
-                    + "' is not available in this version yet; use fp32").build();
+            .description("How the matrix products are computed. fp32: the reference. tf32: fp32 on a GPU's tensor "
+                    + "cores (start the workbench with EVO2WB_TF32=1). fp16: fp16-mixed on a GPU: fp16 products and "
+                    + "weight copies; trained weights, optimiser state, norms, softmax and FFT convolutions stay "
+                    + "fp32, and the loss is scaled dynamically so small gradients survive. Checked against the "
+                    + "device when the run starts.")
+            .group(Group.HARDWARE).defaultValue(Precision.FP32).build();
 
     public static final Hyperparameter<Long> SEED = Hyperparameter.declare("seed", ValueType.LONG)
             .label("Seed")

@@ -68,6 +68,7 @@ final class Trainer {
     private AdamW optimizer;
     private LearningRateSchedule schedule;
     private StopConditions stops;
+    private LossScaler scaler;
     private LoopState state = new LoopState();
     private MetricsLog metrics;
     private long lastSavedStep = -1;
@@ -126,6 +127,7 @@ final class Trainer {
         checkWindows(run.validation, "validation");
         checkDevice();
         checkPrecision();
+        scaler = LossScaler.forPrecision(run.model.precision());
         trainable = TrainableSelection.select(run.model, s.get(METHOD));
         checkTrainableAreFp32();
         TrainableSelection.freezeAllBut(run.model, trainable);
@@ -244,6 +246,7 @@ final class Trainer {
                     c.state().get("adam-steps").getAsLong(), c.optimizerFile().toString());
         }
         state = LoopState.fromJson(c.state().getAsJsonObject("loop"));
+        scaler.restore(c.state().getAsJsonObject("loss-scaler"));
         lastSavedStep = state.step;
         lastCheckpoint = c.dir();
     }
@@ -261,7 +264,7 @@ final class Trainer {
                 if (b.weightSum() == 0) {
                     continue;
                 }
-                loss += forwardBackward(sm, b, b.weightSum()) * b.weightSum();
+                loss += forwardBackward(sm, b, b.weightSum(), 1.0) * b.weightSum();
                 weight += b.weightSum();
             }
             if (weight == 0) {
@@ -337,12 +340,17 @@ final class Trainer {
             if (state.step % plan.checkpointEvery() == 0) {
                 saveCheckpoint();
             }
-            progress.report(state.step, plan.plannedSteps(), describe(m, eval));
+            progress.report(state.step, plan.plannedSteps(), describe(m, eval) + (r.skipped ? " · fp16 gradients "
+                    + "overflowed: update skipped, loss scale now " + Math.round(scaler.scale()) : ""));
         }
     }
 
-    /** The outcome of one optimiser step. */
-    private record StepResult(double loss, double gradNorm, int batches, long tokens) {
+    /** The outcome of one optimiser step; {@code skipped}: fp16 gradients overflowed, no update was made. */
+    private record StepResult(double loss, double gradNorm, int batches, long tokens, boolean skipped) {
+
+        StepResult(double loss, double gradNorm, int batches, long tokens) {
+            this(loss, gradNorm, batches, tokens, false);
+        }
     }
 
     private StepResult step(double lr) {
@@ -360,17 +368,23 @@ final class Trainer {
             return new StepResult(Double.NaN, 0, n, tokens);   // every target masked: nothing to learn, no update
         }
         try (NDManager sm = run.model.manager().newSubManager(); NDScope scope = new NDScope()) {
-            double loss = accumulate(sm, batches, denominator);
+            double lossScale = scaler.scale();
+            double loss = accumulate(sm, batches, denominator, lossScale);
             Map<String, NDArray> grads = gradients();
-            double norm = GradientClipping.globalNorm(grads.values());
-            if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+            double norm = GradientClipping.globalNorm(grads.values()) / lossScale;
+            if (!Double.isFinite(loss) || !scaler.update(Double.isFinite(norm))) {
                 zeroGradients();
+                if (Double.isFinite(loss) && scaler.enabled() && !scaler.exhausted()) {
+                    return new StepResult(loss, Double.NaN, n, tokens, true);   // fp16 overflow: skip, scale halved
+                }
                 throw new TrainingFailedException(Kind.NON_FINITE, "training stopped at step " + (state.step + 1)
-                        + ": the loss became " + loss + " (gradient norm " + norm + "). " + keptCheckpoint()
-                        + " Lower the learning rate (now " + ValueType.DECIMAL.format(s.get(LEARNING_RATE))
-                        + ") or keep gradient clipping on.");
+                        + ": the loss became " + loss + " (gradient norm " + norm + ")"
+                        + (scaler.exhausted() ? ", and the fp16 gradients overflow even without loss scaling" : "")
+                        + ". " + keptCheckpoint() + " Lower the learning rate (now "
+                        + ValueType.DECIMAL.format(s.get(LEARNING_RATE)) + ") or keep gradient clipping on"
+                        + (scaler.enabled() ? ", or train in fp32." : "."));
             }
-            optimizer.step(grads, lr, GradientClipping.scale(norm, s.get(CLIP_NORM)));
+            optimizer.step(grads, lr, GradientClipping.scale(norm, s.get(CLIP_NORM)) / lossScale);
             try (GradMode off = GradMode.disabled()) {
                 run.model.afterUpdate();
             }
@@ -379,8 +393,11 @@ final class Trainer {
         }
     }
 
-    /** Forward and backward of every micro-batch of the step (gradients add up); returns the step loss. */
-    private double accumulate(NDManager sm, List<HostBatch> batches, double denominator) {
+    /**
+     * Forward and backward of every micro-batch of the step (gradients add up, multiplied by {@code lossScale});
+     * returns the step loss (unscaled).
+     */
+    private double accumulate(NDManager sm, List<HostBatch> batches, double denominator, double lossScale) {
         double loss = 0;
         for (int i = 0; i < batches.size(); i++) {
             if (stops.cancelRequested()) {
@@ -388,16 +405,19 @@ final class Trainer {
                 throw new CancelledMidStep();
             }
             Engine.getInstance().setRandomSeed((int) BatchStream.mix(seed, state.step * accumulation + i));
-            loss += forwardBackward(sm, batches.get(i), denominator);
+            loss += forwardBackward(sm, batches.get(i), denominator, lossScale);
         }
         return loss;
     }
 
-    /** Forward and backward of one micro-batch; returns its share of the step loss. */
-    private double forwardBackward(NDManager sm, HostBatch b, double denominator) {
+    /**
+     * Forward and backward of one micro-batch, the gradients multiplied by {@code lossScale} (fp16-mixed); returns
+     * its share of the step loss (unscaled).
+     */
+    private double forwardBackward(NDManager sm, HostBatch b, double denominator, double lossScale) {
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
             NDArray loss = batchLoss(sm, b, denominator);
-            collector.backward(loss);
+            collector.backward(lossScale == 1 ? loss : loss.mul((float) lossScale));
             return loss.getFloat();
         }
     }
@@ -519,6 +539,9 @@ final class Trainer {
         o.addProperty("adam-steps", optimizer.steps());
         o.add("plan", plan.toJson());
         o.addProperty("method", s.get(METHOD).key());
+        if (scaler.enabled()) {
+            o.add("loss-scaler", scaler.toJson());
+        }
         return o;
     }
 
@@ -620,6 +643,10 @@ final class Trainer {
                     + s.get(METHOD).key() + ". Lower the batch size" + (batch > 1 ? " (e.g. to " + batch / 2
                     + " with grad accumulation " + accumulation * 2 + " to keep the effective batch)" : "")
                     + ", shorten the window, or use LoRA. " + keptCheckpoint(), e);
+        }
+        if (e instanceof org.evo2wb.engine.model.Fp16OverflowException) {
+            return new TrainingFailedException(Kind.NON_FINITE, "training stopped at step " + (state.step + 1) + ": "
+                    + text + " " + keptCheckpoint(), e);
         }
         if (e instanceof IOException) {
             return new TrainingFailedException(Kind.DISK, "could not write the run folder " + folder.dir() + ": "

@@ -27,7 +27,11 @@ public final class TinyModel {
     }
 
     public static StripedHyena load() throws IOException {
+        return load(Precision.FP32);
+    }
+
+    public static StripedHyena load(Precision precision) throws IOException {
         return StripedHyena.load(resource("golden/tiny.pt"), Evo2Config.load(resource("golden/tiny.yml")),
-                Device.cpu(), Precision.FP32);
+                Device.cpu(), precision);
     }
 }

@@ -144,8 +144,10 @@ class ModelStructureTest {
                 () -> ModelArchitecture.of(Evo2Config.parse(yaml, "x.yml"), "x.yml"));
         assertTrue(e.getMessage().contains("tie_embeddings") && e.getMessage().contains("interleave")
                 && e.getMessage().startsWith("x.yml"), e.getMessage());
-        assertThrows(UnsupportedOperationException.class, () -> StripedHyena.random(TinyGolden.config(), 1,
-                Device.cpu(), Precision.FP16));
+        IllegalArgumentException tf32 = assertThrows(IllegalArgumentException.class,
+                () -> StripedHyena.random(TinyGolden.config(), 1, Device.cpu(), Precision.TF32));
+        assertEquals("precision tf32 on cpu(): TF32 is a GPU mode (NVIDIA Ampere and newer); on the CPU fp32 is "
+                + "used.", tf32.getMessage());
     }
 
     /** A stand-in adapter: adds {@code x·Δᵀ} to the wrapped layer's output. */
@@ -154,7 +156,7 @@ class ModelStructureTest {
         private final NDArray delta;
 
         DeltaLinear(Linear base, NDArray delta) {
-            super(base.name(), base.weight(), base.bias(), base.precision());
+            super(base);
             this.base = base;
             this.delta = delta;
         }

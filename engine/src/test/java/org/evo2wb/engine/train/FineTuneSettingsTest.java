@@ -97,7 +97,7 @@ class FineTuneSettingsTest {
                 .setText("batch-size", "0")                     // below 1
                 .setText("stride", "2048")                      // longer than the window: a rule between settings
                 .setText("device", "tpu")                       // declared check
-                .setText("precision", "fp16")                   // declared, not available yet
+                .setText("precision", "fp8")                    // not a choice
                 .setText("no-such-setting", "1")
                 .setText("max-time", "soon");
         List<SettingsProblem> problems = b.problems();
@@ -105,7 +105,7 @@ class FineTuneSettingsTest {
         assertEquals(problems, e.problems());
         assertEquals(8, problems.size(), e.getMessage());
         String m = e.getMessage();
-        assertTrue(m.contains("--precision: 'fp16' is not available in this version yet; use fp32"), m);
+        assertTrue(m.contains("--precision: 'fp8' is not one of fp32, tf32, fp16"), m);
         assertTrue(m.startsWith("8 problems with the fine-tuning settings:"), m);
         assertTrue(m.contains("--learning-rate: 5 is outside the allowed range (> 0 and ≤ 1)"), m);
         assertTrue(m.contains("--lora-rank: 'zero' is not a whole number"), m);

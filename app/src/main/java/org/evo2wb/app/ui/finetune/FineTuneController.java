@@ -495,7 +495,7 @@ public final class FineTuneController {
     public LoadModelTask scoreWith(Path run) {
         LoadedModel current = services.workspace().currentModel();
         Devices.Option device = current == null ? Devices.cpu() : current.device();
-        LoadModelTask t = LoadModelTask.ofRun(run, device, Precision.FP32);
+        LoadModelTask t = LoadModelTask.ofRun(run, device, current == null ? Precision.FP32 : current.precision());
         model.historyStatusProperty().set("Loading the model of " + run.getFileName() + " …");
         services.tasks().submit(t, x -> { }, done -> {
             if (done.status() == TaskStatus.FINISHED) {

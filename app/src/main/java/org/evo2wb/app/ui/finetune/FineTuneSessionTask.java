@@ -9,6 +9,7 @@ import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.config.Evo2ConfigJson;
 import org.evo2wb.engine.io.Sha256;
+import org.evo2wb.engine.load.FineTuneLauncher;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.EngineTask;
@@ -139,7 +140,11 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
             sel.write(folder);
         }
         checkCancelled();
-        Device device = Devices.resolve(s.get(FineTuneParameters.DEVICE));
+        Devices.Choice choice = Devices.choose(s.get(FineTuneParameters.DEVICE));
+        if (!choice.note().isEmpty()) {
+            buffer.log(choice.note());
+        }
+        Device device = FineTuneLauncher.device(s);
         Precision precision = s.get(FineTuneParameters.PRECISION);
         message("loading " + weights.getFileName() + " on " + device);
         buffer.log(String.format(Locale.ROOT, "loading %s on %s (%s); %d training and %d validation windows",

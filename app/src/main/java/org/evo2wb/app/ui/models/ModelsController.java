@@ -113,14 +113,22 @@ public final class ModelsController {
         };
         services.tasks().submit(task, t -> { }, t -> {
             if (t.status() == TaskStatus.FINISHED) {
-                Devices.Detection found = t.result().join();
-                Devices.Option chosen = model.deviceProperty().get();
-                model.devices().setAll(found.devices());
-                model.deviceProperty().set(found.devices().stream()
-                        .filter(d -> d.device().equals(chosen.device())).findFirst().orElse(found.devices().get(0)));
-                model.deviceNoteProperty().set(found.note());
+                showDevices(t.result().join());
             }
         });
+    }
+
+    /**
+     * Lists the devices found. The device chosen so far stays chosen if it is still there and usable; otherwise the
+     * CPU is (GPUs that failed the start-up check are listed as not usable, and the note says why).
+     */
+    void showDevices(Devices.Detection found) {
+        Devices.Option chosen = model.deviceProperty().get();
+        model.devices().setAll(found.devices());
+        model.deviceProperty().set(found.devices().stream()
+                .filter(d -> d.usable() && chosen != null && d.device().equals(chosen.device())).findFirst()
+                .orElse(found.devices().get(0)));
+        model.deviceNoteProperty().set(found.note());
     }
 
     private void devicePrecisions(Devices.Option d) {
@@ -129,8 +137,9 @@ public final class ModelsController {
         }
         List<Devices.PrecisionChoice> choices = Devices.precisions(d);
         model.precisions().setAll(choices);
-        model.precisionProperty().set(choices.get(0));
-        model.precisionNoteProperty().set(choices.stream().filter(c -> !c.available())
+        model.precisionProperty().set(choices.stream().filter(Devices.PrecisionChoice::available).findFirst()
+                .orElse(choices.get(0)));
+        model.precisionNoteProperty().set(!d.usable() ? "" : choices.stream().filter(c -> !c.available())
                 .map(c -> c.label() + ": " + c.reason()).collect(Collectors.joining("\n")));
     }
 

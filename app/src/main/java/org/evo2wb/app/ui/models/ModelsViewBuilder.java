@@ -318,8 +318,9 @@ final class ModelsViewBuilder {
             g.add(peak, 2, row);
             row++;
         }
-        Label note = new Label("The workbench computes in fp32 (fp32 weights); fp16 weights are listed for GPUs. "
-                + "Add about 1 GB for the application and the activations of the sequences being scored.");
+        Label note = new Label("The workbench keeps fp32 weights; fp16 on a GPU adds fp16 copies of the linear "
+                + "layers' weights (up to the fp16 figure again). Add about 1 GB for the application and the "
+                + "activations of the sequences being scored.");
         note.getStyleClass().add("drop-hint");
         note.setWrapText(true);
         return new VBox(4, title, g, note);
@@ -331,6 +332,15 @@ final class ModelsViewBuilder {
         ComboBox<Devices.Option> device = new ComboBox<>(model.devices());
         device.setId("device-choice");
         device.valueProperty().bindBidirectional(model.deviceProperty());
+        device.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(Devices.Option d, boolean empty) {
+                super.updateItem(d, empty);
+                setText(empty || d == null ? null : d.toString());
+                setDisable(d != null && !d.usable());
+                setTooltip(d == null || d.usable() ? null : new Tooltip(d.problem()));
+            }
+        });
         ComboBox<Devices.PrecisionChoice> precision = new ComboBox<>(model.precisions());
         precision.setId("precision-choice");
         precision.valueProperty().bindBidirectional(model.precisionProperty());

@@ -114,6 +114,36 @@ class ModelsViewTest {
     }
 
     @Test
+    void aGpuThatFailsTheStartUpCheckIsShownAsNotUsableAndTheCpuIsUsed(FxRobot robot) throws Exception {
+        robot.interact(() -> fx.workbench.show("Models"));
+        fx.awaitIdle();                                         // the real detection has run
+        String problem = org.evo2wb.engine.device.GpuCheck.explain("GPU 0", "Cannot access data pointer of Tensor "
+                + "that doesn't have storage", false);
+        Devices.Detection found = Devices.detection(Devices.cpu(),
+                List.of(Devices.gpu(0, 79_600_000_000L, "90", problem, "")), true);
+        robot.interact(() -> fx.workbench.models().showDevices(found));
+        @SuppressWarnings("unchecked")
+        ComboBox<Devices.Option> device = robot.lookup("#device-choice").queryAs(ComboBox.class);
+        assertEquals(List.of(Devices.cpu().label(), "GPU 0: compute 9.0, 79.6 GB (not usable)"),
+                device.getItems().stream().map(Object::toString).toList());
+        assertEquals(ai.djl.Device.cpu(), device.getValue().device(), "the workbench falls back to the CPU");
+        String note = text(robot, "#precision-note");
+        assertTrue(note.startsWith("GPU 0 cannot be used: tensors made on it cannot be read back"), note);
+        assertTrue(note.contains("PYTORCH_LIBRARY_PATH=<that lib folder> PYTORCH_VERSION=2.7.1 PYTORCH_FLAVOR=cu128"),
+                note);
+        assertTrue(note.contains("\nModels run on the CPU."), note);
+
+        // chosen anyway (by keyboard, say), nothing can be loaded on it
+        robot.interact(() -> device.setValue(device.getItems().get(1)));
+        @SuppressWarnings("unchecked")
+        ComboBox<Devices.PrecisionChoice> precision = robot.lookup("#precision-choice").queryAs(ComboBox.class);
+        assertEquals(List.of("fp32 (not available)", "TF32 (not available)", "fp16 (not available)"),
+                precision.getItems().stream().map(Object::toString).toList());
+        assertTrue(robot.lookup("#load-model").queryAs(Button.class).isDisabled());
+        assertNull(fx.workbench.models().load());
+    }
+
+    @Test
     void selfTestPassesOnTheTinyModelAndFailsOnAMovedExpectation(FxRobot robot, @TempDir Path dir)
             throws Exception {
         fx.loadModel(robot, TestData.tinyCheckpoint());
