@@ -19,6 +19,7 @@ import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.Scorer;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -185,26 +186,18 @@ final class BenchCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--precision", defaultValue = "fp16", paramLabel = "<fp32|tf32|fp16>",
-                description = "The precision compared with fp32. Default: ${DEFAULT-VALUE}.")
-        String precision;
-
-        @Option(names = "--device", defaultValue = "auto", paramLabel = "<auto|cpu|gpu:N>",
-                description = "Where it runs. Default: ${DEFAULT-VALUE}.")
-        String device;
+        /** Where the compared precision runs; --precision names it (fp16 or tf32 to learn anything). */
+        @Mixin
+        DeviceOptions where;
 
         @Option(names = "--golden", paramLabel = "<folder>",
                 description = "Folder of the golden tiny model (tiny.pt, tiny.yml, tiny_ids.pt, tiny_ref_f64.pt, "
                         + "tiny_grads_f64.pt), e.g. engine/src/test/resources/golden in a checkout.")
         Path golden;
 
-        @Option(names = "--model", defaultValue = "default", paramLabel = "<model>",
-                description = "The model scored over --input: a weights file, a run folder or 'default'. Default: "
-                        + "${DEFAULT-VALUE}.")
-        String model;
-
-        @Option(names = "--config", paramLabel = "<yaml|preset>", description = "The model's config, if not found.")
-        String config;
+        /** The model scored over --input; the bundled one when left out. */
+        @ArgGroup(exclusive = false)
+        ModelOptions model;
 
         @Option(names = "--input", arity = "1..*", paramLabel = "<file>",
                 description = "Sequence files (FASTA, GenBank, EMBL; compressed or not) to score.")
@@ -227,16 +220,8 @@ final class BenchCommand implements Callable<Integer> {
             if (length < 2 || maxBases < 2) {
                 throw new IllegalArgumentException("--length and --max-bases must be at least 2");
             }
-            DeviceOptions where = new DeviceOptions();
-            where.device = device;
-            where.mixee = spec;
             Device d = where.device();
-            Precision p;
-            try {
-                p = org.evo2wb.engine.train.FineTuneParameters.PRECISION.type().parse(precision);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--precision: " + e.getMessage(), e);
-            }
+            Precision p = where.requestedPrecision();
             String what = p.name().toLowerCase(Locale.ROOT) + " on " + d;
             PrintWriter out = spec.commandLine().getOut();
             if (golden != null) {
@@ -247,7 +232,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
             }
             if (input != null) {
-                ModelSpec.Resolved m = new ModelSpec(model, config, null).resolve();
+                ModelSpec.Resolved m = (model == null ? new ModelSpec("default", null, null) : model.spec()).resolve();
                 List<Scorer.Input> stretches = PrecisionSpread.stretches(
                         Inputs.scorerInputs(Inputs.records(input), false), length, maxBases);
                 PrecisionSpread s;

@@ -54,9 +54,17 @@ final class DeviceOptions {
         return resolved;
     }
 
+    /**
+     * The precision named by --precision as written, not checked against the device: for comparisons that run a
+     * precision where it is not offered (fp16 on the CPU, slowly) on purpose.
+     */
+    Precision requestedPrecision() {
+        return checked(FineTuneParameters.PRECISION, precision);
+    }
+
     /** The precision named by --precision, checked against the device (why not, and what to do, when it cannot). */
     Precision precision() {
-        Precision p = checked(FineTuneParameters.PRECISION, precision);
+        Precision p = requestedPrecision();
         String problem = PrecisionSupport.problem(p, device());
         if (!problem.isEmpty()) {
             throw new IllegalArgumentException("--precision " + precision.trim() + " on " + device() + ": " + problem);

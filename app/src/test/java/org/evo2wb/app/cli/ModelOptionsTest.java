@@ -37,10 +37,10 @@ class ModelOptionsTest {
 
     @Test
     void theModelAndDeviceOptionsAreTheSameEverywhere() {
-        assertEquals(List.of("bench score", "check-gradients", "eval markov", "eval vep", "finetune", "mutagenesis",
-                "score", "selftest", "trace"), having("--model"));
+        assertEquals(List.of("bench parity", "bench score", "check-gradients", "eval markov", "eval vep", "finetune",
+                "mutagenesis", "score", "selftest", "trace"), having("--model"));
         assertEquals(having("--model"), having("--config"));
-        assertEquals(List.of("bench forward", "bench score", "check-gradients", "eval markov", "eval vep",
+        assertEquals(List.of("bench forward", "bench parity", "bench score", "check-gradients", "eval markov", "eval vep",
                 "finetune", "mutagenesis", "score", "selftest", "trace"), having("--device"));
 
         CommandSpec reference = CommandSpec.forAnnotatedObject(new ModelOptions());
