@@ -121,7 +121,8 @@ public final class FineTuneLauncher {
         }
     }
 
+    /** Where the model is loaded: the device setting, or the first of the data-parallel devices. */
     private static Device device(FineTuneSettings s) {
-        return Devices.resolve(s.get(FineTuneParameters.DEVICE));
+        return Devices.forTraining(s).get(0);
     }
 }

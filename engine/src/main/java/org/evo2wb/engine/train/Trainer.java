@@ -65,6 +65,8 @@ final class Trainer {
     private TrainingPlan plan;
     private BatchStream stream;
     private Map<String, NDArray> trainable;
+    private List<ai.djl.Device> devices;
+    private DataParallel parallel;
     private AdamW optimizer;
     private LearningRateSchedule schedule;
     private StopConditions stops;
@@ -111,6 +113,9 @@ final class Trainer {
             if (optimizer != null) {
                 optimizer.close();
             }
+            if (parallel != null) {
+                parallel.close();
+            }
         }
     }
 
@@ -148,6 +153,7 @@ final class Trainer {
             }
             folder.writeRecord(RunRecord.create(run, plan, trainable));
         }
+        parallel = DataParallel.start(run.model, trainable, devices);
         MetricsLog.truncateAfter(folder.metricsFile(), state.step);
         metrics = new MetricsLog(folder.metricsFile());
         metrics.open();
@@ -178,7 +184,8 @@ final class Trainer {
     private void checkDevice() {
         ai.djl.Device wanted;
         try {
-            wanted = Devices.resolve(s.get(FineTuneParameters.DEVICE));
+            devices = Devices.forTraining(s);
+            wanted = devices.get(0);
         } catch (IllegalArgumentException e) {
             throw new TrainingFailedException(Kind.SETTINGS_CHECK, e.getMessage(), e);
         }
@@ -261,7 +268,7 @@ final class Trainer {
                 if (b.weightSum() == 0) {
                     continue;
                 }
-                loss += forwardBackward(sm, b, b.weightSum()) * b.weightSum();
+                loss += microBatch(sm, b, b.weightSum()) * b.weightSum();
                 weight += b.weightSum();
             }
             if (weight == 0) {
@@ -374,6 +381,9 @@ final class Trainer {
             try (GradMode off = GradMode.disabled()) {
                 run.model.afterUpdate();
             }
+            if (parallel != null) {
+                parallel.broadcast();
+            }
             zeroGradients();
             return new StepResult(loss, norm, n, tokens);
         }
@@ -388,9 +398,15 @@ final class Trainer {
                 throw new CancelledMidStep();
             }
             Engine.getInstance().setRandomSeed((int) BatchStream.mix(seed, state.step * accumulation + i));
-            loss += forwardBackward(sm, batches.get(i), denominator);
+            loss += microBatch(sm, batches.get(i), denominator);
         }
         return loss;
+    }
+
+    /** {@link #forwardBackward}, the rows shared between the data-parallel devices when there are several. */
+    private double microBatch(NDManager sm, HostBatch b, double denominator) {
+        return parallel == null ? forwardBackward(sm, b, denominator)
+                : parallel.forwardBackward(b, (model, m, shard) -> batchLoss(model, m, shard, denominator));
     }
 
     /** Forward and backward of one micro-batch; returns its share of the step loss. */
@@ -403,14 +419,21 @@ final class Trainer {
     }
 
     private NDArray batchLoss(NDManager sm, HostBatch b, double denominator) {
+        return batchLoss(run.model, sm, b, denominator);
+    }
+
+    private NDArray batchLoss(TrainableModel model, NDManager sm, HostBatch b, double denominator) {
         NDArray tokens = sm.create(b.inputs(), new Shape(b.rows(), b.length())).toType(DataType.INT64, false);
         NDArray targets = sm.create(b.targets(), new Shape(b.rows(), b.length() - 1)).toType(DataType.INT64, false);
         NDArray weights = NextTokenLoss.weightsOnDevice(sm, b.weights(), b.rows(), b.length() - 1);
-        return NextTokenLoss.loss(run.model.logits(tokens), targets, weights, denominator);
+        return NextTokenLoss.loss(model.logits(tokens), targets, weights, denominator);
     }
 
-    /** The gradients of the trained parameters (arrays of the current scope). */
+    /** The gradients of the trained parameters, summed over the devices first (arrays of the current scope). */
     private Map<String, NDArray> gradients() {
+        if (parallel != null) {
+            parallel.reduceGradients();
+        }
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
             NDArray g = ParameterGradients.of(e.getValue());
@@ -424,6 +447,9 @@ final class Trainer {
     private void zeroGradients() {
         for (NDArray p : trainable.values()) {
             ParameterGradients.zero(p);
+        }
+        if (parallel != null) {
+            parallel.zeroGradients();
         }
     }
 
