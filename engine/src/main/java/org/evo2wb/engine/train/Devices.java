@@ -63,7 +63,7 @@ public final class Devices {
     }
 
     /** The devices of a {@code devices} value by name ({@code gpu:0}, {@code cpu}); empty for 1. */
-    static List<String> names(String devices) {
+    public static List<String> names(String devices) {
         String d = devices.trim();
         List<String> out = new ArrayList<>();
         if (d.matches("\\d+")) {
