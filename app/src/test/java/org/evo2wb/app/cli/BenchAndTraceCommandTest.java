@@ -62,6 +62,12 @@ class BenchAndTraceCommandTest {
         assertTrue(Files.readString(tmp.resolve("bench/run-2/run.json")).contains("\"devices\": \"cpu,cpu\""));
 
         r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
+                Cli.tinyConfig(), "--steps", "2", "--folder", tmp.resolve("two"), "--window-length", "64",
+                "--batch-size", "2", "--devices", "cpu,cpu");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("tiny.pt, lora, window 64, batch 2 × 1 on devices cpu,cpu: "), r.out());
+
+        r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
                 Cli.tinyConfig(), "--scaling", "1");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("--scaling: name at least two devices"), r.err());

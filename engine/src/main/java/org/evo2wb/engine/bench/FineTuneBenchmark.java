@@ -83,6 +83,10 @@ public final class FineTuneBenchmark {
                 default -> b.setText(args[i], v);
             }
         }
+        if (List.of(args).contains("--devices") && !List.of(args).contains("--gpu")
+                && !List.of(args).contains("--device")) {
+            b.set(FineTuneParameters.DEVICE, "auto");      // the first of the devices, not the CPU default
+        }
         if (fasta.isEmpty() || preset == null && (checkpoint == null || config == null)) {
             throw new IllegalArgumentException("use --fasta FILE (--preset NAME | --checkpoint PT --config YML) "
                     + "[--steps N] [--gpu I] [--folder DIR] [--scaling N|gpu:0,gpu:1] [--<setting> value ...]");
