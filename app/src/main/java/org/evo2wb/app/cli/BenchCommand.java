@@ -150,9 +150,14 @@ final class BenchCommand implements Callable<Integer> {
                 "Arguments: --fasta FILE[,FILE...] and either --preset NAME (random weights of that size) or "
                         + "--checkpoint FILE.pt --config FILE.yml; optionally --steps N (default 20), --gpu I, "
                         + "--folder DIR, and any fine-tuning setting as --<setting> <value> (see evo2wb finetune "
-                        + "--help).",
+                        + "--help), e.g. --devices gpu:0,gpu:1 to share each batch between two GPUs.",
+                "--scaling N (or a list such as gpu:0,gpu:1) runs twice, on the first device with the batch size "
+                        + "given and on all N with N times that batch, and reports the speed-up and the scaling "
+                        + "efficiency (speed-up / N).",
                 "Example: evo2wb bench train --fasta phages.fasta --preset evo2-1b-8k --gpu 0 --method lora "
-                        + "--window-length 1024 --batch-size 2"})
+                        + "--window-length 1024 --batch-size 2",
+                "Example: evo2wb bench train --fasta phages.fasta --preset evo2-1b-8k --scaling 2 --method lora "
+                        + "--window-length 8192 --batch-size 1"})
     static final class Train implements Callable<Integer> {
 
         @Spec

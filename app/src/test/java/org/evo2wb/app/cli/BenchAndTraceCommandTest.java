@@ -46,6 +46,34 @@ class BenchAndTraceCommandTest {
     }
 
     @Test
+    void benchTrainScalingComparesOneDeviceWithSeveral(@TempDir Path tmp) throws Exception {
+        Path fasta = Cli.fasta(tmp.resolve("cds.fasta"), Cli.cds(), 300);
+        Cli.Run r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
+                Cli.tinyConfig(), "--steps", "3", "--folder", tmp.resolve("bench"), "--window-length", "64",
+                "--batch-size", "1", "--scaling", "cpu,cpu");
+        assertEquals(0, r.exit(), r.toString());
+        String[] lines = r.out().split("\\R");
+        assertTrue(lines[0].startsWith("1 device (cpu): tiny.pt, lora, window 64, batch 1 × 1: "), r.out());
+        assertTrue(lines[1].startsWith("2 devices (cpu,cpu): tiny.pt, lora, window 64, batch 2 × 1 on devices "
+                + "cpu,cpu: "), r.out());
+        assertTrue(lines[2].matches("scaling: [0-9,]+ -> [0-9,]+ tokens/s with 1 rows per device: speed-up "
+                + "[0-9.]+ on 2 devices, efficiency [0-9]+ %; run folders in .*"), r.out());
+        assertTrue(Files.exists(tmp.resolve("bench/run-2/run.json")));
+        assertTrue(Files.readString(tmp.resolve("bench/run-2/run.json")).contains("\"devices\": \"cpu,cpu\""));
+
+        r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
+                Cli.tinyConfig(), "--steps", "2", "--folder", tmp.resolve("two"), "--window-length", "64",
+                "--batch-size", "2", "--devices", "cpu,cpu");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("tiny.pt, lora, window 64, batch 2 × 1 on devices cpu,cpu: "), r.out());
+
+        r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
+                Cli.tinyConfig(), "--scaling", "1");
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("--scaling: name at least two devices"), r.err());
+    }
+
+    @Test
     void traceAgreesWithTheOfficialBf16TraceAndNamesTheFirstDisagreementWhenStricter() {
         Cli.Run r = Cli.run("trace", "--model", Cli.tinyModel(), "--ids", Cli.resource("golden/tiny_ids.pt"),
                 "--reference", Cli.resource("golden/tiny_trace_bf16_cpu.pt"), "--device", "cpu");

@@ -126,12 +126,13 @@ public final class FineTuneLauncher {
     }
 
     /**
-     * The settings' device, checked for the settings' precision.
+     * Where the model is loaded (the device setting, or the first of the data-parallel devices), checked for the
+     * settings' precision.
      *
      * @throws InvalidSettingsException when the precision cannot run there (the message says why and what to do)
      */
     public static Device device(FineTuneSettings s) {
-        Device d = Devices.resolve(s.get(FineTuneParameters.DEVICE));
+        Device d = Devices.forTraining(s).get(0);
         String problem = PrecisionSupport.problem(s.get(FineTuneParameters.PRECISION), d);
         if (!problem.isEmpty()) {
             throw new InvalidSettingsException("", List.of(new SettingsProblem(List.of(

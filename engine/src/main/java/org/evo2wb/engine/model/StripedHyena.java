@@ -173,6 +173,36 @@ public final class StripedHyena implements AutoCloseable {
     }
 
     /**
+     * A copy of this model's base layers on {@code device}: every tensor copied (not shared), same architecture and
+     * precision, nothing requiring gradients. Adapters put on this model ({@link #replaceLinears}) are not copied;
+     * their base weights are. Close the copy when done.
+     */
+    public StripedHyena copyTo(Device device) {
+        Map<String, NDArray> mine = parameters();
+        NDManager m = NDManager.newBaseManager(device);
+        try (GradMode off = GradMode.disabled()) {
+            ParameterSource copies = (key, kind, shape) -> {
+                NDArray source = mine.get(key);
+                if (source == null) {
+                    throw new IllegalArgumentException("no tensor '" + key + "' to copy");
+                }
+                // toDevice to the array's own device returns the same tensor, so copy on the device itself
+                NDArray copy = source.getDevice().equals(device) ? source.duplicate() : source.toDevice(device, false);
+                NDManager made = copy.getManager();
+                copy.attach(m);
+                if (made != source.getManager()) {
+                    made.close();       // the empty sub-manager DJL made for the other device
+                }
+                return copy;
+            };
+            return new StripedHyena(arch, precision, m, buildParts(arch, copies, precision));
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    /**
      * Logits for token ids (B, L) with grad mode off on this thread for the call (inference: no graph is built
      * whatever the thread's state; a new thread starts with grad mode on).
      */

@@ -98,6 +98,30 @@ public final class Evo2Model implements TrainableModel {
         return FineTuneParameters.PRECISION.type().format(model.precision());
     }
 
+    /** A copy on {@code device}: the base model's tensors and the adapters with their current values. */
+    @Override
+    public Evo2Model replicate(ai.djl.Device device) {
+        StripedHyena copy = model.copyTo(device);
+        try {
+            Map<String, LoraLinear> copied = new LinkedHashMap<>();
+            copy.replaceLinears((name, layer) -> {
+                LoraLinear mine = adapters.get(name);
+                if (mine == null) {
+                    return layer;
+                }
+                LoraLinear l = new LoraLinear(layer, mine.rank(), mine.alpha(), mine.dropout(), 0);
+                Tensors.copyValues(l.loraA(), mine.loraA());
+                Tensors.copyValues(l.loraB(), mine.loraB());
+                copied.put(name, l);
+                return l;
+            });
+            return new Evo2Model(copy, copied);
+        } catch (RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+    }
+
     /** The LoRA adapters by layer name (empty for other methods). */
     public Map<String, LoraLinear> adapters() {
         return adapters;

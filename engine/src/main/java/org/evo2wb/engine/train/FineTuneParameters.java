@@ -256,6 +256,14 @@ public final class FineTuneParameters {
             .group(Group.HARDWARE).primary().defaultValue("auto")
             .check(d -> d.matches("auto|cpu|gpu|gpu:\\d+") ? null : "'" + d + "' is not auto, cpu, gpu or gpu:N").build();
 
+    public static final Hyperparameter<String> DEVICES = Hyperparameter.declare("devices", ValueType.TEXT)
+            .label("Data-parallel devices")
+            .description("Devices that share every batch (data parallelism, one process): 1 (only the device "
+                    + "above), a count N (gpu:0 … gpu:N−1), or a list such as gpu:0,gpu:1. Each holds a copy of the "
+                    + "model and trains on its share of the rows; their gradients are summed on the first, which "
+                    + "holds the optimiser. The result equals training on one device with the whole batch.")
+            .group(Group.HARDWARE).defaultValue("1").check(Devices::checkList).build();
+
     public static final Hyperparameter<Precision> PRECISION = Hyperparameter
             .declare("precision", ValueType.enumChoice(Precision.class))
             .label("Precision")
@@ -281,7 +289,7 @@ public final class FineTuneParameters {
             LOWERCASE_WEIGHT, MASK_NON_ACGT, UPPERCASE_INPUT,
             EPOCHS, MAX_STEPS, MAX_TIME, EVAL_EVERY, EVAL_BATCHES, PATIENCE,
             CHECKPOINT_EVERY, KEEP_LAST, KEEP_BEST,
-            DEVICE, PRECISION, SEED);
+            DEVICE, DEVICES, PRECISION, SEED);
 
     /** The settings of each form section, in display order (sections without settings left out). */
     public static Map<Group, List<Hyperparameter<?>>> byGroup() {
@@ -333,6 +341,12 @@ public final class FineTuneParameters {
         rule(out, s, s.get(KEEP_BEST) && s.get(VALIDATION_FRACTION) == 0 && s.isExplicit(KEEP_BEST),
                 x -> "keeping the best checkpoint needs validation records: raise the validation fraction above 0",
                 KEEP_BEST, VALIDATION_FRACTION);
+        rule(out, s, Devices.conflict(s.get(DEVICE), s.get(DEVICES)) != null,
+                x -> Devices.conflict(x.get(DEVICE), x.get(DEVICES)), DEVICE, DEVICES);
+        rule(out, s, Devices.count(s.get(DEVICES)) > s.get(BATCH_SIZE),
+                x -> "a batch of " + x.get(BATCH_SIZE) + " window(s) cannot be shared by " + Devices.count(
+                        x.get(DEVICES)) + " devices: raise the batch size to at least the number of devices",
+                DEVICES, BATCH_SIZE);
         return out;
     }
 

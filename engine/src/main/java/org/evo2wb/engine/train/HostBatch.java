@@ -17,6 +17,26 @@ import java.util.List;
 public record HostBatch(int rows, int length, int[] inputs, int[] targets, float[] weights, double weightSum,
                         long tokens) {
 
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) as a batch of their own. */
+    public HostBatch slice(int from, int to) {
+        if (from < 0 || to > rows || from >= to) {
+            throw new IllegalArgumentException("rows " + from + " to " + to + " of a batch of " + rows);
+        }
+        int t = length - 1;
+        float[] w = java.util.Arrays.copyOfRange(weights, from * t, to * t);
+        int[] in = java.util.Arrays.copyOfRange(inputs, from * length, to * length);
+        double sum = 0;
+        for (float x : w) {
+            sum += x;
+        }
+        long real = 0;
+        for (int x : in) {
+            real += x != LossWeights.PAD ? 1 : 0;
+        }
+        return new HostBatch(to - from, length, in, java.util.Arrays.copyOfRange(targets, from * t, to * t), w, sum,
+                real);
+    }
+
     /** Builds the batch of the given windows at window length {@code length}. */
     public static HostBatch of(List<TokenWindow> windows, int length, LossWeights rule) {
         int rows = windows.size();

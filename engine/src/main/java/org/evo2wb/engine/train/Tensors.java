@@ -1,6 +1,7 @@
 package org.evo2wb.engine.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -33,6 +34,31 @@ public final class Tensors {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         b.asFloatBuffer().put(values);
         return new HostTensor(StorageType.F32, shape, b);
+    }
+
+    /**
+     * Overwrites {@code target} in place with the values of {@code source} (same shape, any device; autograd off).
+     */
+    public static void copyValues(NDArray target, NDArray source) {
+        try (GradMode off = GradMode.disabled()) {
+            NDArray moved = source.toDevice(target.getDevice(), false);
+            target.set(new NDIndex("..."), moved);
+            if (moved != source) {
+                closeMoved(moved, source);
+            }
+        }
+    }
+
+    /**
+     * Frees a copy made by {@code source.toDevice(other device)}: DJL puts it in a new sub-manager of the source's
+     * manager, which would otherwise stay attached there (one more per copy) after the copy is closed.
+     */
+    static void closeMoved(NDArray moved, NDArray source) {
+        if (moved.getManager() != source.getManager()) {
+            moved.getManager().close();
+        } else {
+            moved.close();
+        }
     }
 
     /**

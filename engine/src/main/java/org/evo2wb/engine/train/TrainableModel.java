@@ -41,6 +41,16 @@ public interface TrainableModel {
     default void setTraining(boolean training) {
     }
 
+    /**
+     * A copy of this model on another device for data-parallel training ({@link DataParallel}): the same parameters
+     * under the same names, values copied (not shared), the same adapters, in training mode. The copy owns its
+     * {@link #manager()}: closing that manager frees it. The default says that the model cannot be copied.
+     */
+    default TrainableModel replicate(ai.djl.Device device) {
+        throw new UnsupportedOperationException("a " + getClass().getSimpleName() + " cannot be copied to another "
+                + "device");
+    }
+
     /** The precision setting's word for how the model computes ({@code fp32}); checked against the settings. */
     default String precision() {
         return "fp32";

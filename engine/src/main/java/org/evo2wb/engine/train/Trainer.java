@@ -65,6 +65,8 @@ final class Trainer {
     private TrainingPlan plan;
     private BatchStream stream;
     private Map<String, NDArray> trainable;
+    private List<ai.djl.Device> devices;
+    private DataParallel parallel;
     private AdamW optimizer;
     private LearningRateSchedule schedule;
     private StopConditions stops;
@@ -112,6 +114,9 @@ final class Trainer {
             if (optimizer != null) {
                 optimizer.close();
             }
+            if (parallel != null) {
+                parallel.close();
+            }
         }
     }
 
@@ -150,6 +155,7 @@ final class Trainer {
             }
             folder.writeRecord(RunRecord.create(run, plan, trainable));
         }
+        parallel = DataParallel.start(run.model, trainable, devices);
         MetricsLog.truncateAfter(folder.metricsFile(), state.step);
         metrics = new MetricsLog(folder.metricsFile());
         metrics.open();
@@ -180,7 +186,8 @@ final class Trainer {
     private void checkDevice() {
         ai.djl.Device wanted;
         try {
-            wanted = Devices.resolve(s.get(FineTuneParameters.DEVICE));
+            devices = Devices.forTraining(s);
+            wanted = devices.get(0);
         } catch (IllegalArgumentException e) {
             throw new TrainingFailedException(Kind.SETTINGS_CHECK, e.getMessage(), e);
         }
@@ -264,7 +271,7 @@ final class Trainer {
                 if (b.weightSum() == 0) {
                     continue;
                 }
-                loss += forwardBackward(sm, b, b.weightSum(), 1.0) * b.weightSum();
+                loss += microBatch(sm, b, b.weightSum(), 1.0) * b.weightSum();
                 weight += b.weightSum();
             }
             if (weight == 0) {
@@ -388,6 +395,9 @@ final class Trainer {
             try (GradMode off = GradMode.disabled()) {
                 run.model.afterUpdate();
             }
+            if (parallel != null) {
+                parallel.broadcast();
+            }
             zeroGradients();
             return new StepResult(loss, norm, n, tokens);
         }
@@ -405,9 +415,19 @@ final class Trainer {
                 throw new CancelledMidStep();
             }
             Engine.getInstance().setRandomSeed((int) BatchStream.mix(seed, state.step * accumulation + i));
-            loss += forwardBackward(sm, batches.get(i), denominator, lossScale);
+            loss += microBatch(sm, batches.get(i), denominator, lossScale);
         }
         return loss;
+    }
+
+    /**
+     * {@link #forwardBackward}, the rows shared between the data-parallel devices when there are several; the
+     * gradients multiplied by {@code lossScale} (fp16-mixed). Returns the micro-batch's share of the step loss
+     * (unscaled).
+     */
+    private double microBatch(NDManager sm, HostBatch b, double denominator, double lossScale) {
+        return parallel == null ? forwardBackward(sm, b, denominator, lossScale)
+                : parallel.forwardBackward(b, (model, m, shard) -> batchLoss(model, m, shard, denominator), lossScale);
     }
 
     /**
@@ -423,14 +443,21 @@ final class Trainer {
     }
 
     private NDArray batchLoss(NDManager sm, HostBatch b, double denominator) {
+        return batchLoss(run.model, sm, b, denominator);
+    }
+
+    private NDArray batchLoss(TrainableModel model, NDManager sm, HostBatch b, double denominator) {
         NDArray tokens = sm.create(b.inputs(), new Shape(b.rows(), b.length())).toType(DataType.INT64, false);
         NDArray targets = sm.create(b.targets(), new Shape(b.rows(), b.length() - 1)).toType(DataType.INT64, false);
         NDArray weights = NextTokenLoss.weightsOnDevice(sm, b.weights(), b.rows(), b.length() - 1);
-        return NextTokenLoss.loss(run.model.logits(tokens), targets, weights, denominator);
+        return NextTokenLoss.loss(model.logits(tokens), targets, weights, denominator);
     }
 
-    /** The gradients of the trained parameters (arrays of the current scope). */
+    /** The gradients of the trained parameters, summed over the devices first (arrays of the current scope). */
     private Map<String, NDArray> gradients() {
+        if (parallel != null) {
+            parallel.reduceGradients();
+        }
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
             NDArray g = ParameterGradients.of(e.getValue());
@@ -444,6 +471,9 @@ final class Trainer {
     private void zeroGradients() {
         for (NDArray p : trainable.values()) {
             ParameterGradients.zero(p);
+        }
+        if (parallel != null) {
+            parallel.zeroGradients();
         }
     }
 

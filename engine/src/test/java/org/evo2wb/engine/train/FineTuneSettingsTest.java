@@ -26,8 +26,8 @@ class FineTuneSettingsTest {
             assertTrue(p.helpText().contains("Default: " + p.defaultText()), p.name());
             assertFalse(p.valueLabel().isBlank());
         }
-        assertEquals(36, ALL.size());
-        assertEquals(36, FineTuneParameters.byGroup().values().stream().mapToInt(List::size).sum());
+        assertEquals(37, ALL.size());
+        assertEquals(37, FineTuneParameters.byGroup().values().stream().mapToInt(List::size).sum());
         assertEquals(List.of(FineTuneParameters.METHOD, FineTuneParameters.LORA_RANK, FineTuneParameters.LORA_ALPHA,
                 FineTuneParameters.LORA_DROPOUT, FineTuneParameters.LORA_TARGETS),
                 FineTuneParameters.byGroup().get(Hyperparameter.Group.METHOD));
@@ -38,7 +38,7 @@ class FineTuneSettingsTest {
                 "learning-rate", "min-learning-rate", "warmup-steps", "weight-decay", "beta1", "beta2",
                 "adam-epsilon", "clip-norm", "batch-size", "grad-accumulation", "window-length", "stride", "max-steps",
                 "epochs", "max-time", "eval-every", "early-stopping-patience", "lowercase-loss-weight", "seed",
-                "keep-last", "checkpoint-every", "precision", "device", "short-sequences", "mask-non-acgt")) {
+                "keep-last", "checkpoint-every", "precision", "device", "devices", "short-sequences", "mask-non-acgt")) {
             assertTrue(names.contains(required), required);
         }
     }
