@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.load.FineTuneLauncher;
+import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.Devices;
@@ -132,9 +133,9 @@ public final class FineTuneBenchmark {
     /** Where the weights come from: random weights of a preset's shapes, or a checkpoint. */
     private record Model(String preset, Path checkpoint, Evo2Config config) {
 
-        StripedHyena load(Device device, Precision precision) throws IOException {
-            return preset != null ? StripedHyena.random(config, 1, device, precision)
-                    : StripedHyena.load(checkpoint, config, device, precision);
+        StripedHyena load(Device device, Precision precision, MasterWeights masters) throws IOException {
+            return preset != null ? StripedHyena.random(config, 1, device, precision, masters)
+                    : StripedHyena.load(checkpoint, config, device, precision, masters);
         }
 
         ModelDescription describe() throws IOException {
@@ -148,7 +149,7 @@ public final class FineTuneBenchmark {
     private static Result once(Model model, FineTuneSettings s, List<Path> fasta, Path runDir) throws Exception {
         Device device = FineTuneLauncher.device(s);
         long t0 = System.nanoTime();
-        StripedHyena base = model.load(device, s.get(FineTuneParameters.PRECISION));
+        StripedHyena base = model.load(device, s.get(FineTuneParameters.PRECISION), Evo2Model.masterWeights(s));
         ModelDescription description = model.describe();
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         TrainingData data = TrainingData.build(fasta, s, ReadProgress.NONE);
