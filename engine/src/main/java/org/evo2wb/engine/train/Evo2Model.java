@@ -66,6 +66,11 @@ public final class Evo2Model implements TrainableModel {
             }
 
             @Override
+            public boolean embeddingTrains() {
+                return model.parameters().get("embedding_layer.weight").hasGradient();
+            }
+
+            @Override
             public int blocks() {
                 return model.blockCount();
             }

@@ -68,6 +68,9 @@ public interface TrainableModel {
         /** (B, L) int64 token ids → the first block's input. */
         NDArray embed(NDArray tokens);
 
+        /** Whether {@link #embed} has parameters that train (its backward is then run). */
+        boolean embeddingTrains();
+
         /** Number of blocks. */
         int blocks();
 
