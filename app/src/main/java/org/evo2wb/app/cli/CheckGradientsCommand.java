@@ -55,7 +55,9 @@ final class CheckGradientsCommand implements Callable<Integer> {
             }
         }
         LossGradients.Result r;
-        try (StripedHyena m = model.load(where)) {
+        // fp32 masters: the gradients of the linear weights are asked for too
+        try (StripedHyena m = model.spec().resolve().load(where.device(), where.precision(),
+                org.evo2wb.engine.model.MasterWeights.FP32)) {
             r = LossGradients.compute(m, tokens);
         }
         Map<String, String> meta = Map.of("loss", Double.toString(r.loss()), "targets", Long.toString(r.targets()),

@@ -36,9 +36,18 @@ class BenchAndTraceCommandTest {
                 Cli.tinyConfig(), "--steps", "3", "--folder", tmp.resolve("bench"), "--window-length", "64",
                 "--batch-size", "2");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().startsWith("tiny.pt, lora, window 64, batch 2 × 1: "), r.out());
+        assertTrue(r.out().startsWith("tiny.pt, lora, fp32, window 64, batch 2 × 1: "), r.out());
         assertTrue(r.out().contains(" s/step, ") && r.out().contains(" tokens/s"), r.out());
         assertTrue(Files.exists(tmp.resolve("bench/run/run.json")));
+
+        r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
+                Cli.tinyConfig(), "--steps", "2", "--folder", tmp.resolve("checkpointing"), "--window-length", "64",
+                "--batch-size", "2", "--method", "full", "--activation-checkpointing", "true");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().startsWith("tiny.pt, full, fp32, activation checkpointing, window 64, batch 2 × 1: "),
+                r.out());
+        assertTrue(Files.readString(tmp.resolve("checkpointing/run/run.json"))
+                .contains("\"activation-checkpointing\": \"true\""));
 
         r = Cli.run("bench", "train", "--fasta", fasta);
         assertEquals(1, r.exit(), r.toString());
@@ -53,8 +62,8 @@ class BenchAndTraceCommandTest {
                 "--batch-size", "1", "--scaling", "cpu,cpu");
         assertEquals(0, r.exit(), r.toString());
         String[] lines = r.out().split("\\R");
-        assertTrue(lines[0].startsWith("1 device (cpu): tiny.pt, lora, window 64, batch 1 × 1: "), r.out());
-        assertTrue(lines[1].startsWith("2 devices (cpu,cpu): tiny.pt, lora, window 64, batch 2 × 1 on devices "
+        assertTrue(lines[0].startsWith("1 device (cpu): tiny.pt, lora, fp32, window 64, batch 1 × 1: "), r.out());
+        assertTrue(lines[1].startsWith("2 devices (cpu,cpu): tiny.pt, lora, fp32, window 64, batch 2 × 1 on devices "
                 + "cpu,cpu: "), r.out());
         assertTrue(lines[2].matches("scaling: [0-9,]+ -> [0-9,]+ tokens/s with 1 rows per device: speed-up "
                 + "[0-9.]+ on 2 devices, efficiency [0-9]+ %; run folders in .*"), r.out());
@@ -65,7 +74,7 @@ class BenchAndTraceCommandTest {
                 Cli.tinyConfig(), "--steps", "2", "--folder", tmp.resolve("two"), "--window-length", "64",
                 "--batch-size", "2", "--devices", "cpu,cpu");
         assertEquals(0, r.exit(), r.toString());
-        assertTrue(r.out().startsWith("tiny.pt, lora, window 64, batch 2 × 1 on devices cpu,cpu: "), r.out());
+        assertTrue(r.out().startsWith("tiny.pt, lora, fp32, window 64, batch 2 × 1 on devices cpu,cpu: "), r.out());
 
         r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
                 Cli.tinyConfig(), "--scaling", "1");

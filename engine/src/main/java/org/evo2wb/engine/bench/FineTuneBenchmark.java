@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.load.FineTuneLauncher;
+import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.Devices;
@@ -132,9 +133,9 @@ public final class FineTuneBenchmark {
     /** Where the weights come from: random weights of a preset's shapes, or a checkpoint. */
     private record Model(String preset, Path checkpoint, Evo2Config config) {
 
-        StripedHyena load(Device device, Precision precision) throws IOException {
-            return preset != null ? StripedHyena.random(config, 1, device, precision)
-                    : StripedHyena.load(checkpoint, config, device, precision);
+        StripedHyena load(Device device, Precision precision, MasterWeights masters) throws IOException {
+            return preset != null ? StripedHyena.random(config, 1, device, precision, masters)
+                    : StripedHyena.load(checkpoint, config, device, precision, masters);
         }
 
         ModelDescription describe() throws IOException {
@@ -147,8 +148,15 @@ public final class FineTuneBenchmark {
 
     private static Result once(Model model, FineTuneSettings s, List<Path> fasta, Path runDir) throws Exception {
         Device device = FineTuneLauncher.device(s);
+        try (DeviceMemoryPeak peak = DeviceMemoryPeak.start(device)) {
+            return once(model, s, fasta, runDir, device, peak);
+        }
+    }
+
+    private static Result once(Model model, FineTuneSettings s, List<Path> fasta, Path runDir, Device device,
+                               DeviceMemoryPeak peak) throws Exception {
         long t0 = System.nanoTime();
-        StripedHyena base = model.load(device, s.get(FineTuneParameters.PRECISION));
+        StripedHyena base = model.load(device, s.get(FineTuneParameters.PRECISION), Evo2Model.masterWeights(s));
         ModelDescription description = model.describe();
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         TrainingData data = TrainingData.build(fasta, s, ReadProgress.NONE);
@@ -178,12 +186,15 @@ public final class FineTuneBenchmark {
         double stepSeconds = seconds / Math.max(1, seen.size() - 1);
         double tokensPerSecond = (last.tokens() - first.tokens()) / seconds;
         String devices = s.get(FineTuneParameters.DEVICES);
-        String line = String.format(Locale.ROOT, "%s, %s, window %d, batch %d × %d%s: load %.1f s, check + first step "
-                        + "%.1f s, %.3f s/step, %,.0f tokens/s (incl. evaluation), loss %.4f -> %.4f; %s",
-                description.name(), s.text(FineTuneParameters.METHOD), s.get(FineTuneParameters.WINDOW_LENGTH),
+        String line = String.format(Locale.ROOT, "%s, %s, %s%s, window %d, batch %d × %d%s: load %.1f s, check + "
+                        + "first step %.1f s, %.3f s/step, %,.0f tokens/s (incl. evaluation), loss %.4f -> %.4f; %s",
+                description.name(), s.text(FineTuneParameters.METHOD), s.text(FineTuneParameters.PRECISION),
+                s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING) ? ", activation checkpointing" : "",
+                s.get(FineTuneParameters.WINDOW_LENGTH),
                 s.get(FineTuneParameters.BATCH_SIZE), s.get(FineTuneParameters.GRAD_ACCUMULATION),
                 devices.equals("1") ? "" : " on devices " + devices, loadSeconds, (firstStepAt[0] - start) / 1e9,
-                stepSeconds, tokensPerSecond, first.trainLoss(), last.trainLoss(), MemoryStats.summary());
+                stepSeconds, tokensPerSecond, first.trainLoss(), last.trainLoss(), MemoryStats.summary())
+                + peak.describe();
         return new Result(line, tokensPerSecond, stepSeconds);
     }
 }

@@ -21,7 +21,8 @@ public final class ForwardBenchmark {
 
     /** Outcome of one benchmark. */
     public record Result(String label, long parameters, int batch, int length, int repetitions, double[] seconds,
-                         double cpuSecondsPerForward, long heapBytes, long rssBytes, long peakRssBytes) {
+                         double cpuSecondsPerForward, long heapBytes, long rssBytes, long peakRssBytes,
+                         String deviceMemory) {
 
         public double medianSeconds() {
             double[] s = seconds.clone();
@@ -36,10 +37,10 @@ public final class ForwardBenchmark {
         public String format() {
             return String.format(Locale.ROOT,
                     "%s: %,d parameters, batch %d x length %d: median %.1f ms/forward (process CPU %.1f ms), "
-                            + "%,.0f tokens/s; heap %.1f MiB, RSS %.1f MiB, peak RSS %.1f MiB",
+                            + "%,.0f tokens/s; heap %.1f MiB, RSS %.1f MiB, peak RSS %.1f MiB%s",
                     label, parameters, batch, length, medianSeconds() * 1e3, cpuSecondsPerForward * 1e3,
                     tokensPerSecond(), heapBytes / 1048576.0,
-                    rssBytes / 1048576.0, peakRssBytes / 1048576.0);
+                    rssBytes / 1048576.0, peakRssBytes / 1048576.0, deviceMemory);
         }
     }
 
@@ -101,11 +102,12 @@ public final class ForwardBenchmark {
 
     /**
      * Runs {@code warmup} untimed and {@code repetitions} timed forwards of a random batch (B, L) through a random
-     * model of {@code arch}, with grad mode off.
+     * model of {@code arch}, with grad mode off. On a GPU the result includes the peak of device memory in use from
+     * before the model is built ({@link DeviceMemoryPeak}); in fp16-mixed the model holds fp16 linear weights only.
      */
     public static Result run(String label, ModelArchitecture arch, int batch, int length, int warmup, int repetitions,
                              Device device, Precision precision) {
-        try (GradMode g = GradMode.disabled();
+        try (DeviceMemoryPeak peak = DeviceMemoryPeak.start(device); GradMode g = GradMode.disabled();
              StripedHyena model = StripedHyena.random(arch, 1234, device, precision);
              NDManager m = NDManager.newBaseManager(device)) {
             Random r = new Random(5);
@@ -131,7 +133,8 @@ public final class ForwardBenchmark {
             }
             double cpu = (MemoryStats.processCpuNanos() - cpu0) / 1e9 / repetitions;
             return new Result(label, model.parameterCount(), batch, length, repetitions, secs, cpu,
-                    MemoryStats.heapUsed(), MemoryStats.procStatus("VmRSS"), MemoryStats.procStatus("VmHWM"));
+                    MemoryStats.heapUsed(), MemoryStats.procStatus("VmRSS"), MemoryStats.procStatus("VmHWM"),
+                    peak.describe());
         }
     }
 }

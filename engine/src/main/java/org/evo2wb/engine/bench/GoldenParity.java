@@ -124,8 +124,9 @@ public final class GoldenParity {
 
     private static StripedHyena golden(Path dir, Device device, Precision precision) throws IOException {
         ModelArchitecture arch = ModelArchitecture.of(Evo2Config.load(dir.resolve("tiny.yml")));
+        // fp32 masters: the parity check compares the gradients of every tensor, the linear weights' included
         return StripedHyena.fromTensors("tiny.pt", TorchCheckpoint.readTensors(dir.resolve("tiny.pt")), arch, device,
-                precision);
+                precision, org.evo2wb.engine.model.MasterWeights.FP32);
     }
 
     private static double maxAbsDiff(double[] want, float[] got) {

@@ -67,7 +67,8 @@ public final class FineTuneLauncher {
         ModelSpec.Resolved resolved = model.resolve();
         ModelDescription description = resolved.describe();
         TrainingData data = TrainingData.build(train, validation, settings, progress);
-        StripedHyena loaded = resolved.load(device, settings.get(FineTuneParameters.PRECISION));
+        StripedHyena loaded = resolved.load(device, settings.get(FineTuneParameters.PRECISION),
+                Evo2Model.masterWeights(settings));
         try {
             RunInputs inputs = new RunInputs(train, validation);
             Files.createDirectories(folder);
@@ -110,7 +111,8 @@ public final class FineTuneLauncher {
                 weights.toAbsolutePath().toString(), org.evo2wb.engine.io.Sha256.of(weights));
         RunInputs inputs = RunInputs.read(folder);
         TrainingData data = TrainingData.build(inputs.train(), inputs.validation(), settings, progress);
-        StripedHyena loaded = StripedHyena.load(weights, config, device, settings.get(FineTuneParameters.PRECISION));
+        StripedHyena loaded = StripedHyena.load(weights, config, device, settings.get(FineTuneParameters.PRECISION),
+                Evo2Model.masterWeights(settings));
         try {
             FineTuneRun.Builder b = FineTuneRun.resume(folder).model(Evo2Model.prepare(loaded, settings), description)
                     .data(data.train(), data.validation(), data.manifest()).appVersion(appVersion);

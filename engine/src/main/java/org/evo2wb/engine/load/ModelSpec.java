@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.evo2wb.engine.checkpoint.CheckpointFile;
 import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.FineTunedModel;
@@ -67,12 +68,20 @@ public record ModelSpec(String model, String config, String preset) {
             return kind == Kind.RUN ? Optional.empty() : ModelFiles.selfTestNextTo(weights);
         }
 
-        /** Loads the model; a fine-tuned LoRA model is merged. */
+        /** Loads the model for inference; a fine-tuned LoRA model is merged. */
         public StripedHyena load(Device device, Precision precision) throws IOException {
+            return load(device, precision, MasterWeights.NONE);
+        }
+
+        /**
+         * Loads the model with or without fp32 master weights for the linear layers (fp16-mixed); a fine-tuned LoRA
+         * model is merged.
+         */
+        public StripedHyena load(Device device, Precision precision, MasterWeights masters) throws IOException {
             if (kind == Kind.RUN) {
-                return FineTunedModel.load(runFolder, device, precision, true).model();
+                return FineTunedModel.load(runFolder, device, precision, masters, true).model();
             }
-            return StripedHyena.load(weights, config, device, precision);
+            return StripedHyena.load(weights, config, device, precision, masters);
         }
 
         /**

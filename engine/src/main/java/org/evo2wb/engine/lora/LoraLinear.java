@@ -3,6 +3,8 @@ package org.evo2wb.engine.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Random;
 import org.evo2wb.engine.model.GradMode;
@@ -106,6 +108,11 @@ public final class LoraLinear extends Linear {
         return b;
     }
 
+    /** Whether dropout is on. */
+    public boolean isTraining() {
+        return training;
+    }
+
     /** Dropout on (training) or off (evaluation, inference). */
     public void setTraining(boolean on) {
         this.training = on;
@@ -115,13 +122,22 @@ public final class LoraLinear extends Linear {
         return merged;
     }
 
-    /** {@code W ← W + (α/r)·B·A}, once; later calls do nothing. The adapter no longer adds to the output. */
+    /**
+     * {@code W ← W + (α/r)·B·A}, once; later calls do nothing. The adapter no longer adds to the output. An fp16-only
+     * base weight ({@link #isHalfOnly()}) is widened, the update added in fp32, and the sum rounded once to fp16.
+     */
     public void merge() {
         if (merged) {
             return;
         }
         try (GradMode off = GradMode.disabled(); NDScope scope = new NDScope()) {
-            weight().addi(b.matMul(a).mul((float) scaling()));
+            scope.suppressNotUsedWarning();
+            NDArray delta = b.matMul(a).mul((float) scaling());
+            if (weight().getDataType() == DataType.FLOAT32) {
+                weight().addi(delta);
+            } else {
+                weight().set(new NDIndex("..."), weight().toType(DataType.FLOAT32, false).add(delta));
+            }
         }
         weightsChanged();
         merged = true;

@@ -31,7 +31,7 @@ public final class ExpectedParameters implements ParameterSource {
     /** The expected tensors of a model with this architecture, in checkpoint order. */
     public static Map<String, Entry> of(ModelArchitecture arch) {
         ExpectedParameters rec = new ExpectedParameters();
-        StripedHyena.buildParts(arch, rec, Precision.FP32);
+        StripedHyena.buildParts(arch, rec, Precision.FP32, MasterWeights.FP32);
         return rec.entries();
     }
 }

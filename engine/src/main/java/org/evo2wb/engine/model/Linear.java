@@ -15,11 +15,12 @@ import ai.djl.ndarray.types.DataType;
  * {@link #forward}) and is put in place with {@link StripedHyena#replaceLinears}. The matrix product runs in the
  * {@link Precision}'s GEMM type; parameters and the result stay fp32.
  *
- * <p>fp16-mixed ({@link Precision#FP16}): the input is cast to fp16, multiplied by an fp16 copy of the weight (and
- * bias), and the product is cast back to fp32, so everything around the layer (residual stream, norms, softmax, FFT
- * convolutions) stays fp32. A frozen layer keeps its fp16 copies between calls (made on first use, dropped by
- * {@link #weightsChanged()}); a trained layer casts its fp32 master weight on every call, so the gradient reaches
- * the fp32 weight.
+ * <p>fp16-mixed ({@link Precision#FP16}): the input is cast to fp16, multiplied by an fp16 weight (and bias), and
+ * the product is cast back to fp32, so everything around the layer (residual stream, norms, softmax, FFT
+ * convolutions) stays fp32. The fp16 weight is either the only one the layer holds (a model loaded with
+ * {@link MasterWeights#NONE}: {@link #weight()} is then fp16), or a copy of an fp32 master weight: a frozen layer
+ * keeps its fp16 copies between calls (made on first use, dropped by {@link #weightsChanged()}); a trained layer
+ * casts its fp32 master weight on every call, so the gradient reaches the fp32 weight.
  */
 public class Linear {
 
@@ -59,12 +60,20 @@ public class Linear {
         if (!precision.isHalf()) {
             return affine(x, weight, bias, precision);
         }
+        if (isHalfOnly()) {
+            return halfProduct(x, weight, bias == null ? null : cast(bias, DataType.FLOAT16));
+        }
         if (weight.hasGradient() || bias != null && bias.hasGradient()) {
             half.drop();                                 // trained: copies would go stale after the next update
             return affine(x, weight, bias, precision);
         }
         NDArray[] wb = half.of(weight, bias);
         return halfProduct(x, wb[0], wb[1]);
+    }
+
+    /** Whether the layer holds its weight only as fp16 (no fp32 master; cannot be trained). */
+    public boolean isHalfOnly() {
+        return weight.getDataType() == DataType.FLOAT16;
     }
 
     /** Drops the fp16 copies of the weight and bias; call after changing either in place. */
@@ -107,6 +116,7 @@ public class Linear {
         return name;
     }
 
+    /** The weight: fp32, or fp16 for a layer that {@link #isHalfOnly() holds only fp16}. */
     public NDArray weight() {
         return weight;
     }

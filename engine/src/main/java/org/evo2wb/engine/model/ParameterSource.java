@@ -10,7 +10,8 @@ import ai.djl.ndarray.NDArray;
 public interface ParameterSource {
 
     /**
-     * The fp32 tensor stored under {@code key}, on the model's device, whose shape must equal {@code shape}.
+     * The fp32 tensor stored under {@code key}, on the model's device, whose shape must equal {@code shape} (a copy of a
+     * model whose linear layers hold only fp16 weights gives those as fp16).
      *
      * @param key checkpoint key
      * @param kind how the tensor is used (chooses random initialisation and whether it is trainable)

@@ -40,19 +40,27 @@ import org.evo2wb.engine.checkpoint.StorageType;
  * only: with grad mode on (inside a {@code GradientCollector}) and {@link #setTrainable(boolean)}, gradients reach
  * every trainable tensor; the tied embedding receives both the lookup and the unembedding contribution.
  * Each block runs in its own {@link NDScope}, so an inference forward holds one block's temporaries at a time.
+ *
+ * <p>In fp16-mixed a model is loaded with or without fp32 master weights for its linear layers
+ * ({@link MasterWeights}); without (the default of every {@code load}, {@code random} and {@code fromTensors} that
+ * does not name them) linear weights and biases are fp16 only and cannot be trained. The pieces of the forward pass
+ * ({@link #embed}, {@link #block}, {@link #head}) are public for activation checkpointing, which runs them itself.
  */
 public final class StripedHyena implements AutoCloseable {
 
     private final ModelArchitecture arch;
     private final Precision precision;
+    private final MasterWeights masters;
     private final NDManager manager;
     private final NDArray embedding;
     private final RmsNorm finalNorm;
     private final List<Block> blocks;
 
-    private StripedHyena(ModelArchitecture arch, Precision precision, NDManager manager, Parts parts) {
+    private StripedHyena(ModelArchitecture arch, Precision precision, MasterWeights masters, NDManager manager,
+                         Parts parts) {
         this.arch = arch;
         this.precision = precision;
+        this.masters = masters;
         this.manager = manager;
         this.embedding = parts.embedding;
         this.finalNorm = parts.finalNorm;
@@ -63,7 +71,8 @@ public final class StripedHyena implements AutoCloseable {
     record Parts(NDArray embedding, RmsNorm finalNorm, List<Block> blocks) {
     }
 
-    static Parts buildParts(ModelArchitecture a, ParameterSource src, Precision precision) {
+    static Parts buildParts(ModelArchitecture a, ParameterSource source, Precision precision, MasterWeights masters) {
+        ParameterSource src = masters.halfOnly(precision) ? halfLinears(source) : source;
         NDArray emb = src.get("embedding_layer.weight", ParameterKind.EMBEDDING, a.vocabSize(), a.hidden());
         RmsNorm norm = new RmsNorm(src, "norm.scale", a.hidden(), a.eps());
         BlockDims dims = new BlockDims(a.hidden(), a.inner(), a.eps(), a.evo2StyleActivations(), precision);
@@ -81,6 +90,25 @@ public final class StripedHyena implements AutoCloseable {
     }
 
     /**
+     * A source whose linear weights and biases are fp16: each is rounded once (PyTorch's round to nearest even, as
+     * the fp16 copies of fp32 masters are) and its fp32 original freed at once.
+     */
+    private static ParameterSource halfLinears(ParameterSource src) {
+        return (key, kind, shape) -> {
+            NDArray a = src.get(key, kind, shape);
+            if (kind != ParameterKind.LINEAR_WEIGHT && kind != ParameterKind.LINEAR_BIAS
+                    || a.getDataType() == DataType.FLOAT16) {
+                return a;
+            }
+            try (GradMode off = GradMode.disabled()) {
+                NDArray half = a.toType(DataType.FLOAT16, false);
+                a.close();
+                return half;
+            }
+        };
+    }
+
+    /**
      * Loads a checkpoint file ({@code .pt}, {@code .pt.partN} shards or {@code .safetensors}, released vortex key
      * layout) for a config. The MLP width follows the file; the file's keys and shapes are checked against the model
      * first (one exception lists every missing, unexpected or misshaped tensor; the duplicate {@code unembed.weight},
@@ -88,7 +116,13 @@ public final class StripedHyena implements AutoCloseable {
      */
     public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision)
             throws IOException {
-        return load(checkpoint, config, device, precision, (read, total) -> { });
+        return load(checkpoint, config, device, precision, MasterWeights.NONE, (read, total) -> { });
+    }
+
+    /** {@link #load(Path, Evo2Config, Device, Precision)} with or without fp32 masters for the linear layers. */
+    public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision,
+                                    MasterWeights masters) throws IOException {
+        return load(checkpoint, config, device, precision, masters, (read, total) -> { });
     }
 
     /** Told after each checkpoint tensor has been converted; may throw to stop loading. */
@@ -108,6 +142,12 @@ public final class StripedHyena implements AutoCloseable {
      */
     public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision,
                                     LoadProgress progress) throws IOException {
+        return load(checkpoint, config, device, precision, MasterWeights.NONE, progress);
+    }
+
+    /** {@link #load(Path, Evo2Config, Device, Precision, LoadProgress)} with or without fp32 linear masters. */
+    public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision,
+                                    MasterWeights masters, LoadProgress progress) throws IOException {
         try (CheckpointFile file = Checkpoints.open(checkpoint)) {
             Map<String, long[]> shapes = file.shapes();
             ModelArchitecture arch = ModelArchitecture.of(config.withInnerMlpSizeFrom(shapes), file.name());
@@ -120,7 +160,7 @@ public final class StripedHyena implements AutoCloseable {
                 var t = file.tensor(key);
                 progress.tensorRead(++read[0], total);
                 return t;
-            }, arch, device, precision);
+            }, arch, device, precision, masters);
         }
     }
 
@@ -133,21 +173,27 @@ public final class StripedHyena implements AutoCloseable {
      */
     public static StripedHyena fromTensors(String origin, Map<String, HostTensor> tensors, ModelArchitecture arch,
                                            Device device, Precision precision) {
+        return fromTensors(origin, tensors, arch, device, precision, MasterWeights.NONE);
+    }
+
+    /** {@link #fromTensors(String, Map, ModelArchitecture, Device, Precision)} with or without fp32 masters. */
+    public static StripedHyena fromTensors(String origin, Map<String, HostTensor> tensors, ModelArchitecture arch,
+                                           Device device, Precision precision, MasterWeights masters) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         tensors.forEach((k, v) -> shapes.put(k, v.shape()));
-        return build(origin, shapes, tensors::get, arch, device, precision);
+        return build(origin, shapes, tensors::get, arch, device, precision, masters);
     }
 
     private static StripedHyena build(String origin, Map<String, long[]> shapes,
                                       CheckpointParameters.TensorReader reader, ModelArchitecture arch, Device device,
-                                      Precision precision) {
+                                      Precision precision, MasterWeights masters) {
         PrecisionSupport.requireTrueLabel(precision, device);
         NDManager m = NDManager.newBaseManager(device);
         try {
             CheckpointParameters src = new CheckpointParameters(origin, shapes, reader, m);
             long[] l1 = src.shapeOf("blocks.0.mlp.l1.weight");
             ModelArchitecture a = l1 != null && l1.length == 2 && l1[0] != arch.inner() ? arch.withInner(l1[0]) : arch;
-            return new StripedHyena(a, precision, m, buildParts(a, src, precision));
+            return new StripedHyena(a, precision, masters, m, buildParts(a, src, precision, masters));
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -156,16 +202,28 @@ public final class StripedHyena implements AutoCloseable {
 
     /** A model with random weights of a config's shapes (benchmarks, tests). */
     public static StripedHyena random(Evo2Config config, long seed, Device device, Precision precision) {
-        return random(ModelArchitecture.of(config), seed, device, precision);
+        return random(ModelArchitecture.of(config), seed, device, precision, MasterWeights.NONE);
+    }
+
+    /** {@link #random(Evo2Config, long, Device, Precision)} with or without fp32 masters. */
+    public static StripedHyena random(Evo2Config config, long seed, Device device, Precision precision,
+                                      MasterWeights masters) {
+        return random(ModelArchitecture.of(config), seed, device, precision, masters);
     }
 
     /** A model with random weights of the architecture's shapes (benchmarks, tests). */
     public static StripedHyena random(ModelArchitecture arch, long seed, Device device, Precision precision) {
+        return random(arch, seed, device, precision, MasterWeights.NONE);
+    }
+
+    /** {@link #random(ModelArchitecture, long, Device, Precision)} with or without fp32 masters. */
+    public static StripedHyena random(ModelArchitecture arch, long seed, Device device, Precision precision,
+                                      MasterWeights masters) {
         PrecisionSupport.requireTrueLabel(precision, device);
         NDManager m = NDManager.newBaseManager(device);
         try {
-            return new StripedHyena(arch, precision, m,
-                    buildParts(arch, new RandomParameters(m, seed, arch.rotaryBase()), precision));
+            return new StripedHyena(arch, precision, masters, m,
+                    buildParts(arch, new RandomParameters(m, seed, arch.rotaryBase()), precision, masters));
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -173,8 +231,8 @@ public final class StripedHyena implements AutoCloseable {
     }
 
     /**
-     * A copy of this model's base layers on {@code device}: every tensor copied (not shared), same architecture and
-     * precision, nothing requiring gradients. Adapters put on this model ({@link #replaceLinears}) are not copied;
+     * A copy of this model's base layers on {@code device}: every tensor copied (not shared), same architecture,
+     * precision and master weights, nothing requiring gradients. Adapters put on this model ({@link #replaceLinears}) are not copied;
      * their base weights are. Close the copy when done.
      */
     public StripedHyena copyTo(Device device) {
@@ -195,7 +253,7 @@ public final class StripedHyena implements AutoCloseable {
                 }
                 return copy;
             };
-            return new StripedHyena(arch, precision, m, buildParts(arch, copies, precision));
+            return new StripedHyena(arch, precision, masters, m, buildParts(arch, copies, precision, masters));
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -231,26 +289,14 @@ public final class StripedHyena implements AutoCloseable {
         NDArray logits;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            // a PyTorch-owned copy: the embedding's backward keeps the ids, and a caller may close (and the GC
-            // free) a Java-backed ids array before calling backward
-            NDArray tok = ids.toDevice(manager.getDevice(), false).toType(DataType.INT64, true);
-            NDArray x = embedding.getNDArrayInternal().embedding(tok, embedding, SparseFormat.DENSE)
-                    .singletonOrThrow();
+            NDArray x = embed(ids);
             trace.record("embedding", x);
             NDList sums = precision.isHalf() ? new NDList() : null;
-            for (Block block : blocks) {
-                NDArray y;
-                try (NDScope blockScope = new NDScope()) {
-                    blockScope.suppressNotUsedWarning();
-                    y = block.forward(x, trace);
-                    NDScope.unregister(y);
-                }
-                NDScope.register(y);
-                trace.record("blocks." + block.index() + ".out", y);
+            for (int i = 0; i < blocks.size(); i++) {
+                NDArray y = block(i, x, trace);
+                trace.record("blocks." + blocks.get(i).index() + ".out", y);
                 if (sums != null) {
-                    try (GradMode off = GradMode.disabled()) {
-                        sums.add(y.sum());                  // inf or NaN anywhere makes the sum non-finite
-                    }
+                    sums.add(outputSum(y));
                 }
                 x.close();
                 x = y;
@@ -258,15 +304,70 @@ public final class StripedHyena implements AutoCloseable {
             if (sums != null) {
                 checkFinite(sums);
             }
-            NDArray n = finalNorm.forward(x);
-            trace.record("final_norm", n);
-            logits = Linear.affine(n, embedding, null, precision);
-            trace.record("logits", logits);
+            logits = head(x, trace);
             NDScope.unregister(logits);
         }
         logits.attach(ids.getManager());
         NDScope.register(logits);
         return logits;
+    }
+
+    /** The token embedding of ids (B, L): (B, L, D) fp32 on the model's device, in the caller's scope. */
+    public NDArray embed(NDArray ids) {
+        // a PyTorch-owned copy: the embedding's backward keeps the ids, and a caller may close (and the GC
+        // free) a Java-backed ids array before calling backward
+        NDArray tok = ids.toDevice(manager.getDevice(), false).toType(DataType.INT64, true);
+        return embedding.getNDArrayInternal().embedding(tok, embedding, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /** Number of blocks. */
+    public int blockCount() {
+        return blocks.size();
+    }
+
+    /**
+     * Block {@code i} (0-based position in the stack) on {@code x}: (B, L, D) → (B, L, D), in the caller's scope;
+     * its temporaries are closed before it returns (the autograd graph keeps what backward needs).
+     */
+    public NDArray block(int i, NDArray x, Trace trace) {
+        NDArray y;
+        try (NDScope blockScope = new NDScope()) {
+            blockScope.suppressNotUsedWarning();
+            y = blocks.get(i).forward(x, trace);
+            NDScope.unregister(y);
+        }
+        NDScope.register(y);
+        return y;
+    }
+
+    /** Final norm and tied unembedding: (B, L, D) → logits (B, L, V), in the caller's scope. */
+    public NDArray head(NDArray x, Trace trace) {
+        NDArray n = finalNorm.forward(x);
+        trace.record("final_norm", n);
+        NDArray logits = Linear.affine(n, embedding, null, precision);
+        trace.record("logits", logits);
+        return logits;
+    }
+
+    /**
+     * fp16-mixed: throws {@link Fp16OverflowException} naming the first block whose output (given in stack order)
+     * holds an inf or NaN; nothing in fp32 and tf32. One read-back for all blocks.
+     */
+    public void requireFinite(List<NDArray> blockOutputs) {
+        if (!precision.isHalf()) {
+            return;
+        }
+        NDList sums = new NDList();
+        for (NDArray y : blockOutputs) {
+            sums.add(outputSum(y));
+        }
+        checkFinite(sums);
+    }
+
+    private static NDArray outputSum(NDArray y) {
+        try (GradMode off = GradMode.disabled()) {
+            return y.sum();                 // inf or NaN anywhere makes the sum non-finite
+        }
     }
 
     /**
@@ -282,8 +383,15 @@ public final class StripedHyena implements AutoCloseable {
         }
     }
 
-    /** Turns gradient recording on or off for every trainable tensor (RoPE buffers never). */
+    /**
+     * Turns gradient recording on or off for every trainable tensor (RoPE buffers never).
+     *
+     * @throws IllegalStateException when turning it on for a model whose linear layers hold only fp16 weights
+     */
     public void setTrainable(boolean trainable) {
+        if (trainable && masters.halfOnly(precision)) {
+            throw new IllegalStateException(halfOnlyMessage());
+        }
         visitParameters((key, kind, value) -> {
             if (kind.isTrainable()) {
                 value.setRequiresGradient(trainable);
@@ -370,6 +478,23 @@ public final class StripedHyena implements AutoCloseable {
 
     public Precision precision() {
         return precision;
+    }
+
+    /** Whether the linear layers have fp32 master weights ({@link MasterWeights#NONE} in fp16: fp16 only). */
+    public MasterWeights masterWeights() {
+        return masters;
+    }
+
+    /** Whether the linear layers hold only fp16 weights (fp16-mixed loaded without masters): they cannot train. */
+    public boolean linearsHalfOnly() {
+        return masters.halfOnly(precision);
+    }
+
+    /** Why the linear weights of this model cannot be trained, for error messages. */
+    public static String halfOnlyMessage() {
+        return "the model was loaded in fp16 without fp32 master weights (its linear layers hold only fp16 weights, "
+                + "for inference, LoRA and filter fine-tuning), so its linear weights cannot be trained; load it "
+                + "with fp32 master weights (MasterWeights.FP32) for full fine-tuning";
     }
 
     public Device device() {

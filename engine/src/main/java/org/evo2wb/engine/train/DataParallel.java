@@ -35,7 +35,20 @@ import org.evo2wb.engine.train.TrainingFailedException.Kind;
  */
 final class DataParallel implements AutoCloseable {
 
-    /** The loss of one shard on one replica: forward only; {@link DataParallel} runs the backward. */
+    /** Forward and backward of one shard on one replica. */
+    @FunctionalInterface
+    interface ShardBackward {
+        /**
+         * @param model the replica
+         * @param manager a manager on the replica's device, closed after the shard
+         * @param shard the replica's rows of the micro-batch
+         * @param replica the replica's position (0: the model being trained)
+         * @return the shard's loss (unscaled); its gradients, multiplied by the loss scale, added into the replica's
+         */
+        double run(TrainableModel model, NDManager manager, HostBatch shard, int replica);
+    }
+
+    /** The loss of one shard on one replica: forward only; {@link #backward} runs the backward. */
     @FunctionalInterface
     interface ShardLoss {
         /**
@@ -119,6 +132,14 @@ final class DataParallel implements AutoCloseable {
      * Returns the sum of the shard losses (unscaled).
      */
     double forwardBackward(HostBatch batch, ShardLoss lossFunction, double lossScale) {
+        return forwardBackward(batch, (model, m, shard, k) -> backward(lossFunction.loss(model, m, shard), lossScale));
+    }
+
+    /**
+     * Forward and backward of one micro-batch, its rows split between the replicas, each replica's part done by
+     * {@code work} on a thread of its own; returns the sum of the shard losses.
+     */
+    double forwardBackward(HostBatch batch, ShardBackward work) {
         List<Future<Double>> running = new ArrayList<>();
         int n = replicas.size();
         int from = 0;
@@ -130,7 +151,8 @@ final class DataParallel implements AutoCloseable {
             HostBatch shard = batch.slice(from, from + rows);
             from += rows;
             TrainableModel replica = replicas.get(k);
-            running.add(threads.submit(() -> shardBackward(replica, shard, lossFunction, lossScale)));
+            int index = k;
+            running.add(threads.submit(() -> shardBackward(replica, shard, work, index)));
         }
         double loss = 0;
         Throwable failure = null;
@@ -156,16 +178,21 @@ final class DataParallel implements AutoCloseable {
         return loss;
     }
 
-    private static double shardBackward(TrainableModel replica, HostBatch shard, ShardLoss lossFunction,
-                                        double lossScale) {
+    private static double shardBackward(TrainableModel replica, HostBatch shard, ShardBackward work, int index) {
         try (GradMode on = GradMode.enabled(); NDManager sm = replica.manager().newSubManager();
              NDScope scope = new NDScope()) {
-            NDArray loss = lossFunction.loss(replica, sm, shard);
-            // not DJL's GradientCollector: only one of those may be open in the whole process at a time
-            NDArray seed = sm.full(loss.getShape(), (float) lossScale, loss.getDataType());
-            JniUtils.backward((PtNDArray) loss, (PtNDArray) seed, false, false);
-            return (double) loss.getFloat();
+            return work.run(replica, sm, shard, index);
         }
+    }
+
+    /**
+     * Backward of a scalar loss with the gradient seed {@code lossScale} (fp16 loss scaling); returns the loss.
+     * Not DJL's GradientCollector: only one of those may be open in the whole process at a time.
+     */
+    static double backward(NDArray loss, double lossScale) {
+        NDArray seed = loss.getManager().full(loss.getShape(), (float) lossScale, loss.getDataType());
+        JniUtils.backward((PtNDArray) loss, (PtNDArray) seed, false, false);
+        return loss.getFloat();
     }
 
     /**

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.evo2wb.engine.lora.Lora;
 import org.evo2wb.engine.lora.LoraLinear;
+import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.ParameterKind;
+import org.evo2wb.engine.model.Trace;
 import org.evo2wb.engine.model.StripedHyena;
 
 /**
@@ -45,6 +47,54 @@ public final class Evo2Model implements TrainableModel {
             throw new InvalidSettingsException("", List.of(new SettingsProblem(
                     List.of(FineTuneParameters.LORA_TARGETS.name()), e.getMessage())));
         }
+    }
+
+    /**
+     * How a model must be loaded for the settings: fp32 master weights for the linear layers when the method trains
+     * them (full fine-tuning), else none (in fp16-mixed the frozen linear layers then hold only fp16 weights).
+     */
+    public static MasterWeights masterWeights(FineTuneSettings s) {
+        return s.get(FineTuneParameters.METHOD) == FineTuneMethod.FULL ? MasterWeights.FP32 : MasterWeights.NONE;
+    }
+
+    @Override
+    public Stages stages() {
+        return new Stages() {
+            @Override
+            public NDArray embed(NDArray tokens) {
+                return model.embed(tokens);
+            }
+
+            @Override
+            public boolean embeddingTrains() {
+                return model.parameters().get("embedding_layer.weight").hasGradient();
+            }
+
+            @Override
+            public int blocks() {
+                return model.blockCount();
+            }
+
+            @Override
+            public NDArray block(int i, NDArray x) {
+                return model.block(i, x, Trace.NONE);
+            }
+
+            @Override
+            public NDArray head(NDArray x) {
+                return model.head(x, Trace.NONE);
+            }
+
+            @Override
+            public void requireFinite(List<NDArray> blockOutputs) {
+                model.requireFinite(blockOutputs);
+            }
+
+            @Override
+            public boolean drawsRandomNumbers() {
+                return adapters.values().stream().anyMatch(a -> a.isTraining() && a.dropout() > 0);
+            }
+        };
     }
 
     @Override

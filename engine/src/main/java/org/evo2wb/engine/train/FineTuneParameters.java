@@ -268,11 +268,20 @@ public final class FineTuneParameters {
             .declare("precision", ValueType.enumChoice(Precision.class))
             .label("Precision")
             .description("How the matrix products are computed. fp32: the reference. tf32: fp32 on a GPU's tensor "
-                    + "cores (start the workbench with EVO2WB_TF32=1). fp16: fp16-mixed on a GPU: fp16 products and "
-                    + "weight copies; trained weights, optimiser state, norms, softmax and FFT convolutions stay "
-                    + "fp32, and the loss is scaled dynamically so small gradients survive. Checked against the "
+                    + "cores (start the workbench with EVO2WB_TF32=1). fp16: fp16-mixed on a GPU: fp16 products; frozen "
+                    + "linear weights are held only in fp16, trained weights (with fp16 copies), optimiser state, "
+                    + "norms, softmax and FFT convolutions stay fp32, and the loss is scaled dynamically so small gradients survive. Checked against the "
                     + "device when the run starts.")
             .group(Group.HARDWARE).defaultValue(Precision.FP32).build();
+
+    public static final Hyperparameter<Boolean> ACTIVATION_CHECKPOINTING = Hyperparameter
+            .declare("activation-checkpointing", ValueType.BOOLEAN)
+            .label("Activation checkpointing")
+            .description("Keep only each block's input during the forward pass and recompute the block during the "
+                    + "backward pass: training memory falls from every block's activations to the block inputs plus "
+                    + "one block's working set, for about a third more compute per step. Turn on when a long window "
+                    + "or a large model does not fit; the gradients are the same.")
+            .group(Group.HARDWARE).defaultValue(false).build();
 
     public static final Hyperparameter<Long> SEED = Hyperparameter.declare("seed", ValueType.LONG)
             .label("Seed")
@@ -289,7 +298,7 @@ public final class FineTuneParameters {
             LOWERCASE_WEIGHT, MASK_NON_ACGT, UPPERCASE_INPUT,
             EPOCHS, MAX_STEPS, MAX_TIME, EVAL_EVERY, EVAL_BATCHES, PATIENCE,
             CHECKPOINT_EVERY, KEEP_LAST, KEEP_BEST,
-            DEVICE, DEVICES, PRECISION, SEED);
+            DEVICE, DEVICES, PRECISION, ACTIVATION_CHECKPOINTING, SEED);
 
     /** The settings of each form section, in display order (sections without settings left out). */
     public static Map<Group, List<Hyperparameter<?>>> byGroup() {

@@ -11,6 +11,7 @@ import org.evo2wb.engine.checkpoint.Safetensors;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.config.Evo2ConfigJson;
 import org.evo2wb.engine.lora.Lora;
+import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.run.CheckpointStore;
@@ -101,12 +102,25 @@ public record FineTunedModel(StripedHyena model, FineTuneSettings settings, Mode
     }
 
     /**
-     * Loads the fine-tuned model.
+     * Loads the fine-tuned model for inference (in fp16-mixed its linear layers hold only fp16 weights; a full
+     * fine-tune's trained weights are rounded to fp16 as they are copied in, LoRA adapters are merged in fp32 and the
+     * sum rounded once).
      *
      * @param merge fold LoRA adapters into the base weights (no effect for other methods)
      */
     public static FineTunedModel load(Path folder, Device device, Precision precision, boolean merge)
             throws IOException {
+        return load(folder, device, precision, MasterWeights.NONE, merge);
+    }
+
+    /**
+     * Loads the fine-tuned model with or without fp32 master weights for its linear layers (fp16-mixed; with them
+     * the model can be fine-tuned further in full).
+     *
+     * @param merge fold LoRA adapters into the base weights (no effect for other methods)
+     */
+    public static FineTunedModel load(Path folder, Device device, Precision precision, MasterWeights masters,
+                                      boolean merge) throws IOException {
         ModelDescription description = description(folder);
         Evo2Config config = config(folder);
         FineTuneSettings settings = FineTuneRun.readSettings(folder);
@@ -117,7 +131,7 @@ public record FineTunedModel(StripedHyena model, FineTuneSettings settings, Mode
             throw new IOException(folder.resolve(RunFolder.RECORD) + ": the starting checkpoint " + source
                     + " of this run is missing; fine-tuned weights are stored relative to it");
         }
-        StripedHyena base = StripedHyena.load(source, config, device, precision);
+        StripedHyena base = StripedHyena.load(source, config, device, precision, masters);
         try {
             Evo2Model prepared = Evo2Model.prepare(base, settings);
             Map<String, NDArray> params = prepared.parameters();

@@ -97,7 +97,8 @@ public final class Pretrain {
         TrainingData data = TrainingData.of(dataset);
         Device device = Devices.resolve(spec.settings().get(FineTuneParameters.DEVICE));
         Precision precision = spec.settings().get(FineTuneParameters.PRECISION);
-        try (StripedHyena model = StripedHyena.random(spec.config(), spec.initSeed(), device, precision)) {
+        try (StripedHyena model = StripedHyena.random(spec.config(), spec.initSeed(), device, precision,
+                org.evo2wb.engine.model.MasterWeights.FP32)) {
             boolean resume = new RunFolder(spec.folder()).hasRecord();
             FineTuneRun.Builder b = resume ? FineTuneRun.resume(spec.folder())
                     : FineTuneRun.newRun(spec.folder(), spec.settings());

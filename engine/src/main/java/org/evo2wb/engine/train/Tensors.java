@@ -62,7 +62,8 @@ public final class Tensors {
     }
 
     /**
-     * Overwrites {@code target} in place with the host values (autograd off), after checking the shape.
+     * Overwrites {@code target} in place with the host values (autograd off), after checking the shape; an fp16
+     * target gets them rounded to fp16.
      *
      * @param what names the tensor and file for the error message
      */
@@ -74,7 +75,14 @@ public final class Tensors {
         }
         float[] values = source.toFloatArray();
         try (GradMode off = GradMode.disabled()) {
-            target.set(values);
+            if (target.getDataType() == DataType.FLOAT32) {
+                target.set(values);
+            } else {
+                // an fp16-only weight: the values rounded to its type by PyTorch's copy
+                try (NDArray staged = target.getManager().create(values, target.getShape())) {
+                    target.set(new NDIndex("..."), staged);
+                }
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package org.evo2wb.engine.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -49,6 +50,42 @@ public interface TrainableModel {
     default TrainableModel replicate(ai.djl.Device device) {
         throw new UnsupportedOperationException("a " + getClass().getSimpleName() + " cannot be copied to another "
                 + "device");
+    }
+
+    /**
+     * The model as a stack of stages for activation checkpointing ({@link ActivationCheckpointing}), or null when it
+     * cannot be split (the default).
+     */
+    default Stages stages() {
+        return null;
+    }
+
+    /**
+     * A forward pass split into stages: {@code logits = head(block_{n-1}(… block_0(embed(tokens))))}. Each method
+     * computes with the thread's grad mode and returns arrays of the caller's scope.
+     */
+    interface Stages {
+        /** (B, L) int64 token ids → the first block's input. */
+        NDArray embed(NDArray tokens);
+
+        /** Whether {@link #embed} has parameters that train (its backward is then run). */
+        boolean embeddingTrains();
+
+        /** Number of blocks. */
+        int blocks();
+
+        /** Block {@code i} on its input; the output has the input's shape. */
+        NDArray block(int i, NDArray x);
+
+        /** The last block's output → logits (B, L, V). */
+        NDArray head(NDArray x);
+
+        /** Throws when a block's output (in order) shows a numeric overflow; the default checks nothing. */
+        default void requireFinite(List<NDArray> blockOutputs) {
+        }
+
+        /** Whether a forward draws random numbers (dropout on), so a recomputed block must replay them. */
+        boolean drawsRandomNumbers();
     }
 
     /** The precision setting's word for how the model computes ({@code fp32}); checked against the settings. */

@@ -61,6 +61,7 @@ final class Trainer {
     private final int windowLength;
     private final int accumulation;
     private final long seed;
+    private final boolean checkpointing;
 
     private TrainingPlan plan;
     private BatchStream stream;
@@ -88,6 +89,7 @@ final class Trainer {
         this.windowLength = s.get(WINDOW_LENGTH);
         this.accumulation = s.get(GRAD_ACCUMULATION);
         this.seed = s.get(SEED);
+        this.checkpointing = s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING);
     }
 
     TrainingResult run() throws Exception {
@@ -135,6 +137,7 @@ final class Trainer {
         scaler = LossScaler.forPrecision(run.model.precision());
         trainable = TrainableSelection.select(run.model, s.get(METHOD));
         checkTrainableAreFp32();
+        checkCheckpointing();
         TrainableSelection.freezeAllBut(run.model, trainable);
 
         try {
@@ -210,8 +213,18 @@ final class Trainer {
         for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
             if (e.getValue().getDataType() != DataType.FLOAT32) {
                 throw new TrainingFailedException(Kind.SETTINGS_CHECK, "trainable parameter '" + e.getKey()
-                        + "' is " + e.getValue().getDataType() + "; trained weights must be fp32");
+                        + "' is " + e.getValue().getDataType() + "; trained weights must be fp32"
+                        + (e.getValue().getDataType() == DataType.FLOAT16 ? ": " + org.evo2wb.engine.model.StripedHyena
+                        .halfOnlyMessage() : ""));
             }
+        }
+    }
+
+    private void checkCheckpointing() {
+        if (checkpointing && run.model.stages() == null) {
+            throw new TrainingFailedException(Kind.SETTINGS_CHECK, "activation checkpointing needs a model that can "
+                    + "be run block by block; this " + run.model.getClass().getSimpleName() + " cannot: turn "
+                    + FineTuneParameters.ACTIVATION_CHECKPOINTING.name() + " off");
         }
     }
 
@@ -271,7 +284,7 @@ final class Trainer {
                 if (b.weightSum() == 0) {
                     continue;
                 }
-                loss += microBatch(sm, b, b.weightSum(), 1.0) * b.weightSum();
+                loss += microBatch(sm, b, b.weightSum(), 1.0, BatchStream.mix(seed, -1 - i)) * b.weightSum();
                 weight += b.weightSum();
             }
             if (weight == 0) {
@@ -414,20 +427,40 @@ final class Trainer {
                 zeroGradients();
                 throw new CancelledMidStep();
             }
-            Engine.getInstance().setRandomSeed((int) BatchStream.mix(seed, state.step * accumulation + i));
-            loss += microBatch(sm, batches.get(i), denominator, lossScale);
+            long microSeed = BatchStream.mix(seed, state.step * accumulation + i);
+            Engine.getInstance().setRandomSeed((int) microSeed);
+            loss += microBatch(sm, batches.get(i), denominator, lossScale, microSeed);
         }
         return loss;
     }
 
     /**
      * {@link #forwardBackward}, the rows shared between the data-parallel devices when there are several; the
-     * gradients multiplied by {@code lossScale} (fp16-mixed). Returns the micro-batch's share of the step loss
-     * (unscaled).
+     * gradients multiplied by {@code lossScale} (fp16-mixed). With activation checkpointing each device runs
+     * {@link #checkpointed} instead. Returns the micro-batch's share of the step loss (unscaled).
+     *
+     * @param microSeed seeds the per-block random streams of activation checkpointing
      */
-    private double microBatch(NDManager sm, HostBatch b, double denominator, double lossScale) {
-        return parallel == null ? forwardBackward(sm, b, denominator, lossScale)
-                : parallel.forwardBackward(b, (model, m, shard) -> batchLoss(model, m, shard, denominator), lossScale);
+    private double microBatch(NDManager sm, HostBatch b, double denominator, double lossScale, long microSeed) {
+        if (parallel == null) {
+            return checkpointing ? checkpointed(run.model, sm, b, denominator, lossScale, microSeed)
+                    : forwardBackward(sm, b, denominator, lossScale);
+        }
+        return parallel.forwardBackward(b, (model, m, shard, replica) -> checkpointing
+                ? checkpointed(model, m, shard, denominator, lossScale, BatchStream.mix(microSeed, replica))
+                : DataParallel.backward(batchLoss(model, m, shard, denominator), lossScale));
+    }
+
+    /** Forward and backward of one micro-batch with activation checkpointing ({@link ActivationCheckpointing}). */
+    private static double checkpointed(TrainableModel model, NDManager sm, HostBatch b, double denominator,
+                                       double lossScale, long microSeed) {
+        try (GradMode on = GradMode.enabled()) {
+            NDArray tokens = tokens(sm, b);
+            NDArray targets = targets(sm, b);
+            NDArray weights = NextTokenLoss.weightsOnDevice(sm, b.weights(), b.rows(), b.length() - 1);
+            return ActivationCheckpointing.forwardBackward(model.stages(), tokens,
+                    logits -> NextTokenLoss.loss(logits, targets, weights, denominator), lossScale, microSeed);
+        }
     }
 
     /**
@@ -446,11 +479,19 @@ final class Trainer {
         return batchLoss(run.model, sm, b, denominator);
     }
 
-    private NDArray batchLoss(TrainableModel model, NDManager sm, HostBatch b, double denominator) {
-        NDArray tokens = sm.create(b.inputs(), new Shape(b.rows(), b.length())).toType(DataType.INT64, false);
-        NDArray targets = sm.create(b.targets(), new Shape(b.rows(), b.length() - 1)).toType(DataType.INT64, false);
+    private static NDArray batchLoss(TrainableModel model, NDManager sm, HostBatch b, double denominator) {
+        NDArray tokens = tokens(sm, b);
+        NDArray targets = targets(sm, b);
         NDArray weights = NextTokenLoss.weightsOnDevice(sm, b.weights(), b.rows(), b.length() - 1);
         return NextTokenLoss.loss(model.logits(tokens), targets, weights, denominator);
+    }
+
+    private static NDArray tokens(NDManager sm, HostBatch b) {
+        return sm.create(b.inputs(), new Shape(b.rows(), b.length())).toType(DataType.INT64, false);
+    }
+
+    private static NDArray targets(NDManager sm, HostBatch b) {
+        return sm.create(b.targets(), new Shape(b.rows(), b.length() - 1)).toType(DataType.INT64, false);
     }
 
     /** The gradients of the trained parameters, summed over the devices first (arrays of the current scope). */

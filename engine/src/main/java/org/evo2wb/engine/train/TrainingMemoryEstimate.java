@@ -12,13 +12,15 @@ import org.evo2wb.engine.model.HyenaMediumRegularized;
 
 /**
  * Memory one training step needs on its device, estimated from the model config and the settings before anything is
- * loaded. All tensors of a step are fp32 (the precision setting only changes the matrix products). With P the
- * model's parameters, T the trained values, B the batch size, L the window length (tokens), D the width, I the MLP
- * width, V the vocabulary, H the attention heads, S the modal state size and n the FFT length
- * ({@link Convolutions#smoothSize}):
+ * loaded. Activations are counted as fp32 (the residual stream, norms and convolutions are fp32 in every precision).
+ * With P the model's parameters, P_lin those of the linear layers (weights and biases), T the trained values, B the
+ * batch size, L the window length (tokens), D the width, I the MLP width, V the vocabulary, H the attention heads, S
+ * the modal state size, N the blocks and n the FFT length ({@link Convolutions#smoothSize}):
  *
  * <pre>
  *   weights      4·P  (+ 4·T for LoRA adapters, which are extra tensors)
+ *                fp16-mixed: frozen linear layers (LoRA, filters) hold fp16 only: 4·(P − P_lin) + 2·P_lin (+ 4·T);
+ *                full fine-tuning keeps fp32 masters and the fp16 copies the graph keeps: 4·P + 2·P_lin
  *   gradients    4·T
  *   optimiser    8·T                                   AdamW's two moments
  *   activations  4·B·L·( Σ_blocks a_block + 3D + 2V )   what autograd keeps for the backward pass, per token:
@@ -38,6 +40,12 @@ import org.evo2wb.engine.model.HyenaMediumRegularized;
  *              + 4·( (n+2)·D per hcl block [+ S·L·D when the filters are trained] )   filter spectra, per step
  *   working      4·B·L·(2V + max a_block) + the largest transient of one block (the attention scores of one query
  *                block, three copies; the modal filter expansion, 3·S·L·D floats)
+ * </pre>
+ *
+ * With activation checkpointing ({@link ActivationCheckpointing}) only each block's input stays for the backward
+ * pass, and one block at a time is recomputed with its graph:
+ * <pre>
+ *   activations  4·B·L·( (N+1)·D + max(3D + 2V, max_blocks a_block) ) + 4·max over blocks of the per-step terms
  * </pre>
  *
  * The figures were checked against the peak resident memory of training steps on the CPU (see
@@ -61,8 +69,13 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         return weightBytes + gradientBytes + optimizerBytes + activationBytes + workingBytes;
     }
 
-    /** Estimates one training step of this model with these settings (batch size and window length of them). */
+    /**
+     * Estimates one training step of this model with these settings (batch size, window length, method, precision
+     * and activation checkpointing of them).
+     */
     public static TrainingMemoryEstimate of(Evo2Config c, FineTuneSettings s) {
+        boolean half = s.get(FineTuneParameters.PRECISION).isHalf();
+        boolean checkpointing = s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING);
         int batch = s.get(FineTuneParameters.BATCH_SIZE);
         int len = s.get(FineTuneParameters.WINDOW_LENGTH);
         FineTuneMethod method = s.get(FineTuneParameters.METHOD);
@@ -72,7 +85,9 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
 
         long params = c.parameterCount();
         long trainable = 0;
+        long linear = 0;                           // P_lin
         long loraPerToken = 0;                     // floats per token added by adapters
+        long[] loraOfBlock = new long[c.blockKinds().size()];
         for (Map.Entry<String, long[]> e : c.checkpointShapes(false).entrySet()) {
             String key = e.getKey();
             long[] shape = e.getValue();
@@ -83,6 +98,9 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
             for (long d : shape) {
                 n *= d;
             }
+            if (isLinearWeight(key, shape) || key.endsWith(".bias")) {
+                linear += n;
+            }
             switch (method) {
                 case FULL -> trainable += n;
                 case FILTERS -> trainable += TrainableSelection.isFilterOrNorm(key) ? n : 0;
@@ -91,12 +109,17 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                         long out = shape[0];
                         long in = shape[1];
                         trainable += (long) rank * (in + out);
-                        loraPerToken += rank + 3 * (in + out) / 2 + (dropout > 0 ? in + in / 4 : 0);
+                        long perToken = rank + 3 * (in + out) / 2 + (dropout > 0 ? in + in / 4 : 0);
+                        loraPerToken += perToken;
+                        loraOfBlock[blockOf(key)] += perToken;
                     }
                 }
             }
         }
         long weights = F * params + (method == FineTuneMethod.LORA ? F * trainable : 0);
+        if (half) {
+            weights += method == FineTuneMethod.FULL ? 2 * linear : -2 * linear;
+        }
 
         long d = c.hiddenSize();
         long inner = c.mlpInnerSize();
@@ -105,11 +128,17 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         long hcmTaps = Math.min(len, c.hcmFilterLength());
         long nHcm = Convolutions.smoothSize(len + hcmTaps - 1);
         boolean filtersTrained = method != FineTuneMethod.LORA;
-        long perToken = 3 * d + 2L * c.vocabSize() + loraPerToken;
+        long head = 3 * d + 2L * c.vocabSize();
+        long perToken = head + loraPerToken;
         long perStep = 0;
         long largestBlock = 0;
+        long largestBlockWithAdapters = 0;
+        long largestPerStep = 0;
         long largestTransient = 0;
-        for (BlockKind k : c.blockKinds()) {
+        List<BlockKind> kinds = c.blockKinds();
+        for (int i = 0; i < kinds.size(); i++) {
+            BlockKind k = kinds.get(i);
+            long stepBefore = perStep;
             long a = 16 * d + 4 * inner;
             switch (k) {
                 case HCS -> a += 9 * d;
@@ -136,8 +165,12 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
             }
             perToken += a;
             largestBlock = Math.max(largestBlock, a);
+            largestBlockWithAdapters = Math.max(largestBlockWithAdapters, a + loraOfBlock[i]);
+            largestPerStep = Math.max(largestPerStep, perStep - stepBefore);
         }
-        long activations = F * (tokens * perToken + perStep);
+        long activations = checkpointing
+                ? F * (tokens * ((kinds.size() + 1) * d + Math.max(head, largestBlockWithAdapters)) + largestPerStep)
+                : F * (tokens * perToken + perStep);
         long working = F * (tokens * (2L * c.vocabSize() + largestBlock) + largestTransient);
         return new TrainingMemoryEstimate(params, trainable, weights, F * trainable, 2 * F * trainable, activations,
                 working);
@@ -164,6 +197,12 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
 
     private static boolean isLinearWeight(String key, long[] shape) {
         return shape.length == 2 && key.endsWith(".weight") && !key.startsWith("embedding_layer");
+    }
+
+    /** The block index of a key {@code blocks.i.…}. */
+    private static int blockOf(String key) {
+        int dot = key.indexOf('.', "blocks.".length());
+        return Integer.parseInt(key.substring("blocks.".length(), dot));
     }
 
     private static String layer(String key) {

@@ -31,7 +31,12 @@ public final class TinyModel {
     }
 
     public static StripedHyena load(Precision precision) throws IOException {
+        return load(precision, org.evo2wb.engine.model.MasterWeights.NONE);
+    }
+
+    public static StripedHyena load(Precision precision, org.evo2wb.engine.model.MasterWeights masters)
+            throws IOException {
         return StripedHyena.load(resource("golden/tiny.pt"), Evo2Config.load(resource("golden/tiny.yml")),
-                Device.cpu(), precision);
+                Device.cpu(), precision, masters);
     }
 }

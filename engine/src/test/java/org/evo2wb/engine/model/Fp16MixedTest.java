@@ -33,8 +33,12 @@ class Fp16MixedTest {
     }
 
     private static StripedHyena tiny(Precision p) throws Exception {
+        return tiny(p, MasterWeights.NONE);
+    }
+
+    private static StripedHyena tiny(Precision p, MasterWeights masters) throws Exception {
         return StripedHyena.fromTensors("tiny.pt", TinyGolden.tensors("tiny.pt"), TinyGolden.architecture(1.0),
-                Device.cpu(), p);
+                Device.cpu(), p, masters);
     }
 
     private static NDArray ids(NDManager m) throws Exception {
@@ -89,7 +93,9 @@ class Fp16MixedTest {
             NDArray n16 = n.toType(DataType.FLOAT16, false);
             float[] half = n16.getNDArrayInternal().linear(n16, w.toType(DataType.FLOAT16, false), null)
                     .singletonOrThrow().toType(DataType.FLOAT32, false).toFloatArray();
-            float[] full = n.getNDArrayInternal().linear(n, w, null).singletonOrThrow().toFloatArray();
+            assertEquals(DataType.FLOAT16, w.getDataType(), "loaded without fp32 masters");
+            NDArray w32 = w.toType(DataType.FLOAT32, false);
+            float[] full = n.getNDArrayInternal().linear(n, w32, null).singletonOrThrow().toFloatArray();
             assertArrayEquals(half, block0[1]);
             assertTrue(maxAbsDiff(full, block0[1]) > 0, "not the fp32 product");
         }
@@ -97,7 +103,7 @@ class Fp16MixedTest {
 
     @Test
     void keptFp16CopiesGiveTheSameLogitsAsCastingOnEveryCall() throws Exception {
-        try (StripedHyena model = tiny(Precision.FP16); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+        try (StripedHyena model = tiny(Precision.FP16, MasterWeights.FP32); NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray tok = ids(m);
             float[] first = model.infer(tok).toFloatArray();         // makes the copies
             float[] again = model.infer(tok).toFloatArray();         // uses them

@@ -26,8 +26,8 @@ class FineTuneSettingsTest {
             assertTrue(p.helpText().contains("Default: " + p.defaultText()), p.name());
             assertFalse(p.valueLabel().isBlank());
         }
-        assertEquals(37, ALL.size());
-        assertEquals(37, FineTuneParameters.byGroup().values().stream().mapToInt(List::size).sum());
+        assertEquals(38, ALL.size());
+        assertEquals(38, FineTuneParameters.byGroup().values().stream().mapToInt(List::size).sum());
         assertEquals(List.of(FineTuneParameters.METHOD, FineTuneParameters.LORA_RANK, FineTuneParameters.LORA_ALPHA,
                 FineTuneParameters.LORA_DROPOUT, FineTuneParameters.LORA_TARGETS),
                 FineTuneParameters.byGroup().get(Hyperparameter.Group.METHOD));

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.GradMode;
+import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.Scalars;
 import org.evo2wb.engine.model.StripedHyena;
@@ -146,12 +147,12 @@ class Fp16TrainingTest {
     @Test
     void theTinyEvo2ModelLearnsInFp16WithFp32MasterWeights() throws Exception {
         List<StepMetrics> steps = new ArrayList<>();
-        try (StripedHyena base = TinyModel.load(Precision.FP16)) {
+        try (StripedHyena base = TinyModel.load(Precision.FP16, MasterWeights.FP32)) {
             FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.FULL)
                     .set(FineTuneParameters.PRECISION, Precision.FP16).set(FineTuneParameters.LEARNING_RATE, 3e-3)
                     .build();
             Evo2Model model = Evo2Model.prepare(base, s);
-            FineTuneTask task = Evo2FineTuneTest.run(tmp.resolve("full16"), s, model, steps);
+            FineTuneTask task = run(tmp.resolve("full16"), s, model, steps);
             assertEquals(TaskStatus.FINISHED, task.status(), task.message());
             double first = steps.get(0).trainLoss();
             double lastThree = (steps.get(9).trainLoss() + steps.get(10).trainLoss() + steps.get(11).trainLoss()) / 3;
@@ -164,5 +165,81 @@ class Fp16TrainingTest {
             assertTrue(skipped.size() <= 4, "skipped " + skipped);
             base.parameters().forEach((k, v) -> assertEquals(DataType.FLOAT32, v.getDataType(), k));
         }
+    }
+
+    @Test
+    void loraTrainsOnFp16OnlyBaseWeightsAndTheRunLoadsBackInFp16() throws Exception {
+        List<StepMetrics> steps = new ArrayList<>();
+        Path folder = tmp.resolve("lora16");
+        FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.LORA)
+                .set(FineTuneParameters.PRECISION, Precision.FP16).set(FineTuneParameters.MAX_STEPS, 6).build();
+        try (StripedHyena base = TinyModel.load(Precision.FP16, Evo2Model.masterWeights(s))) {
+            Map<String, float[]> before = Evo2FineTuneTest.frozen(base);
+            Evo2Model model = Evo2Model.prepare(base, s);
+            FineTuneTask task = run(folder, s, model, steps);
+            assertEquals(TaskStatus.FINISHED, task.status(), task.message());
+            assertTrue(steps.get(5).trainLoss() < steps.get(0).trainLoss(), "the adapters learn");
+            assertEquals(DataType.FLOAT16, base.linears().get("blocks.0.mlp.l1").weight().getDataType());
+            Map<String, float[]> after = Evo2FineTuneTest.frozen(base);
+            before.forEach((k, v) -> assertArrayEquals(v, after.get(k), k + " changed although frozen"));
+        }
+        try (FineTunedModel half = FineTunedModel.load(folder, ai.djl.Device.cpu(), Precision.FP16, true);
+             FineTunedModel full = FineTunedModel.load(folder, ai.djl.Device.cpu(), Precision.FP32, true)) {
+            NDArray w16 = half.model().linears().get("blocks.0.mlp.l1").weight();
+            NDArray w32 = full.model().linears().get("blocks.0.mlp.l1").weight();
+            assertEquals(DataType.FLOAT16, w16.getDataType());
+            float[] a = w16.toType(DataType.FLOAT32, false).toFloatArray();
+            float[] b = w32.toFloatArray();
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(b[i], a[i], Math.abs(b[i]) * 1e-3 + 1e-7, "merged weight " + i);
+            }
+        }
+    }
+
+    @Test
+    void fullFineTuningRefusesFp16OnlyWeightsAndItsRunLoadsRoundedToFp16() throws Exception {
+        FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.FULL).set(FineTuneParameters.MAX_STEPS, 2)
+                .build();
+        FineTuneSettings s16 = s.toBuilder().set(FineTuneParameters.PRECISION, Precision.FP16).build();
+        assertEquals(MasterWeights.FP32, Evo2Model.masterWeights(s16));
+        try (StripedHyena base = TinyModel.load(Precision.FP16, MasterWeights.NONE)) {
+            FineTuneTask task = run(tmp.resolve("refused"), s16, Evo2Model.prepare(base, s16),
+                    new ArrayList<>());
+            assertEquals(TaskStatus.FAILED, task.status());
+            assertTrue(task.message().contains("without fp32 master weights"), task.message());
+        }
+        Path folder = tmp.resolve("full32");
+        try (StripedHyena base = TinyModel.load(Precision.FP32)) {
+            FineTuneTask task = run(folder, s, Evo2Model.prepare(base, s), new ArrayList<>());
+            assertEquals(TaskStatus.FINISHED, task.status(), task.message());
+        }
+        try (FineTunedModel half = FineTunedModel.load(folder, ai.djl.Device.cpu(), Precision.FP16, false);
+             FineTunedModel full = FineTunedModel.load(folder, ai.djl.Device.cpu(), Precision.FP32, false)) {
+            NDArray w32 = full.model().linears().get("blocks.3.inner_mha_cls.Wqkv").weight();
+            NDArray w16 = half.model().linears().get("blocks.3.inner_mha_cls.Wqkv").weight();
+            assertEquals(DataType.FLOAT16, w16.getDataType());
+            assertArrayEquals(w32.toType(DataType.FLOAT16, false).toType(DataType.FLOAT32, false).toFloatArray(),
+                    w16.toType(DataType.FLOAT32, false).toFloatArray(), "the trained fp32 weights, rounded to fp16");
+        }
+    }
+
+    /** {@link Evo2FineTuneTest#run} with the tiny model's config recorded, so {@link FineTunedModel#load} works. */
+    private static FineTuneTask run(Path folder, FineTuneSettings s, Evo2Model model, List<StepMetrics> steps)
+            throws Exception {
+        TrainingData data = TrainingData.build(List.of(Evo2FineTuneTest.FASTA), s,
+                org.evo2wb.bio.ReadProgress.NONE);
+        Path weights = TinyModel.resource("golden/tiny.pt");
+        FineTuneTask task = FineTuneRun.newRun(folder, s).model(model, org.evo2wb.engine.train.run.ModelDescription
+                        .of("evo2-tiny-golden", org.evo2wb.engine.config.Evo2Config.load(
+                                TinyModel.resource("golden/tiny.yml")), weights))
+                .data(data.train(), data.validation(), data.manifest())
+                .listener(new TrainingListener() {
+                    @Override
+                    public void onStep(StepMetrics m) {
+                        steps.add(m);
+                    }
+                }).build().task();
+        task.run();
+        return task;
     }
 }

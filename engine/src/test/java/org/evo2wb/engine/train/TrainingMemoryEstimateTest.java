@@ -10,6 +10,8 @@ import org.evo2wb.engine.bench.PeakMemory;
 import org.evo2wb.engine.bench.TrainingMemoryBenchmark;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.lora.TinyModel;
+import org.evo2wb.engine.model.ParameterKind;
+import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -55,6 +57,58 @@ class TrainingMemoryEstimateTest {
         assertEquals(4 * (tokens * (2 * 512 + Math.max(hcl, attention)) + transient1), e.workingBytes());
         assertEquals(e.weightBytes() + e.gradientBytes() + e.optimizerBytes() + e.activationBytes()
                 + e.workingBytes(), e.totalBytes());
+    }
+
+    @Test
+    void checkpointingKeepsTheBlockInputsAndOneBlockByHand() throws Exception {
+        FineTuneSettings s = FineTuneSettings.builder(null).set(FineTuneParameters.LORA_RANK, 4)
+                .set(FineTuneParameters.WINDOW_LENGTH, 128).set(FineTuneParameters.BATCH_SIZE, 2)
+                .set(FineTuneParameters.ACTIVATION_CHECKPOINTING, true).build();
+        TrainingMemoryEstimate on = TrainingMemoryEstimate.of(tiny(), s);
+        TrainingMemoryEstimate off = TrainingMemoryEstimate.of(tiny(),
+                s.toBuilder().set(FineTuneParameters.ACTIVATION_CHECKPOINTING, false).build());
+        long tokens = 2 * 128;
+        long inputs = (5 + 1) * 64;                                   // x_0 … x_5
+        long loraOfBlock = (4 + 384 + 80) + (4 + 192 + 80) + 2 * (4 + 288 + 80) + (4 + 288 + 160);
+        long hcl = 16 * 64 + 4 * 128 + 9 * 64 + (256 + 2) * 64 / 128;   // the largest block (attention: 2176)
+        long hclSpectrum = (256 + 2) * 64;
+        assertEquals(4 * (tokens * (inputs + hcl + loraOfBlock) + hclSpectrum), on.activationBytes());
+        assertTrue(on.activationBytes() < off.activationBytes() / 3, on.describe() + " vs " + off.describe());
+        assertEquals(off.weightBytes(), on.weightBytes());
+        assertEquals(off.workingBytes(), on.workingBytes());
+    }
+
+    @Test
+    void fp16FrozenLinearWeightsCountTwoBytesAsTheRealModelHoldsThem() throws Exception {
+        long linear = 0;
+        long halfBytes = 0;
+        try (StripedHyena half = TinyModel.load(Precision.FP16)) {
+            for (Map.Entry<String, ParameterKind> e : half.parameterKinds().entrySet()) {
+                ai.djl.ndarray.NDArray v = half.parameters().get(e.getKey());
+                if (e.getValue() == ParameterKind.LINEAR_WEIGHT || e.getValue() == ParameterKind.LINEAR_BIAS) {
+                    linear += v.getShape().size();
+                }
+                if (e.getValue() != ParameterKind.ROTARY_INV_FREQ) {
+                    halfBytes += v.getShape().size() * v.getDataType().getNumOfBytes();
+                }
+            }
+        }
+        long p = tiny().parameterCount();
+        for (FineTuneMethod m : FineTuneMethod.values()) {
+            FineTuneSettings.Builder b = FineTuneSettings.builder(null).set(FineTuneParameters.METHOD, m)
+                    .set(FineTuneParameters.LORA_RANK, 4);
+            TrainingMemoryEstimate fp32 = TrainingMemoryEstimate.of(tiny(), b.build());
+            TrainingMemoryEstimate fp16 = TrainingMemoryEstimate.of(tiny(),
+                    b.set(FineTuneParameters.PRECISION, Precision.FP16).build());
+            long adapters = m == FineTuneMethod.LORA ? 4 * fp16.trainableParameters() : 0;
+            if (m == FineTuneMethod.FULL) {
+                assertEquals(4 * p + 2 * linear, fp16.weightBytes(), "fp32 masters and their fp16 copies");
+            } else {
+                assertEquals(halfBytes + adapters, fp16.weightBytes(), m.key());
+            }
+            assertEquals(4 * p + adapters, fp32.weightBytes(), m.key());
+            assertEquals(fp32.activationBytes(), fp16.activationBytes(), m.key());
+        }
     }
 
     @Test

@@ -150,7 +150,8 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
         buffer.log(String.format(Locale.ROOT, "loading %s on %s (%s); %d training and %d validation windows",
                 weights.getFileName(), device, precision.name().toLowerCase(Locale.ROOT), data.train().size(),
                 data.validation().size()));
-        try (StripedHyena net = StripedHyena.load(weights, config, device, precision)) {
+        try (StripedHyena net = StripedHyena.load(weights, config, device, precision,
+                Evo2Model.masterWeights(s))) {
             checkCancelled();
             Evo2Model model = Evo2Model.prepare(net, s);
             FineTuneRun.Builder b = resume ? FineTuneRun.resume(folder) : FineTuneRun.newRun(folder, s);

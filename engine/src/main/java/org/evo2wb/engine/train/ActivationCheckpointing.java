@@ -1,0 +1,114 @@
+package org.evo2wb.engine.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.evo2wb.engine.model.GradMode;
+
+/**
+ * Forward and backward of one batch keeping only each block's input instead of every block's activations
+ * (activation checkpointing, "gradient checkpointing"): the memory of training falls from all blocks' working sets to
+ * the block inputs plus one block's working set, for about one more forward pass of compute.
+ *
+ * <pre>
+ *   1. grad off:  x_0 = embed(tokens);  x_{i+1} = block_i(x_i), keeping x_0 … x_n      (n blocks)
+ *   2. grad on:   loss = L(head(x_n)) with x_n a leaf;  backward(loss, seed = lossScale)  → g_n = ∂/∂x_n
+ *   3. for i = n−1 … 0:  x_i a leaf;  y = block_i(x_i) with grad on;  backward(y, seed = g_{i+1})  → g_i = ∂/∂x_i
+ *   4. e = embed(tokens) with grad on;  backward(e, seed = g_0)   (when the embedding trains)
+ * </pre>
+ *
+ * Every backward adds into the parameters' accumulated gradients, so the result equals one backward through the
+ * whole graph up to the order of floating-point additions. Random numbers (LoRA dropout): when the model draws
+ * them, the engine's generator is seeded with {@code mix(seed, i)} before block i in step 1 and again before its
+ * recompute in step 3, so both draw the same masks; seeding and the block's launch hold one process-wide lock, so
+ * data-parallel replicas on other threads cannot move the shared generator in between.
+ */
+final class ActivationCheckpointing {
+
+    private static final Object RANDOM = new Object();
+
+    private ActivationCheckpointing() {
+    }
+
+    /**
+     * @param lossOfLogits the scalar loss of the logits (computed with grad mode on)
+     * @param lossScale gradients are multiplied by this (fp16 loss scaling; 1 otherwise)
+     * @param seed seeds the per-block random streams when the model draws random numbers
+     * @return the loss (unscaled); arrays made belong to the caller's scope
+     */
+    static double forwardBackward(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
+                                  double lossScale, long seed) {
+        int n = m.blocks();
+        List<NDArray> inputs = new ArrayList<>(n + 1);
+        try (GradMode off = GradMode.disabled()) {
+            NDArray x = m.embed(tokens);
+            inputs.add(x);
+            for (int i = 0; i < n; i++) {
+                x = block(m, i, x, seed);
+                inputs.add(x);
+            }
+            m.requireFinite(inputs.subList(1, n + 1));
+        }
+        NDArray last = inputs.get(n);
+        last.setRequiresGradient(true);
+        NDArray loss;
+        try (GradMode on = GradMode.enabled()) {
+            loss = lossOfLogits.apply(m.head(last));
+        }
+        NDArray lossSeed = loss.getManager().full(loss.getShape(), (float) lossScale, loss.getDataType());
+        JniUtils.backward((PtNDArray) loss, (PtNDArray) lossSeed, false, false);
+        double value = loss.getFloat();
+        NDArray g = gradientOf(last);
+        for (int i = n - 1; i >= 0; i--) {
+            NDArray x = inputs.get(i);
+            x.setRequiresGradient(true);
+            NDArray y;
+            try (GradMode on = GradMode.enabled()) {
+                y = block(m, i, x, seed);
+            }
+            JniUtils.backward((PtNDArray) y, (PtNDArray) g, false, false);
+            y.close();
+            g.close();
+            inputs.get(i + 1).close();
+            g = gradientOf(x);
+        }
+        if (m.embeddingTrains()) {
+            NDArray e;
+            try (GradMode on = GradMode.enabled()) {
+                e = m.embed(tokens);
+            }
+            JniUtils.backward((PtNDArray) e, (PtNDArray) g, false, false);
+            e.close();
+        }
+        g.close();
+        inputs.get(0).close();
+        return value;
+    }
+
+    /** The seed of block {@code i}'s random numbers in a batch seeded with {@code seed}. */
+    static int blockSeed(long seed, int i) {
+        return (int) BatchStream.mix(seed, i);
+    }
+
+    private static NDArray block(TrainableModel.Stages m, int i, NDArray x, long seed) {
+        if (!m.drawsRandomNumbers()) {
+            return m.block(i, x);
+        }
+        synchronized (RANDOM) {
+            Engine.getInstance().setRandomSeed(blockSeed(seed, i));
+            return m.block(i, x);
+        }
+    }
+
+    private static NDArray gradientOf(NDArray leaf) {
+        NDArray g = JniUtils.getGradient((PtNDArray) leaf);
+        if (g == null) {
+            throw new IllegalStateException("no gradient reached a block's input during the recompute");
+        }
+        return g;
+    }
+}
