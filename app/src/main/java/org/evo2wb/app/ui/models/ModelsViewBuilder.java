@@ -318,9 +318,10 @@ final class ModelsViewBuilder {
             g.add(peak, 2, row);
             row++;
         }
-        Label note = new Label("The workbench keeps fp32 weights; fp16 on a GPU adds fp16 copies of the linear "
-                + "layers' weights (up to the fp16 figure again). Add about 1 GB for the application and the "
-                + "activations of the sequences being scored.");
+        Label note = new Label("fp32 and TF32 hold every weight in fp32. fp16 (a GPU) holds the linear layers' weights "
+                + "in fp16 and the few others in fp32, close to the fp16 figure; full fine-tuning in fp16 adds fp32 "
+                + "masters of the trained weights. Add about 1 GB for the application and the activations of the "
+                + "sequences being scored.");
         note.getStyleClass().add("drop-hint");
         note.setWrapText(true);
         return new VBox(4, title, g, note);
