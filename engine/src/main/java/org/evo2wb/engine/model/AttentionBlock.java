@@ -1,8 +1,10 @@
 package org.evo2wb.engine.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.util.function.UnaryOperator;
 
@@ -11,8 +13,8 @@ import java.util.function.UnaryOperator;
  * <pre>
  *   qkv = n·Wqkvᵀ  viewed (B, L, H, 3, d_h)         checkpoint rows are per head [q_h; k_h; v_h]
  *   q, k = RoPE(q), RoPE(k)                         see {@link Rotary}
- *   a_h = softmax( q_h·k_hᵀ / √d_h + M ) · v_h       M[t, s] = −∞ for s > t (causal)
- *                                                   (long inputs: in blocks of query rows, see setScoreBlockElements)
+ *   a_h = softmax( (q_h/√d_h)·k_hᵀ + M ) · v_h       M[t, s] = −∞ for s > t (causal)
+ *                                                   (long inputs: in blocks of query rows, see queryRows)
  *   mix(n) = concat_h(a_h)·Woᵀ + bo
  * </pre>
  * Legend: B batch, L length, D width, H heads ({@code num_attention_heads}), d_h = D/H. Keys under
@@ -40,22 +42,63 @@ public final class AttentionBlock extends Block {
         this.rotary = new Rotary(src, p + ".rotary_emb.inv_freq", headDim, ropeScalingFactor);
     }
 
-    /**
-     * Budget of one score block, in elements of (B, H, Q, K): longer inputs are processed in blocks of Q query rows, each
-     * seeing only keys up to its last row (exact causal softmax per row, half the work, bounded memory).
-     */
-    private static volatile long scoreBlockElements = 1L << 22;
+    /** Score-block budget on the CPU: 2^22 elements (16 MiB in fp32). */
+    static final long CPU_SCORE_BLOCK_ELEMENTS = 1L << 22;
 
-    /** Sets the score-block budget (elements of one (B, H, Q, K) block; default 2^22, 16 MiB in fp32). */
+    /**
+     * Score-block budget on a GPU: 2^28 elements (1 GiB in fp32; the softmax and the masked scores take as much again
+     * while a block is computed). At L = 8192 that is 4 blocks per layer instead of 128: each block costs about ten
+     * kernel launches and JNI calls, which dominate the GPU's time with small blocks.
+     */
+    static final long GPU_SCORE_BLOCK_ELEMENTS = 1L << 28;
+
+    /** While gradients are recorded on a GPU, at least this many blocks (their probabilities are kept for backward). */
+    static final long MIN_BLOCKS_RECORDING = 16;
+
+    /** Budget set by {@link #setScoreBlockElements}, or 0 for the device's default. */
+    private static volatile long scoreBlockOverride = 0;
+
+    /**
+     * Sets the score-block budget for every device (elements of one (B, H, Q, K) block), in place of the defaults
+     * (2^22 on the CPU, 2^28 on a GPU); {@link #resetScoreBlockElements()} restores them.
+     */
     public static void setScoreBlockElements(long elements) {
         if (elements < 1) {
             throw new IllegalArgumentException("score block must hold at least one element, got " + elements);
         }
-        scoreBlockElements = elements;
+        scoreBlockOverride = elements;
     }
 
+    /** Goes back to the device defaults for the score-block budget. */
+    public static void resetScoreBlockElements() {
+        scoreBlockOverride = 0;
+    }
+
+    /** The score-block budget on the CPU (the set one, if any). */
     public static long scoreBlockElements() {
-        return scoreBlockElements;
+        return scoreBlockElements(Device.cpu());
+    }
+
+    /** The score-block budget on {@code device} (the set one, if any). */
+    public static long scoreBlockElements(Device device) {
+        long set = scoreBlockOverride;
+        return set > 0 ? set : device.isGpu() ? GPU_SCORE_BLOCK_ELEMENTS : CPU_SCORE_BLOCK_ELEMENTS;
+    }
+
+    /**
+     * Query rows per score block: the budget's share of (B, H, ·, L), at least 64. Inputs up to that many rows are one
+     * block. While gradients are recorded with the GPU default, blocks are also capped at ⌈L/16⌉ rows (at least 64):
+     * each block's probabilities (Q × its keys) stay in the graph until backward, and 16 or more blocks keep that
+     * within 6 % of the causal triangle, where one block would keep the whole square.
+     *
+     * @param recording whether the autograd graph is built (grad mode on)
+     */
+    public static long queryRows(Device device, long batch, long heads, long len, boolean recording) {
+        long rows = Math.max(64, scoreBlockElements(device) / Math.max(1, batch * heads * len));
+        if (recording && device.isGpu() && scoreBlockOverride == 0) {
+            rows = Math.min(rows, Math.max(64, (len + MIN_BLOCKS_RECORDING - 1) / MIN_BLOCKS_RECORDING));
+        }
+        return rows;
     }
 
     @Override
@@ -64,19 +107,22 @@ public final class AttentionBlock extends Block {
         long len = n.getShape().get(1);
         NDArray qkv = wqkv.forward(n).reshape(b, len, heads, 3, headDim);
         NDArray[] cs = rotary.cosSin(len);
-        NDArray q = Rotary.apply(qkv.get(":, :, :, 0, :"), cs).transpose(0, 2, 1, 3);   // (B, H, L, d_h)
+        // the 1/√d_h factor goes on q (L·d_h products) rather than on every block's scores (Q·K products)
+        NDArray q = Scalars.mul(Rotary.apply(qkv.get(":, :, :, 0, :"), cs), 1.0 / Math.sqrt(headDim))
+                .transpose(0, 2, 1, 3);                                                  // (B, H, L, d_h)
         NDArray k = Rotary.apply(qkv.get(":, :, :, 1, :"), cs).transpose(0, 2, 3, 1);   // (B, H, d_h, L)
         NDArray v = qkv.get(":, :, :, 2, :").transpose(0, 2, 1, 3);                     // (B, H, L, d_h)
-        long rows = Math.max(64, scoreBlockElements / Math.max(1, b * heads * len));
+        long rows = Math.min(len, queryRows(n.getDevice(), b, heads, len, GradMode.isEnabled()));
+        NDArray mask = causalMask(n, rows, len);
         NDArray a;
-        if (rows >= len) {
-            a = attend(q, k, v, 0, len);
+        if (rows == len) {
+            a = attend(q, k, v, mask);
         } else {
             NDList parts = new NDList();
             for (long q0 = 0; q0 < len; q0 += rows) {
                 long q1 = Math.min(len, q0 + rows);
-                parts.add(attend(q.get(":, :, " + q0 + ":" + q1 + ", :"), k.get("..., :" + q1),
-                        v.get(":, :, :" + q1 + ", :"), q0, q1));
+                parts.add(attend(q.get(NDIndex.sliceAxis(2, q0, q1)), k.get(NDIndex.sliceAxis(3, 0, q1)),
+                        v.get(NDIndex.sliceAxis(2, 0, q1)), maskFor(mask, rows, len, q0, q1)));
             }
             a = NDArrays.concat(parts, 2);
         }
@@ -88,27 +134,37 @@ public final class AttentionBlock extends Block {
     }
 
     /**
-     * Causal attention of query rows q0..q1-1 over keys 0..q1-1.
+     * Causal attention of a block of query rows over the keys up to its last row.
      *
-     * @param q (B, H, q1-q0, d_h)
-     * @param kt (B, H, d_h, q1)
-     * @param v (B, H, q1, d_h)
-     * @return (B, H, q1-q0, d_h)
+     * @param q (B, H, Q, d_h), already scaled by 1/√d_h
+     * @param kt (B, H, d_h, K)
+     * @param v (B, H, K, d_h)
+     * @param mask (Q, K) additive causal mask
+     * @return (B, H, Q, d_h)
      */
-    private NDArray attend(NDArray q, NDArray kt, NDArray v, long q0, long q1) {
-        NDArray scores = Scalars.mul(q.matMul(kt), 1.0 / Math.sqrt(headDim)).add(causalMask(q, q0, q1));
-        return scores.softmax(-1).matMul(v);
+    private NDArray attend(NDArray q, NDArray kt, NDArray v, NDArray mask) {
+        return q.matMul(kt).add(mask).softmax(-1).matMul(v);
     }
 
     /**
-     * Additive causal mask (q1-q0, q1) for query positions q0..q1-1 and key positions 0..q1-1: 0 where the key is
-     * not in the future, −1e30 where it is (exp underflows to exactly 0).
+     * Additive causal mask of the last block of {@code rows} query rows, (rows, L): row i is query L − rows + i, 0 for
+     * keys up to it and −1e30 after it (exp underflows to exactly 0). Every block's mask is a view of it
+     * ({@link #maskFor}), so it is built once per layer call.
      */
-    static NDArray causalMask(NDArray like, long q0, long q1) {
-        NDArray keys = like.getManager().arange(0f, (float) q1, 1f, DataType.FLOAT32, like.getDevice());
-        NDArray queries = q0 == 0 ? keys : keys.get(q0 + ":");
-        NDArray future = keys.reshape(1, q1).gt(queries.reshape(q1 - q0, 1));
+    static NDArray causalMask(NDArray like, long rows, long len) {
+        NDArray keys = like.getManager().arange(0f, (float) len, 1f, DataType.FLOAT32, like.getDevice());
+        NDArray queries = rows == len ? keys : keys.get(NDIndex.sliceAxis(0, len - rows, len));
+        NDArray future = keys.reshape(1, len).gt(queries.reshape(rows, 1));
         return future.toType(DataType.FLOAT32, false).mul(-1e30f);
+    }
+
+    /**
+     * The mask (q1 − q0, q1) of query rows q0..q1−1 over keys 0..q1−1, as a view of {@link #causalMask}'s (rows, L):
+     * its entry [i, j] is −1e30 exactly when key j lies after query q0 + i. Shifting the keys right by L − q1 and the
+     * rows down by rows − (q1 − q0) lines that condition up with the last block's.
+     */
+    static NDArray maskFor(NDArray mask, long rows, long len, long q0, long q1) {
+        return mask.get(new NDIndex().addSliceDim(rows - (q1 - q0), rows).addSliceDim(len - q1, len));
     }
 
     @Override

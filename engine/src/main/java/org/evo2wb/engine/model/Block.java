@@ -45,6 +45,10 @@ public abstract class Block {
         return y.add(h);
     }
 
+    /** Frees what the block keeps between forwards (none by default); it is rebuilt when next needed. */
+    public void releaseCaches() {
+    }
+
     public int index() {
         return index;
     }

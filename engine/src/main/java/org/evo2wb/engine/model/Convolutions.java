@@ -1,6 +1,7 @@
 package org.evo2wb.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
 
@@ -41,13 +42,39 @@ public final class Convolutions {
      * @return (B, C, L)
      */
     public static NDArray fftCausal(NDArray u, NDArray h) {
+        long n = fftLength(u.getShape().get(2), h.getShape().get(1));
+        return fftCausal(u, spectrum(h, n), n);
+    }
+
+    /** FFT length for a causal convolution of a length-{@code len} signal with {@code lh} taps: smooth ≥ L + Lh − 1. */
+    public static long fftLength(long len, long lh) {
+        return smoothSize(len + lh - 1);
+    }
+
+    /**
+     * Spectrum of a filter for {@link #fftCausal(NDArray, NDArray, long)}.
+     *
+     * @param h (C, Lh)
+     * @param n the FFT length, from {@link #fftLength}
+     * @return (C, n/2 + 1) complex
+     */
+    public static NDArray spectrum(NDArray h, long n) {
+        return h.rfft(n, 1);
+    }
+
+    /**
+     * {@link #fftCausal(NDArray, NDArray)} with the filter's spectrum given (a frozen filter's can be kept between
+     * calls).
+     *
+     * @param u (B, C, L)
+     * @param hf (C, n/2 + 1), from {@link #spectrum}
+     * @param n the FFT length hf was made with
+     * @return (B, C, L)
+     */
+    public static NDArray fftCausal(NDArray u, NDArray hf, long n) {
         long len = u.getShape().get(2);
-        long lh = h.getShape().get(1);
-        long n = smoothSize(len + lh - 1);
-        NDArray uf = u.rfft(n, 2);
-        NDArray hf = h.rfft(n, 1);
-        NDArray y = uf.mul(hf).irfft(n, 2);
-        return y.get(":, :, :" + len);
+        NDArray y = u.rfft(n, 2).mul(hf).irfft(n, 2);
+        return y.get(NDIndex.sliceAxis(2, 0, len));
     }
 
     /** Smallest integer ≥ n whose only prime factors are 2, 3 and 5 (fast FFT sizes). */

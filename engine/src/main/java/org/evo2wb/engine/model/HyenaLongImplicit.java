@@ -1,6 +1,7 @@
 package org.evo2wb.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -14,47 +15,80 @@ import ai.djl.ndarray.types.DataType;
  * R = {@code filter.residues} (D, S); S = {@code state_size} = 16; D_i = {@code filter.D} (D).
  *
  * <p>The trainable quantities are λ and R directly (a re-parametrisation {@code λ = -exp(ρ)} for fine-tuning, spec
- * §3.10, can wrap this later). Building h costs a (D, S, L) temporary.
+ * §3.10, can wrap this later). While λ and R are frozen, the spectrum of h is kept between forwards
+ * ({@link FilterSpectrum}).
  */
 public final class HyenaLongImplicit extends HyenaBlock {
+
+    /** Budget of one (D, S_chunk, L) temporary of {@link #impulseResponse} on the CPU: 2^24 elements (64 MiB). */
+    static final long CPU_MODE_BLOCK_ELEMENTS = 1L << 24;
+
+    /** The same on a GPU: 2^28 elements (1 GiB), all 16 modes at once for evo2-1b at L = 8192. */
+    static final long GPU_MODE_BLOCK_ELEMENTS = 1L << 28;
+
+    /** Budget set for tests, or 0 for the device's default. */
+    private static volatile long modeBlockOverride = 0;
 
     private final NDArray logPoles;
     private final NDArray residues;
     private final NDArray skip;
+    private final FilterSpectrum spectrum;
 
     public HyenaLongImplicit(ParameterSource src, int index, BlockDims dims, int shortFilterLength, long stateSize) {
         super(src, index, dims, shortFilterLength);
         this.logPoles = src.get(prefix + ".filter.log_poles", ParameterKind.LOG_POLES, dims.hidden(), stateSize, 1);
         this.residues = src.get(prefix + ".filter.residues", ParameterKind.RESIDUES, dims.hidden(), stateSize);
         this.skip = src.get(prefix + ".filter.D", ParameterKind.SKIP, dims.hidden());
+        this.spectrum = new FilterSpectrum(logPoles, residues);
+    }
+
+    /** Sets the budget of one (D, S_chunk, L) temporary of {@link #impulseResponse}; 0 restores the defaults. */
+    static void setModeBlockElements(long elements) {
+        modeBlockOverride = elements;
     }
 
     /**
-     * The implicit filter h (D, L) for sequences of length {@code len}, on the parameters' device. Summed one mode
-     * at a time so no (D, S, L) temporary is built (2 GiB for a 7B model at L = 8192); each mode's temporaries are
-     * released at once (the autograd graph keeps what backward needs).
+     * The implicit filter h (D, L) for sequences of length {@code len}, on the parameters' device. The modes are
+     * summed in chunks, each one broadcast {@code R·exp(λ·t)} over a (D, S_chunk, L) temporary within the device's
+     * budget (2^24 elements on the CPU, 2^28 on a GPU) and reduced over the modes; a whole (D, S, L) temporary would
+     * be 2 GiB for a 7B model at L = 8192. Each chunk's temporaries are released at once (the autograd graph keeps
+     * what backward needs).
      */
     public NDArray impulseResponse(long len) {
-        NDArray t = logPoles.getManager().arange(0f, (float) len, 1f, DataType.FLOAT32, logPoles.getDevice())
-                .reshape(1, len);
+        long d = residues.getShape().get(0);
         long modes = residues.getShape().get(1);
+        long budget = modeBlockOverride > 0 ? modeBlockOverride
+                : logPoles.getDevice().isGpu() ? GPU_MODE_BLOCK_ELEMENTS : CPU_MODE_BLOCK_ELEMENTS;
+        long chunk = Math.max(1, Math.min(modes, budget / Math.max(1, d * len)));
+        NDArray t = logPoles.getManager().arange(0f, (float) len, 1f, DataType.FLOAT32, logPoles.getDevice())
+                .reshape(1, 1, len);
         NDArray h = null;
-        for (long n = 0; n < modes; n++) {
-            NDArray lambda = logPoles.get(":, " + n + ", :");                        // (D, 1)
-            NDArray r = residues.get(":, " + n + ":" + (n + 1));                     // (D, 1)
-            NDArray decay = lambda.mul(t);
+        for (long n0 = 0; n0 < modes; n0 += chunk) {
+            long n1 = Math.min(modes, n0 + chunk);
+            boolean all = n1 - n0 == modes;
+            NDArray lambda = all ? logPoles : logPoles.get(NDIndex.sliceAxis(1, n0, n1));          // (D, c, 1)
+            NDArray r = (all ? residues : residues.get(NDIndex.sliceAxis(1, n0, n1))).reshape(d, n1 - n0, 1);
+            NDArray decay = lambda.mul(t);                                                          // (D, c, L)
             NDArray mode = decay.exp();
+            decay.close();
             NDArray term = mode.mul(r);
-            NDArray sum = h == null ? term : h.add(term);
-            for (NDArray tmp : new NDArray[] {lambda, r, decay, mode, h == null ? null : h}) {
-                if (tmp != null) {
-                    tmp.close();
-                }
-            }
-            if (sum != term) {
+            mode.close();
+            NDArray part = n1 - n0 == 1 ? term.reshape(d, len) : term.sum(new int[] {1});         // (D, L)
+            if (part != term) {
                 term.close();
             }
-            h = sum;
+            if (lambda != logPoles) {
+                lambda.close();
+            }
+            r.close();
+            if (h == null) {
+                h = part;
+            } else {
+                NDArray sum = h.add(part);
+                h.close();
+                part.close();
+                h = sum;
+            }
         }
         t.close();
         return h;
@@ -63,8 +97,19 @@ public final class HyenaLongImplicit extends HyenaBlock {
     @Override
     protected NDArray filter(NDArray u) {
         long len = u.getShape().get(2);
-        NDArray y = Convolutions.fftCausal(u, impulseResponse(len));
+        long n = Convolutions.fftLength(len, len);
+        NDArray y = Convolutions.fftCausal(u, spectrum.get(len, n, this::impulseResponse), n);
         return y.add(u.mul(skip.reshape(hidden, 1)));
+    }
+
+    @Override
+    public void releaseCaches() {
+        spectrum.clear();
+    }
+
+    /** The length whose filter spectrum this block keeps, or -1 (tests). */
+    long keptSpectrumLength() {
+        return spectrum.keptLength();
     }
 
     @Override

@@ -531,6 +531,14 @@ public final class StripedHyena implements AutoCloseable {
         return parameters().keySet();
     }
 
+    /**
+     * Frees what the blocks keep between forwards (the frozen hcl filters' spectra: D·(L+1) complex numbers per hcl
+     * block for inputs of length L, about 0.9 GiB for evo2-1b at L = 8192). The next forward rebuilds them.
+     */
+    public void releaseCaches() {
+        blocks.forEach(Block::releaseCaches);
+    }
+
     @Override
     public void close() {
         manager.close();

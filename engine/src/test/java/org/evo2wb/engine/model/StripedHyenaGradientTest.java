@@ -28,12 +28,11 @@ class StripedHyenaGradientTest {
 
     @Test
     void gradientsThroughAttentionInQueryBlocksMatchFloat64Reference() throws Exception {
-        long saved = AttentionBlock.scoreBlockElements();
         AttentionBlock.setScoreBlockElements(2 * 2 * 300 * 100);        // 3 blocks of 100 query rows
         try {
             check();
         } finally {
-            AttentionBlock.setScoreBlockElements(saved);
+            AttentionBlock.resetScoreBlockElements();
         }
     }
 

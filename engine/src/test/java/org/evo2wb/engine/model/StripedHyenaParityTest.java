@@ -32,7 +32,6 @@ class StripedHyenaParityTest {
 
     @Test
     void attentionInQueryBlocksMatchesFloat64Reference() throws Exception {
-        long saved = AttentionBlock.scoreBlockElements();
         AttentionBlock.setScoreBlockElements(2 * 2 * 300 * 70);       // blocks of 70 query rows: 5 blocks, last short
         try {
             double[] err = compare("tiny_ref_f64.pt", 1.0);
@@ -40,7 +39,7 @@ class StripedHyenaParityTest {
             assertTrue(err[0] <= 1e-3, "max logit error " + err[0]);
             assertTrue(err[1] <= 1e-3, "max log-prob error " + err[1]);
         } finally {
-            AttentionBlock.setScoreBlockElements(saved);
+            AttentionBlock.resetScoreBlockElements();
         }
     }
 

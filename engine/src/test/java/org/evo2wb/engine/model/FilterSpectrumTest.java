@@ -1,0 +1,166 @@
+package org.evo2wb.engine.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import org.evo2wb.engine.checkpoint.HostTensor;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hcl filter's kept spectrum: forwards with it give the logits computed without it, and a filter that is trained
+ * or overwritten is never served from it.
+ */
+class FilterSpectrumTest {
+
+    private static final String POLES = "blocks.2.filter.log_poles";
+    private static final String RESIDUES = "blocks.2.filter.residues";
+
+    @AfterEach
+    void restore() {
+        FilterSpectrum.setEnabled(true);
+        HyenaLongImplicit.setModeBlockElements(0);
+    }
+
+    @Test
+    void keptSpectrumGivesTheLogitsOfAComputedOne() throws Exception {
+        float[] computed;
+        FilterSpectrum.setEnabled(false);
+        try (StripedHyena model = tiny(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            computed = model.infer(ids(m)).toFloatArray();
+            assertEquals(-1, hcl(model).keptSpectrumLength());
+        }
+        FilterSpectrum.setEnabled(true);
+        try (StripedHyena model = tiny(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            long before = FilterSpectrum.builds();
+            float[] first = model.infer(ids(m)).toFloatArray();
+            float[] second = model.infer(ids(m)).toFloatArray();
+            assertEquals(1, FilterSpectrum.builds() - before, "one hcl block, one length: built once");
+            assertEquals(300, hcl(model).keptSpectrumLength());
+            assertArrayEquals(computed, first, 0f);
+            assertArrayEquals(computed, second, 0f);
+            float[] shorter = model.infer(ids(m).get(":, :200")).toFloatArray();
+            assertEquals(200, hcl(model).keptSpectrumLength(), "another length replaces the kept spectrum");
+            assertEquals(2 * 200 * 512, shorter.length);
+        }
+    }
+
+    @Test
+    void trainingStepChangesTheLogitsAsWithoutTheKeptSpectrum() throws Exception {
+        FilterSpectrum.setEnabled(false);
+        float[][] without = trainOneStep();
+        FilterSpectrum.setEnabled(true);
+        float[][] with = trainOneStep();
+        assertArrayEquals(without[0], with[0], 0f, "before the step");
+        assertArrayEquals(without[1], with[1], 0f, "after the step");
+        double change = AttentionBlocksTest.maxAbsDiff(with[0], with[1]);
+        System.out.printf("one SGD step changed the logits by up to %.3g%n", change);
+        assertTrue(change > 1e-4 && Double.isFinite(AttentionBlocksTest.maxAbs(with[1])),
+                "the step changed the logits by " + change);
+    }
+
+    /** Logits before and after one SGD step on every tensor (the hcl filter included), both with grad mode off. */
+    private static float[][] trainOneStep() throws Exception {
+        try (StripedHyena model = tiny(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            NDArray tok = ids(m);
+            float[] before = model.infer(tok).toFloatArray();
+            model.setTrainable(true);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray lp = model.forward(tok).logSoftmax(-1).get(":, :-1, :")
+                        .gather(tok.get(":, 1:").expandDims(-1), 2);
+                gc.backward(lp.mean().neg());
+            }
+            assertEquals(-1, hcl(model).keptSpectrumLength(), "a trained filter is not kept");
+            float[] evaluated = model.infer(tok).toFloatArray();     // evaluation while trained: computed too
+            assertEquals(-1, hcl(model).keptSpectrumLength());
+            assertEquals(before.length, evaluated.length);
+            try (GradMode off = GradMode.disabled()) {
+                model.visitParameters((key, kind, value) -> {
+                    if (kind.isTrainable()) {
+                        NDArray step = value.getGradient().mul(0.001f);
+                        value.subi(step);
+                        step.close();
+                    }
+                });
+            }
+            model.setTrainable(false);
+            return new float[][] {before, model.infer(tok).toFloatArray()};
+        }
+    }
+
+    @Test
+    void filterOverwrittenInPlaceIsNotServedFromTheKeptSpectrum() throws Exception {
+        float[] want;
+        FilterSpectrum.setEnabled(false);
+        try (StripedHyena model = tiny(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            model.parameters().get(RESIDUES).muli(3f);
+            want = model.infer(ids(m)).toFloatArray();
+        }
+        FilterSpectrum.setEnabled(true);
+        try (StripedHyena model = tiny(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            float[] original = model.infer(ids(m)).toFloatArray();
+            model.parameters().get(RESIDUES).muli(3f);           // as loading fine-tuned weights does
+            float[] got = model.infer(ids(m)).toFloatArray();
+            assertArrayEquals(want, got, 0f);
+            assertTrue(AttentionBlocksTest.maxAbsDiff(original, got) > 1e-4, "the new residues changed the logits");
+        }
+    }
+
+    @Test
+    void impulseResponseInChunksOfModesMatchesTheSumOfModes() throws Exception {
+        try (StripedHyena model = tiny()) {
+            float[] poles = model.parameters().get(POLES).toFloatArray();        // (64, 16, 1)
+            float[] residues = model.parameters().get(RESIDUES).toFloatArray();  // (64, 16)
+            int d = 64;
+            int s = 16;
+            int len = 300;
+            for (long chunk : new long[] {1, 5, 16}) {
+                HyenaLongImplicit.setModeBlockElements(chunk * d * len);        // 5: chunks of 5, 5, 5, 1 modes
+                float[] h;
+                try (GradMode off = GradMode.disabled()) {
+                    NDArray response = hcl(model).impulseResponse(len);
+                    assertEquals(new Shape(d, len), response.getShape());
+                    h = response.toFloatArray();
+                    response.close();
+                }
+                double worst = 0;
+                for (int i = 0; i < d; i++) {
+                    for (int t = 0; t < len; t++) {
+                        double want = 0;
+                        double scale = 1e-30;                     // the summation's error grows with Σ|terms|
+                        for (int n = 0; n < s; n++) {
+                            double term = residues[i * s + n] * Math.exp((double) poles[i * s + n] * t);
+                            want += term;
+                            scale += Math.abs(term);
+                        }
+                        worst = Math.max(worst, Math.abs(h[i * len + t] - want) / scale);
+                    }
+                }
+                System.out.printf("impulse response in chunks of %d modes: error %.3g of the sum of |terms|%n",
+                        chunk, worst);
+                assertTrue(worst <= 1e-5, "chunks of " + chunk + " modes: relative error " + worst);
+            }
+        }
+    }
+
+    private static StripedHyena tiny() throws Exception {
+        return StripedHyena.fromTensors("tiny.pt", TinyGolden.tensors("tiny.pt"), TinyGolden.architecture(1.0),
+                Device.cpu(), Precision.FP32);
+    }
+
+    private static NDArray ids(NDManager m) throws Exception {
+        HostTensor ids = TinyGolden.single("tiny_ids.pt");
+        return m.create(ids.toLongArray(), new Shape(ids.shape()));
+    }
+
+    private static HyenaLongImplicit hcl(StripedHyena model) {
+        return (HyenaLongImplicit) model.blocks().get(2);
+    }
+}
