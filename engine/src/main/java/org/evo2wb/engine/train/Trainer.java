@@ -699,6 +699,26 @@ final class Trainer {
         }
     }
 
+    /** The other ways to save memory that this run does not use yet, as ", …, or …" (or ""). */
+    private String memoryAdvice() {
+        List<String> ways = new ArrayList<>();
+        if (!s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING)) {
+            ways.add("switch on activation checkpointing (recomputes each block in the backward pass)");
+        }
+        if (s.get(METHOD) != FineTuneMethod.LORA) {
+            ways.add("use LoRA");
+        }
+        if (s.get(FineTuneParameters.PRECISION) == org.evo2wb.engine.model.Precision.FP32
+                && run.model.manager().getDevice().isGpu()) {
+            ways.add("use fp16");
+        }
+        if (ways.isEmpty()) {
+            return "";
+        }
+        return ways.size() == 1 ? ", or " + ways.get(0)
+                : ", " + String.join(", ", ways.subList(0, ways.size() - 1)) + " or " + ways.get(ways.size() - 1);
+    }
+
     /** Turns engine errors into a message that says what to change. */
     private TrainingFailedException translate(Throwable e) {
         if (e instanceof TrainingFailedException f) {
@@ -713,7 +733,7 @@ final class Trainer {
                     + " with batch size " + batch + ", window length " + windowLength + " and method "
                     + s.get(METHOD).key() + ". Lower the batch size" + (batch > 1 ? " (e.g. to " + batch / 2
                     + " with grad accumulation " + accumulation * 2 + " to keep the effective batch)" : "")
-                    + ", shorten the window, or use LoRA. " + keptCheckpoint(), e);
+                    + ", shorten the window" + memoryAdvice() + ". " + keptCheckpoint(), e);
         }
         if (e instanceof org.evo2wb.engine.model.Fp16OverflowException) {
             return new TrainingFailedException(Kind.NON_FINITE, "training stopped at step " + (state.step + 1) + ": "

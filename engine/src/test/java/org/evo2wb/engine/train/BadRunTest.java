@@ -137,6 +137,8 @@ class BadRunTest {
         String m = r.error().getMessage();
         assertTrue(m.contains("out of memory at step 4") && m.contains("batch size 4") && m.contains("to 2 with grad "
                 + "accumulation 2") && m.contains("window length 64") && m.contains("step 3"), m);
+        assertTrue(m.contains("switch on activation checkpointing"), m);
+        assertEquals(!m.contains("method lora"), m.contains("use LoRA"), "LoRA is suggested only to other methods: " + m);
         RunFolder f = new RunFolder(tmp.resolve("run"));
         assertEquals(RunState.FAILED, f.readStatus().state());
         assertEquals(List.of(3L), f.checkpoints().steps());
