@@ -74,6 +74,14 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
      * and activation checkpointing of them).
      */
     public static TrainingMemoryEstimate of(Evo2Config c, FineTuneSettings s) {
+        return of(c, s, ai.djl.Device.cpu());
+    }
+
+    /**
+     * The estimate for a run on {@code device}: a GPU computes attention in larger score blocks and, while the long
+     * filters are frozen, keeps each one's spectrum between passes.
+     */
+    public static TrainingMemoryEstimate of(Evo2Config c, FineTuneSettings s, ai.djl.Device device) {
         boolean half = s.get(FineTuneParameters.PRECISION).isHalf();
         boolean checkpointing = s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING);
         int batch = s.get(FineTuneParameters.BATCH_SIZE);
@@ -157,9 +165,9 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                 }
                 case ATTENTION -> {
                     long heads = c.numAttentionHeads();
-                    long keys = keysPerQuery(batch, heads, len);
+                    long keys = keysPerQuery(device, batch, heads, len);
                     a += 6 * d + ceilDiv(heads * keys, 1);
-                    long rows = queryRows(batch, heads, len);
+                    long rows = queryRows(device, batch, heads, len);
                     largestTransient = Math.max(largestTransient, 3L * batch * heads * Math.min(rows, len) * len);
                 }
             }
@@ -171,19 +179,21 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         long activations = checkpointing
                 ? F * (tokens * ((kinds.size() + 1) * d + Math.max(head, largestBlockWithAdapters)) + largestPerStep)
                 : F * (tokens * perToken + perStep);
-        long working = F * (tokens * (2L * c.vocabSize() + largestBlock) + largestTransient);
+        long hclLayers = kinds.stream().filter(k -> k == BlockKind.HCL).count();
+        long spectra = filtersTrained ? 0 : hclLayers * d * (nHcl / 2 + 1) * 2 * F;   // complex, one length kept
+        long working = F * (tokens * (2L * c.vocabSize() + largestBlock) + largestTransient) + spectra;
         return new TrainingMemoryEstimate(params, trainable, weights, F * trainable, 2 * F * trainable, activations,
                 working);
     }
 
     /** Query rows per score block of the attention (all of them when the whole matrix fits one block). */
-    static long queryRows(long batch, long heads, long len) {
-        return Math.max(64, AttentionBlock.scoreBlockElements() / Math.max(1, batch * heads * len));
+    static long queryRows(ai.djl.Device device, long batch, long heads, long len) {
+        return AttentionBlock.queryRows(device, batch, heads, len, true);
     }
 
     /** Keys each query's softmax spans, averaged over the queries (blocks see keys up to their last row). */
-    static long keysPerQuery(long batch, long heads, long len) {
-        long rows = queryRows(batch, heads, len);
+    static long keysPerQuery(ai.djl.Device device, long batch, long heads, long len) {
+        long rows = queryRows(device, batch, heads, len);
         if (rows >= len) {
             return len;
         }

@@ -54,9 +54,30 @@ class TrainingMemoryEstimateTest {
         long perStep = (nHcl + 2) * 64;                       // the hcl filter's spectrum; LoRA keeps no modes
         assertEquals(4 * (tokens * perToken + perStep), e.activationBytes());
         long transient1 = Math.max(3L * 16 * 128 * 64, 3L * 2 * 2 * 128 * 128);
-        assertEquals(4 * (tokens * (2 * 512 + Math.max(hcl, attention)) + transient1), e.workingBytes());
+        long spectrum = 64 * (nHcl / 2 + 1) * 2 * 4;          // the frozen hcl filter's kept spectrum (complex)
+        assertEquals(4 * (tokens * (2 * 512 + Math.max(hcl, attention)) + transient1) + spectrum, e.workingBytes());
         assertEquals(e.weightBytes() + e.gradientBytes() + e.optimizerBytes() + e.activationBytes()
                 + e.workingBytes(), e.totalBytes());
+    }
+
+    @Test
+    void onAGpuAttentionScoresComeInLargerBlocks() throws Exception {
+        // batch 2, 2 heads, L 8192: the CPU's budget of 2^22 scores gives 128 query rows per block; a GPU recording
+        // gradients takes ⌈L/16⌉ = 512, so its largest transient is 3·B·H·512·L scores instead of the hcl filter's
+        // 3·S·L·D (S 16, D 64)
+        FineTuneSettings s = FineTuneSettings.builder(null).set(FineTuneParameters.WINDOW_LENGTH, 8192)
+                .set(FineTuneParameters.BATCH_SIZE, 2).build();
+        TrainingMemoryEstimate cpu = TrainingMemoryEstimate.of(tiny(), s, ai.djl.Device.cpu());
+        TrainingMemoryEstimate gpu = TrainingMemoryEstimate.of(tiny(), s, ai.djl.Device.gpu(0));
+        assertEquals(cpu, TrainingMemoryEstimate.of(tiny(), s));
+        long len = 8192;
+        // and each query's softmax spans more keys on average (the largest block here is the attention)
+        long moreKeys = TrainingMemoryEstimate.keysPerQuery(ai.djl.Device.gpu(0), 2, 2, len)
+                - TrainingMemoryEstimate.keysPerQuery(ai.djl.Device.cpu(), 2, 2, len);
+        assertEquals(192, moreKeys);                          // (512 − 128) / 2
+        assertEquals(4 * (3L * 2 * 2 * 512 * len - 3L * 16 * len * 64) + 4 * (2 * len) * 2 * moreKeys,
+                gpu.workingBytes() - cpu.workingBytes());
+        assertEquals(cpu.weightBytes(), gpu.weightBytes());
     }
 
     @Test

@@ -166,10 +166,10 @@ public final class FineTuneController {
             model.memoryWarningProperty().set(false);
             return;
         }
-        TrainingMemoryEstimate e = TrainingMemoryEstimate.of(m.inspection().config(), s);
         String device = s.get(FineTuneParameters.DEVICE);
         Devices.Option option = device.equals("cpu") || !m.device().isGpu() && device.equals("auto") ? Devices.cpu()
                 : m.device();
+        TrainingMemoryEstimate e = TrainingMemoryEstimate.of(m.inspection().config(), s, option.device());
         long available = option.memoryBytes();
         boolean gpu = option.isGpu();
         StringBuilder b = new StringBuilder("Memory for training: about ").append(e.describe());
