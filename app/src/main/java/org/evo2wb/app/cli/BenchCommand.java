@@ -237,7 +237,7 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
             }
             if (input != null) {
-                ModelSpec.Resolved m = (model == null ? new ModelSpec("default", null, null) : model.spec()).resolve();
+                ModelSpec.Resolved m = (model == null ? new ModelSpec("default", null) : model.spec()).resolve();
                 List<Scorer.Input> stretches = PrecisionSpread.stretches(
                         Inputs.scorerInputs(Inputs.records(input), false), length, maxBases);
                 PrecisionSpread s;

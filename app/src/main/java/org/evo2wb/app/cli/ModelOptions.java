@@ -28,7 +28,7 @@ final class ModelOptions {
     String config;
 
     ModelSpec spec() {
-        return new ModelSpec(model, config, null);
+        return new ModelSpec(model, config);
     }
 
     /** Resolves and loads the model where {@code where} says. */

@@ -29,15 +29,14 @@ import org.evo2wb.engine.train.run.ModelDescription;
  * </ul>
  *
  * The config of a weights file is, in this order: the {@code config} given (a YAML file, or the name of a bundled
- * preset such as {@code evo2-7b-8k}), the {@code preset} given, a YAML next to the weights
+ * preset such as {@code evo2-7b-8k}), a YAML next to the weights
  * ({@link ModelFiles#configNextTo}), or the first bundled preset whose shapes the file's
  * tensors fit. A run folder always uses the config recorded in it.
  *
  * @param model  what the user wrote for the model
  * @param config a config YAML file or a preset name, or null
- * @param preset a bundled preset name, or null
  */
-public record ModelSpec(String model, String config, String preset) {
+public record ModelSpec(String model, String config) {
 
     /** What kind of source a name resolved to. */
     public enum Kind { FILE, DEFAULT, RUN }
@@ -122,9 +121,9 @@ public record ModelSpec(String model, String config, String preset) {
                 throw new IOException(path + ": a folder without run.json; name a weights file or a fine-tuning run "
                         + "folder");
             }
-            if (config != null || preset != null) {
+            if (config != null) {
                 throw new IllegalArgumentException(path + " is a fine-tuning run folder: it uses the config recorded "
-                        + "in its run.json, so leave out --config and --preset");
+                        + "in its run.json, so leave out --config");
             }
             Evo2Config c = FineTunedModel.config(path);
             Path start = Path.of(FineTunedModel.description(path).sourceCheckpoint());
@@ -148,13 +147,6 @@ public record ModelSpec(String model, String config, String preset) {
             }
             throw new IOException(config + ": no such config file, and not a bundled preset (" + String.join(", ",
                     Evo2Config.PRESETS) + ")");
-        }
-        if (preset != null) {
-            if (!Evo2Config.PRESETS.contains(preset)) {
-                throw new IllegalArgumentException("unknown preset '" + preset + "'; known: "
-                        + String.join(", ", Evo2Config.PRESETS));
-            }
-            return new Resolved(kind, name, weights, Evo2Config.preset(preset), "preset " + preset, null);
         }
         Optional<Path> sibling = ModelFiles.configNextTo(weights);
         if (sibling.isPresent()) {

@@ -25,7 +25,7 @@ class ModelSpecTest {
         Path dir = Files.createDirectories(tmp.resolve("m"));
         Path weights = Files.copy(TinyModel.resource("golden/tiny.pt"), dir.resolve("tiny.pt"));
         Files.copy(TinyModel.resource("golden/tiny.yml"), dir.resolve("tiny.yml"));
-        ModelSpec.Resolved r = new ModelSpec(weights.toString(), null, null).resolve();
+        ModelSpec.Resolved r = new ModelSpec(weights.toString(), null).resolve();
         assertEquals(ModelSpec.Kind.FILE, r.kind());
         assertEquals("tiny.yml next to the weights", r.configOrigin());
         assertEquals(64, r.config().hiddenSize());
@@ -33,21 +33,21 @@ class ModelSpecTest {
         assertNull(r.runFolder());
 
         Path elsewhere = Files.copy(weights, tmp.resolve("alone.pt"));
-        IOException e = assertThrows(IOException.class, () -> new ModelSpec(elsewhere.toString(), null, null).resolve());
+        IOException e = assertThrows(IOException.class, () -> new ModelSpec(elsewhere.toString(), null).resolve());
         assertTrue(e.getMessage().contains("no config next to the weights (alone.yml or config.yml) and the tensor "
                 + "shapes fit no bundled preset"), e.getMessage());
-        ModelSpec.Resolved given = new ModelSpec(elsewhere.toString(), dir.resolve("tiny.yml").toString(), null)
+        ModelSpec.Resolved given = new ModelSpec(elsewhere.toString(), dir.resolve("tiny.yml").toString())
                 .resolve();
         assertEquals("tiny.yml", given.configOrigin());
-        ModelSpec.Resolved preset = new ModelSpec(elsewhere.toString(), "evo2-7b-8k", null).resolve();
+        ModelSpec.Resolved preset = new ModelSpec(elsewhere.toString(), "evo2-7b-8k").resolve();
         assertEquals("preset evo2-7b-8k", preset.configOrigin());
 
-        e = assertThrows(IOException.class, () -> new ModelSpec(tmp.resolve("missing.pt").toString(), null, null)
+        e = assertThrows(IOException.class, () -> new ModelSpec(tmp.resolve("missing.pt").toString(), null)
                 .resolve());
         assertEquals(tmp.resolve("missing.pt") + ": no such file or folder", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new ModelSpec(weights.toString(), null, "evo2-9b")
-                .resolve());
-        e = assertThrows(IOException.class, () -> new ModelSpec(tmp.toString(), null, null).resolve());
+        e = assertThrows(IOException.class, () -> new ModelSpec(weights.toString(), "evo2-9b").resolve());
+        assertTrue(e.getMessage().startsWith("evo2-9b: no such config file, and not a bundled preset"), e.getMessage());
+        e = assertThrows(IOException.class, () -> new ModelSpec(tmp.toString(), null).resolve());
         assertTrue(e.getMessage().contains("a folder without run.json"), e.getMessage());
     }
 
@@ -58,7 +58,7 @@ class ModelSpecTest {
         System.setProperty(DefaultModel.PROPERTY, dir.toString());
         try {
             assertTrue(DefaultModel.find().isEmpty());
-            IOException e = assertThrows(IOException.class, () -> new ModelSpec("default", null, null).resolve());
+            IOException e = assertThrows(IOException.class, () -> new ModelSpec("default", null).resolve());
             assertEquals("the bundled default model is not installed: the folder " + dir + " named by the system "
                     + "property evo2wb.defaultModel holds no model.safetensors or model.pt; name a checkpoint file",
                     e.getMessage());
@@ -69,7 +69,7 @@ class ModelSpecTest {
             assertEquals(dir.resolve("model.pt"), found.weights());
             assertEquals(dir.resolve("config.yml"), found.config());
             assertNull(found.selfTest());
-            ModelSpec.Resolved r = new ModelSpec("default", null, null).resolve();
+            ModelSpec.Resolved r = new ModelSpec("default", null).resolve();
             assertEquals(ModelSpec.Kind.DEFAULT, r.kind());
             assertEquals(dir.resolve("model.pt"), r.weights());
             assertEquals("config.yml next to the weights", r.configOrigin());
@@ -77,7 +77,7 @@ class ModelSpecTest {
 
             Files.writeString(dir.resolve("selftest.tsv"), "# expectations\n");
             assertEquals(dir.resolve("selftest.tsv"), DefaultModel.find().orElseThrow().selfTest());
-            assertEquals(dir.resolve("selftest.tsv"), new ModelSpec("default", null, null).resolve().selfTest()
+            assertEquals(dir.resolve("selftest.tsv"), new ModelSpec("default", null).resolve().selfTest()
                     .orElseThrow());
         } finally {
             if (saved == null) {
