@@ -237,9 +237,9 @@ final class BenchCommand implements Callable<Integer> {
                 out.flush();
             }
             if (input != null) {
-                ModelSpec.Resolved m = (model == null ? new ModelSpec("default", null) : model.spec()).resolve();
+                ModelSpec.Resolved m = ModelOptions.specOrDefault(model).resolve();
                 List<Scorer.Input> stretches = PrecisionSpread.stretches(
-                        Inputs.scorerInputs(Inputs.records(input), false), length, maxBases);
+                        Inputs.scorerInputs(Inputs.records(input), new CaseOption()), length, maxBases);
                 PrecisionSpread s;
                 try (StripedHyena reference = m.load(Device.cpu(), Precision.FP32);
                      StripedHyena candidate = m.load(d, p)) {

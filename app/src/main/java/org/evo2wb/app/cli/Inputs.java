@@ -27,10 +27,9 @@ final class Inputs {
         return out;
     }
 
-    /** The records as the model will read them: upper-cased unless {@code keepCase} (soft-masked bases kept). */
-    static List<Scorer.Input> scorerInputs(List<SequenceRecord> records, boolean keepCase) {
-        return records.stream().map(r -> new Scorer.Input(r.id(), keepCase ? r.sequence()
-                : r.sequence().toUpperCase(java.util.Locale.ROOT))).toList();
+    /** The records as the model will read them (see {@link CaseOption}). */
+    static List<Scorer.Input> scorerInputs(List<SequenceRecord> records, CaseOption letterCase) {
+        return records.stream().map(r -> new Scorer.Input(r.id(), letterCase.asRead(r.sequence()))).toList();
     }
 
     static List<String> sequences(List<Path> files) throws IOException, SequenceFormatException {

@@ -27,6 +27,11 @@ final class ModelOptions {
                     + "shapes the weights fit.")
     String config;
 
+    /** The model of optional options ({@code @ArgGroup}, null when left out): the bundled one when left out. */
+    static ModelSpec specOrDefault(ModelOptions options) {
+        return options == null ? new ModelSpec("default", null) : options.spec();
+    }
+
     ModelSpec spec() {
         return new ModelSpec(model, config);
     }

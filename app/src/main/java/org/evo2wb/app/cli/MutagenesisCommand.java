@@ -74,10 +74,8 @@ final class MutagenesisCommand implements Callable<Integer> {
             + "scored too.")
     boolean bos;
 
-    @Option(names = "--keep-case", description = "Score lower-case (soft-masked) bases as they are. By default the "
-            + "record is upper-cased first, as the Score view does: GenBank and EMBL files write every base in lower "
-            + "case, which Evo 2 reads as a different, rarely seen letter.")
-    boolean keepCase;
+    @Mixin
+    CaseOption letterCase;
 
     @Option(names = "--batch", defaultValue = "8", paramLabel = "<n>",
             description = "Substitutions per forward pass; lower it when memory runs out. Default: ${DEFAULT-VALUE}.")
@@ -87,7 +85,7 @@ final class MutagenesisCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchCommand.positive("--batch", batch);
         SequenceRecord rec = chosenRecord();
-        String sequence = keepCase ? rec.sequence() : rec.sequence().toUpperCase(Locale.ROOT);
+        String sequence = letterCase.asRead(rec.sequence());
         int[] range = range(region);
         Mutagenesis.Region r;
         try {

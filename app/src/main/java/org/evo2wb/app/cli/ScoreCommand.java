@@ -77,10 +77,8 @@ final class ScoreCommand implements Callable<Integer> {
                     + "least this much context. Default: ${DEFAULT-VALUE}.")
     int overlap;
 
-    @Option(names = "--keep-case", description = "Score lower-case (soft-masked) bases as they are. By default "
-            + "every record is upper-cased first, as the Score view does: GenBank and EMBL files write every base in "
-            + "lower case, which Evo 2 reads as a different, rarely seen letter.")
-    boolean keepCase;
+    @Mixin
+    CaseOption letterCase;
 
     @Option(names = "--batch", paramLabel = "<n>", defaultValue = "8",
             description = "Chunks per forward pass; lower it when memory runs out. Default: ${DEFAULT-VALUE}.")
@@ -94,7 +92,7 @@ final class ScoreCommand implements Callable<Integer> {
         List<SequenceScore> scores;
         long t0 = System.nanoTime();
         try (StripedHyena m = model.load(where)) {
-            scores = TaskConsole.run(new ScoringTask(m, Inputs.scorerInputs(records, keepCase), options), err);
+            scores = TaskConsole.run(new ScoringTask(m, Inputs.scorerInputs(records, letterCase), options), err);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         AtomicFiles.writeText(perBase, w -> ScoreWriters.perBaseTsv(w, scores, entropy));

@@ -44,7 +44,7 @@ final class SelfTestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Device device = where.device();
         Precision precision = where.precision();
-        ModelSpec.Resolved resolved = (model == null ? new ModelSpec("default", null) : model.spec()).resolve();
+        ModelSpec.Resolved resolved = ModelOptions.specOrDefault(model).resolve();
         Path file = resolved.selfTest().orElseThrow(() -> new IllegalArgumentException(resolved.kind()
                 == ModelSpec.Kind.RUN ? resolved.name() + " is a fine-tuning run folder: its model has no stored "
                 + "self-test values" : "no self-test values are stored with " + resolved.weights() + " (looked for "
