@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import javafx.scene.control.TextField;
 import javafx.stage.Stage;
 import org.evo2wb.app.TestData;
 import org.evo2wb.app.data.LoadedRecord;
@@ -46,13 +45,8 @@ class FxStallTest {
 
     @Test
     void theFxThreadIsNeverBusyFor50MsWhileTrainingAndScoring(FxRobot robot) throws Exception {
-        robot.interact(() -> fx.workbench.show("Data"));
-        fx.dialogs.willChoose(TestData.cor66());
-        robot.clickOn("#open-files");
-        fx.awaitLoaded();
-        fx.dialogs.willChoose(TestData.pPCP1());
-        robot.clickOn("#open-files");
-        fx.awaitLoaded();
+        fx.openData(robot, TestData.cor66());
+        fx.openData(robot, TestData.pPCP1());
         fx.loadDefaultModel(robot);
 
         FineTuneController ft = fx.workbench.finetune();
@@ -63,9 +57,8 @@ class FxStallTest {
         });
         for (String[] kv : new String[][] {{"max-steps", "5000"}, {"window-length", "256"}, {"batch-size", "2"},
             {"eval-every", "5"}, {"eval-batches", "2"}, {"checkpoint-every", "1000"}}) {
-            robot.interact(() -> robot.lookup("#setting-" + kv[0]).queryAs(TextField.class).setText(kv[1]));
+            fx.setSetting(robot, kv[0], kv[1]);
         }
-        fx.awaitIdle();
         WorkbenchFixture.waitUntil(() -> ft.model().canStartProperty().get());
 
         try (FxStallProbe probe = new FxStallProbe()) {

@@ -88,8 +88,7 @@ class ScreenshotsTest {
         for (String lr : List.of("1e-3", "3e-4")) {
             for (String[] kv : new String[][] {{"max-steps", "30"}, {"window-length", "128"}, {"eval-every", "3"},
                 {"learning-rate", lr}}) {
-                robot.interact(() -> robot.lookup("#setting-" + kv[0])
-                        .queryAs(javafx.scene.control.TextField.class).setText(kv[1]));
+                fx.setSetting(robot, kv[0], kv[1]);
             }
             WorkbenchFixture.waitUntil(() -> ft.model().canStartProperty().get());
             robot.clickOn("#ft-start");

@@ -63,6 +63,21 @@ public final class WorkbenchFixture {
         awaitIdle();
     }
 
+    /** Opens sequence files through the Data view's Open button and waits until they are loaded. */
+    public void openData(org.testfx.api.FxRobot robot, java.nio.file.Path... files) {
+        robot.interact(() -> workbench.show("Data"));
+        dialogs.willChoose(files);
+        robot.clickOn("#open-files");
+        awaitLoaded();
+    }
+
+    /** Types into a Fine-tune setting's field (its text, which the form listens to) and waits for the form. */
+    public void setSetting(org.testfx.api.FxRobot robot, String name, String text) {
+        robot.interact(() -> robot.lookup("#setting-" + name).queryAs(javafx.scene.control.TextField.class)
+                .setText(text));
+        awaitIdle();
+    }
+
     /** Lists the bundled default model in the Models view and loads it; it becomes the current model. */
     public void loadDefaultModel(org.testfx.api.FxRobot robot) {
         org.evo2wb.app.models.ModelSource source = org.evo2wb.app.models.ModelSource.bundled().orElseThrow();

@@ -65,24 +65,11 @@ class FineTuneViewTest {
         return ft().model();
     }
 
-    private void openData(FxRobot robot, Path file) {
-        robot.interact(() -> fx.workbench.show("Data"));
-        fx.dialogs.willChoose(file);
-        robot.clickOn("#open-files");
-        fx.awaitLoaded();
-    }
-
     private void showFineTune(FxRobot robot) {
         robot.interact(() -> {
             ft().setRunsFolder(runs);
             fx.workbench.show("Fine-tune");
         });
-        fx.awaitIdle();
-    }
-
-    /** Types into a setting's field through the keyboard-free path the field listens to (its text). */
-    private void set(FxRobot robot, String name, String text) {
-        robot.interact(() -> robot.lookup("#setting-" + name).queryAs(TextField.class).setText(text));
         fx.awaitIdle();
     }
 
@@ -97,7 +84,7 @@ class FineTuneViewTest {
         assertTrue(model().startHintProperty().get().contains("Load a model"), model().startHintProperty().get());
 
         fx.loadModel(robot, TestData.tinyCheckpoint());
-        openData(robot, TestData.cor66());
+        fx.openData(robot, TestData.cor66());
         showFineTune(robot);
         WorkbenchFixture.waitUntil(() -> model().canStartProperty().get());
         assertFalse(startDisabled(robot));
@@ -105,8 +92,8 @@ class FineTuneViewTest {
         String summary = model().dataSummaryProperty().get();
         assertTrue(summary.contains("window"), summary);
 
-        set(robot, "learning-rate", "-1");
-        set(robot, "window-length", "abc");
+        fx.setSetting(robot, "learning-rate", "-1");
+        fx.setSetting(robot, "window-length", "abc");
         assertTrue(startDisabled(robot));
         assertEquals(2, model().problems().size(), () -> "problems: " + model().problems());
         assertTrue(model().startHintProperty().get().contains("2 problems"), model().startHintProperty().get());
@@ -116,10 +103,10 @@ class FineTuneViewTest {
         assertTrue(wlError.isVisible() && !wlError.getText().isBlank(), wlError.getText());
         assertTrue(model().commandPreviewProperty().get().contains("--learning-rate"));
 
-        set(robot, "learning-rate", "2e-4");
+        fx.setSetting(robot, "learning-rate", "2e-4");
         assertEquals(1, model().problems().size(), () -> "problems: " + model().problems());
         assertTrue(startDisabled(robot));
-        set(robot, "window-length", "128");
+        fx.setSetting(robot, "window-length", "128");
         WorkbenchFixture.waitUntil(() -> model().canStartProperty().get());
         assertTrue(model().problems().isEmpty());
         assertFalse(lrError.isVisible());
@@ -147,14 +134,14 @@ class FineTuneViewTest {
 
     @Test
     void aRunOnTheDefaultModelDrawsLiveChartsStopsAndResumesToTheEnd(FxRobot robot) throws IOException {
-        openData(robot, TestData.cor66());
+        fx.openData(robot, TestData.cor66());
         fx.loadDefaultModel(robot);
         showFineTune(robot);
-        set(robot, "max-steps", "24");
-        set(robot, "window-length", "128");
-        set(robot, "batch-size", "2");
-        set(robot, "eval-every", "4");
-        set(robot, "checkpoint-every", "4");
+        fx.setSetting(robot, "max-steps", "24");
+        fx.setSetting(robot, "window-length", "128");
+        fx.setSetting(robot, "batch-size", "2");
+        fx.setSetting(robot, "eval-every", "4");
+        fx.setSetting(robot, "checkpoint-every", "4");
         WorkbenchFixture.waitUntil(() -> model().canStartProperty().get());
 
         robot.clickOn("#ft-start");
@@ -214,13 +201,13 @@ class FineTuneViewTest {
     @Test
     void historyOverlaysRunsListsTheirDifferencesAndScoresWithAFineTunedModel(FxRobot robot) throws IOException {
         fx.loadModel(robot, TestData.tinyCheckpoint());
-        openData(robot, TestData.cor66());
+        fx.openData(robot, TestData.cor66());
         showFineTune(robot);
-        set(robot, "max-steps", "3");
-        set(robot, "window-length", "64");
-        set(robot, "eval-every", "3");
+        fx.setSetting(robot, "max-steps", "3");
+        fx.setSetting(robot, "window-length", "64");
+        fx.setSetting(robot, "eval-every", "3");
         for (String lr : List.of("1e-3", "1e-4")) {
-            set(robot, "learning-rate", lr);
+            fx.setSetting(robot, "learning-rate", lr);
             WorkbenchFixture.waitUntil(() -> model().canStartProperty().get());
             robot.clickOn("#ft-start");
             WorkbenchFixture.waitUntil(() -> !model().runningProperty().get() && fx.tasks.active() == 0);

@@ -43,10 +43,7 @@ class ScoreExportTest {
 
     @Test
     void everyExportWritesWhatTheViewShows(FxRobot robot, @TempDir Path dir) throws Exception {
-        robot.interact(() -> fx.workbench.show("Data"));
-        fx.dialogs.willChoose(TestData.pBAD30());
-        robot.clickOn("#open-files");
-        fx.awaitLoaded();
+        fx.openData(robot, TestData.pBAD30());
         fx.loadModel(robot, TestData.tinyCheckpoint());
         ScoreController c = fx.workbench.score();
         ScoreModel m = c.model();

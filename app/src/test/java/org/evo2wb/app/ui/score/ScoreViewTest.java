@@ -54,13 +54,6 @@ class ScoreViewTest {
         return score().model();
     }
 
-    private void openData(FxRobot robot, Path file) {
-        robot.interact(() -> fx.workbench.show("Data"));
-        fx.dialogs.willChoose(file);
-        robot.clickOn("#open-files");
-        fx.awaitLoaded();
-    }
-
     static SequenceScore direct(LoadedModel m, org.evo2wb.engine.score.ScoringOptions o, String id, String seq) {
         try (LoadedModel.Lease l = m.lease()) {
             return new Scorer(l.network(), o).score(List.of(new Scorer.Input(id, seq))).get(0);
@@ -69,7 +62,7 @@ class ScoreViewTest {
 
     @Test
     void aScoredGenBankRecordEqualsTheEnginesScoresAndCanBeBrowsed(FxRobot robot) {
-        openData(robot, TestData.pBAD30());
+        fx.openData(robot, TestData.pBAD30());
         fx.loadModel(robot, TestData.tinyCheckpoint());
         robot.interact(() -> fx.workbench.show("Score"));
         assertEquals("pBAD30", model().recordProperty().get().id());
@@ -120,7 +113,7 @@ class ScoreViewTest {
 
     @Test
     void mutagenesisHeatmapCellsEqualDirectlyScoredMutations(FxRobot robot) {
-        openData(robot, TestData.pBAD30());
+        fx.openData(robot, TestData.pBAD30());
         fx.loadModel(robot, TestData.tinyCheckpoint());
         robot.interact(() -> {
             fx.workbench.show("Score");
@@ -191,7 +184,7 @@ class ScoreViewTest {
 
     @Test
     void aSecondModelGivesTheDeltaTrackAndTheLatestRequestWins(FxRobot robot, @TempDir Path dir) throws Exception {
-        openData(robot, TestData.cor66());
+        fx.openData(robot, TestData.cor66());
         Path scaled = TestModels.scaledTiny(dir, 1.5f);
         fx.loadModel(robot, scaled);
         LoadedModel b = fx.workspace.currentModel();
