@@ -58,10 +58,8 @@ public final class LoadModelTask extends EngineTask<LoadedModel> {
             FineTunedModel m = FineTunedModel.load(source.run(), device.device(), precision, true);
             ModelSource named = new ModelSource(ModelSource.Kind.RUN, source.run().getFileName() + " (step " + m.step()
                     + (m.best() ? ", best" : "") + ")", source.weights(), null, null, source.run());
-            ModelInspection i = new ModelInspection(named, inspection.summary(), inspection.fileBytes(),
-                    inspection.config(), inspection.configOrigin(), inspection.memory(), inspection.fp8Warning(),
-                    inspection.problems());
-            return new LoadedModel(i, m.model(), device, precision, (System.nanoTime() - t0) / 1e9);
+            return new LoadedModel(inspection.withSource(named), m.model(), device, precision,
+                    (System.nanoTime() - t0) / 1e9);
         }
         message("Opening " + source.weights().getFileName());
         StripedHyena network = StripedHyena.load(source.weights(), inspection.config(),

@@ -60,6 +60,11 @@ public record ModelInspection(ModelSource source, Checkpoints.Summary summary, l
         return config == null ? 0 : config.parameterCount();
     }
 
+    /** The same figures for another source (a loaded run, renamed after the checkpoint it loaded). */
+    public ModelInspection withSource(ModelSource other) {
+        return new ModelInspection(other, summary, fileBytes, config, configOrigin, memory, fp8Warning, problems);
+    }
+
     /** Block pattern letters (S hcs, D hcm, H hcl, * attention), empty without a config. */
     public String pattern() {
         return config == null ? "" : config.pattern();

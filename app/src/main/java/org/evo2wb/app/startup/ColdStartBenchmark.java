@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class ColdStartBenchmark {
 
     /** One start, in milliseconds from launching the JVM. */
-    public record Start(long firstFrameMs, long interactiveMs, long modelLoadedMs, long jvmStartMs) {}
+    public record Start(long firstFrameMs, long interactiveMs, long modelLoadedMs) {}
 
     private final List<String> javaCommand;
     private final List<String> extraJvmOptions;
@@ -80,7 +80,7 @@ public final class ColdStartBenchmark {
         }
         Files.deleteIfExists(report);
         return new Start(since(t, StartupReport.FIRST_FRAME, launched), since(t, StartupReport.INTERACTIVE, launched),
-                since(t, StartupReport.MODEL_LOADED, launched), since(t, StartupReport.JVM_START, launched));
+                since(t, StartupReport.MODEL_LOADED, launched));
     }
 
     private static long since(Properties t, String key, long launched) {
@@ -106,8 +106,7 @@ public final class ColdStartBenchmark {
         }
         Start m = new Start(median(all.stream().mapToLong(Start::firstFrameMs).toArray()),
                 median(all.stream().mapToLong(Start::interactiveMs).toArray()),
-                median(all.stream().mapToLong(Start::modelLoadedMs).toArray()),
-                median(all.stream().mapToLong(Start::jvmStartMs).toArray()));
+                median(all.stream().mapToLong(Start::modelLoadedMs).toArray()));
         out.printf(Locale.ROOT, "median %11d  %11d  %20s%n", m.firstFrameMs(), m.interactiveMs(),
                 m.modelLoadedMs() < 0 ? "not loaded" : Long.toString(m.modelLoadedMs()));
         out.printf(Locale.ROOT, "cold start to an interactive window: %.2f s (median of %d, %d cores)%n",

@@ -1,7 +1,6 @@
 package org.evo2wb.app.startup;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Properties;
@@ -22,7 +21,6 @@ public final class StartupReport {
     public static final String PROPERTY = "evo2wb.startupReport";
 
     /** Keys of the report. */
-    public static final String JVM_START = "jvmStart";
     public static final String FIRST_FRAME = "firstFrame";
     public static final String INTERACTIVE = "interactive";
     public static final String MODEL_LOADED = "modelLoaded";
@@ -32,10 +30,10 @@ public final class StartupReport {
 
     private final Path file;
     private final Properties times = new Properties();
+    private boolean written;
 
     private StartupReport(Path file) {
         this.file = file;
-        times.setProperty(JVM_START, Long.toString(ManagementFactory.getRuntimeMXBean().getStartTime()));
     }
 
     /**
@@ -92,8 +90,6 @@ public final class StartupReport {
     private void mark(String key) {
         times.setProperty(key, Long.toString(System.currentTimeMillis()));
     }
-
-    private boolean written;
 
     private void finish() {
         if (written) {

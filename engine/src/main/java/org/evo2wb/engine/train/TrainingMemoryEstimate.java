@@ -167,7 +167,7 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                     long heads = c.numAttentionHeads();
                     long keys = keysPerQuery(device, batch, heads, len);
                     a += 6 * d + ceilDiv(heads * keys, 1);
-                    long rows = queryRows(device, batch, heads, len);
+                    long rows = AttentionBlock.queryRows(device, batch, heads, len, true);
                     largestTransient = Math.max(largestTransient, 3L * batch * heads * Math.min(rows, len) * len);
                 }
             }
@@ -186,14 +186,9 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                 working);
     }
 
-    /** Query rows per score block of the attention (all of them when the whole matrix fits one block). */
-    static long queryRows(ai.djl.Device device, long batch, long heads, long len) {
-        return AttentionBlock.queryRows(device, batch, heads, len, true);
-    }
-
     /** Keys each query's softmax spans, averaged over the queries (blocks see keys up to their last row). */
     static long keysPerQuery(ai.djl.Device device, long batch, long heads, long len) {
-        long rows = queryRows(device, batch, heads, len);
+        long rows = AttentionBlock.queryRows(device, batch, heads, len, true);
         if (rows >= len) {
             return len;
         }
