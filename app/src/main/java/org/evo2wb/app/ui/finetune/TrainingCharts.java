@@ -217,30 +217,42 @@ final class TrainingCharts {
         if (steps.isEmpty() && evaluations.isEmpty()) {
             return;
         }
-        XYSeries train = data.get(Metric.LOSS).getSeries(0);
-        XYSeries val = data.get(Metric.LOSS).getSeries(1);
-        XYSeries bits = data.get(Metric.BITS).getSeries(0);
-        XYSeries lr = data.get(Metric.LEARNING_RATE).getSeries(0);
-        XYSeries grad = data.get(Metric.GRAD_NORM).getSeries(0);
-        XYSeries speed = data.get(Metric.SPEED).getSeries(0);
-        XYSeries mem = data.get(Metric.MEMORY).getSeries(0);
-        List<XYSeries> all = List.of(train, val, bits, lr, grad, speed, mem);
-        all.forEach(s -> s.setNotify(false));
-        for (StepMetrics m : steps) {
-            add(train, m.step(), m.trainLoss());
-            add(lr, m.step(), m.learningRate());
-            add(grad, m.step(), m.gradNorm());
-            add(speed, m.step(), m.tokensPerSecond());
-            add(mem, m.step(), m.memoryBytes() < 0 ? Double.NaN : m.memoryBytes() / 1e9);
-        }
-        for (EvalMetrics e : evaluations) {
-            add(val, e.step(), e.loss());
-            add(bits, e.step(), e.bitsPerBase());
-        }
-        all.forEach(s -> {
-            thin(s);
-            s.setNotify(true);
+        quietly(() -> {
+            XYSeries train = data.get(Metric.LOSS).getSeries(0);
+            XYSeries val = data.get(Metric.LOSS).getSeries(1);
+            XYSeries bits = data.get(Metric.BITS).getSeries(0);
+            XYSeries lr = data.get(Metric.LEARNING_RATE).getSeries(0);
+            XYSeries grad = data.get(Metric.GRAD_NORM).getSeries(0);
+            XYSeries speed = data.get(Metric.SPEED).getSeries(0);
+            XYSeries mem = data.get(Metric.MEMORY).getSeries(0);
+            List<XYSeries> all = List.of(train, val, bits, lr, grad, speed, mem);
+            all.forEach(s -> s.setNotify(false));
+            for (StepMetrics m : steps) {
+                add(train, m.step(), m.trainLoss());
+                add(lr, m.step(), m.learningRate());
+                add(grad, m.step(), m.gradNorm());
+                add(speed, m.step(), m.tokensPerSecond());
+                add(mem, m.step(), m.memoryBytes() < 0 ? Double.NaN : m.memoryBytes() / 1e9);
+            }
+            for (EvalMetrics e : evaluations) {
+                add(val, e.step(), e.loss());
+                add(bits, e.step(), e.bitsPerBase());
+            }
+            all.forEach(s -> {
+                thin(s);
+                s.setNotify(true);
+            });
         });
+    }
+
+    /** Runs {@code change} with the charts quiet, then redraws each chart once. */
+    private void quietly(Runnable change) {
+        charts.values().forEach(c -> c.setNotify(false));
+        try {
+            change.run();
+        } finally {
+            charts.values().forEach(c -> c.setNotify(true));
+        }
     }
 
     private static void add(XYSeries s, long x, double y) {
@@ -279,6 +291,10 @@ final class TrainingCharts {
 
     /** Overlays several runs: each run's curves in its own colour (validation loss drawn with points). */
     void compare(List<String> names, List<RunCurves> curves) {
+        quietly(() -> overlay(names, curves));
+    }
+
+    private void overlay(List<String> names, List<RunCurves> curves) {
         clear();
         for (int r = 0; r < names.size(); r++) {
             RunCurves c = curves.get(r);
