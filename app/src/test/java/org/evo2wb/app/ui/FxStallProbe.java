@@ -24,7 +24,7 @@ public final class FxStallProbe implements AutoCloseable {
         }
     }
 
-    private static final long PERIOD_MS = 5;
+    private static final long PERIOD_MS = 1;
 
     private final ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     private final AtomicBoolean running = new AtomicBoolean(true);
