@@ -69,16 +69,34 @@ public final class LoraLinear extends Linear {
         b.setRequiresGradient(true);
     }
 
-    /** {@code W·x + b + (α/r)·B·A·dropout(x)}; just {@code W·x + b} once merged. */
+    /**
+     * {@code W·x + b + (α/r)·B·A·dropout(x)} in the precision's GEMM type (just {@code W·x + b} once merged); the
+     * fp32 {@link #forward} widens it. In fp16-mixed both products and the sum are fp16 (A and B are cast from their
+     * fp32 masters on every call, so their gradients reach the masters).
+     */
     @Override
-    public NDArray forward(NDArray x) {
-        NDArray y = super.forward(x);
+    public NDArray forwardInGemmType(NDArray x) {
         if (merged) {
-            return y;
+            return super.forwardInGemmType(x);
         }
-        NDArray in = training && dropout > 0 ? x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow() : x;
-        NDArray low = affine(affine(in, a, null, precision()), b, null, precision());
-        return y.add(Scalars.mul(low, scaling()));      // PyTorch-owned constant: backward keeps it
+        NDArray xg = toGemmType(x, precision());        // cast once for both products (fp16-mixed)
+        NDArray y = super.forwardInGemmType(xg);
+        NDArray in = training && dropout > 0 ? xg.getNDArrayInternal().dropout(xg, dropout, true).singletonOrThrow()
+                : xg;
+        NDArray ax = affineInGemmType(in, a, null, precision());
+        NDArray low = affineInGemmType(ax, b, null, precision());
+        NDArray scaled = Scalars.mul(low, scaling());      // PyTorch-owned constant: backward keeps it
+        NDArray out = y.add(scaled);
+        for (NDArray t : new NDArray[] {ax, low, scaled, y}) {
+            t.close();                                   // freed once read (autograd keeps what backward needs)
+        }
+        if (in != xg) {
+            in.close();
+        }
+        if (xg != x) {
+            xg.close();
+        }
+        return out;
     }
 
     /** α / r. */

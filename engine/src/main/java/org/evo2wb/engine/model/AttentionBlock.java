@@ -30,6 +30,7 @@ public final class AttentionBlock extends Block {
     private Linear wqkv;
     private Linear outProj;
     private final Rotary rotary;
+    private final Precision precision;
 
     public AttentionBlock(ParameterSource src, int index, BlockDims dims, long heads, double ropeScalingFactor) {
         super(src, index, dims);
@@ -40,6 +41,7 @@ public final class AttentionBlock extends Block {
         this.wqkv = Linear.load(src, p + ".Wqkv", 3 * hidden, hidden, false, dims.precision());
         this.outProj = Linear.load(src, p + ".out_proj", hidden, hidden, true, dims.precision());
         this.rotary = new Rotary(src, p + ".rotary_emb.inv_freq", headDim, ropeScalingFactor);
+        this.precision = dims.precision();
     }
 
     /** Score-block budget on the CPU: 2^22 elements (16 MiB in fp32). */
@@ -101,19 +103,26 @@ public final class AttentionBlock extends Block {
         return rows;
     }
 
+    /**
+     * In fp16-mixed, q, k and v are rotated in fp32 and then cast to fp16: both attention products run on fp16
+     * tensor cores with fp32 sums, the scores and probabilities are fp16 (the softmax itself is computed in fp32 and
+     * rounded once), and the output goes to the fp16 output projection as it is. fp32 and TF32 compute all of it in
+     * fp32.
+     */
     @Override
     protected NDArray mix(NDArray n, Trace trace) {
         long b = n.getShape().get(0);
         long len = n.getShape().get(1);
         NDArray qkv = wqkv.forward(n).reshape(b, len, heads, 3, headDim);
         NDArray[] cs = rotary.cosSin(len);
+        DataType t = precision.gemmType();
         // the 1/√d_h factor goes on q (L·d_h products) rather than on every block's scores (Q·K products)
-        NDArray q = Scalars.mul(Rotary.apply(qkv.get(":, :, :, 0, :"), cs), 1.0 / Math.sqrt(headDim))
+        NDArray q = Linear.cast(Scalars.mul(Rotary.apply(qkv.get(":, :, :, 0, :"), cs), 1.0 / Math.sqrt(headDim)), t)
                 .transpose(0, 2, 1, 3);                                                  // (B, H, L, d_h)
-        NDArray k = Rotary.apply(qkv.get(":, :, :, 1, :"), cs).transpose(0, 2, 3, 1);   // (B, H, d_h, L)
-        NDArray v = qkv.get(":, :, :, 2, :").transpose(0, 2, 1, 3);                     // (B, H, L, d_h)
+        NDArray k = Linear.cast(Rotary.apply(qkv.get(":, :, :, 1, :"), cs), t).transpose(0, 2, 3, 1); // (B,H,d_h,L)
+        NDArray v = Linear.cast(qkv.get(":, :, :, 2, :"), t).transpose(0, 2, 1, 3);    // (B, H, L, d_h)
         long rows = Math.min(len, queryRows(n.getDevice(), b, heads, len, GradMode.isEnabled()));
-        NDArray mask = causalMask(n, rows, len);
+        NDArray mask = causalMask(n, rows, len, t);
         NDArray a;
         if (rows == len) {
             a = attend(q, k, v, mask);
@@ -121,11 +130,19 @@ public final class AttentionBlock extends Block {
             NDList parts = new NDList();
             for (long q0 = 0; q0 < len; q0 += rows) {
                 long q1 = Math.min(len, q0 + rows);
-                parts.add(attend(q.get(NDIndex.sliceAxis(2, q0, q1)), k.get(NDIndex.sliceAxis(3, 0, q1)),
-                        v.get(NDIndex.sliceAxis(2, 0, q1)), maskFor(mask, rows, len, q0, q1)));
+                NDList views = new NDList(q.get(NDIndex.sliceAxis(2, q0, q1)), k.get(NDIndex.sliceAxis(3, 0, q1)),
+                        v.get(NDIndex.sliceAxis(2, 0, q1)), maskFor(mask, rows, len, q0, q1));
+                parts.add(attend(views.get(0), views.get(1), views.get(2), views.get(3)));
+                views.close();
             }
             a = NDArrays.concat(parts, 2);
+            parts.close();
         }
+        qkv.close();
+        q.close();
+        k.close();
+        v.close();
+        mask.close();
         a = a.transpose(0, 2, 1, 3).reshape(b, len, hidden);
         trace.record(prefix + ".attn", a);
         NDArray out = outProj.forward(a);
@@ -143,18 +160,39 @@ public final class AttentionBlock extends Block {
      * @return (B, H, Q, d_h)
      */
     private NDArray attend(NDArray q, NDArray kt, NDArray v, NDArray mask) {
-        return q.matMul(kt).add(mask).softmax(-1).matMul(v);
+        // each score block is freed as soon as the next step has read it (the autograd graph keeps what backward
+        // needs), so a layer holds one block's scores at a time rather than all of them until the block ends
+        NDArray scores = q.matMul(kt);
+        NDArray masked = scores.add(mask);
+        scores.close();
+        NDArray p = masked.softmax(-1);
+        masked.close();
+        NDArray out = p.matMul(v);
+        p.close();
+        return out;
     }
 
     /**
-     * Additive causal mask of the last block of {@code rows} query rows, (rows, L): row i is query L − rows + i, 0 for
-     * keys up to it and −1e30 after it (exp underflows to exactly 0). Every block's mask is a view of it
+     * Additive causal mask of the last block of {@code rows} query rows, (rows, L), fp32: row i is query L − rows + i,
+     * 0 for keys up to it and −1e30 after it (exp underflows to exactly 0). Every block's mask is a view of it
      * ({@link #maskFor}), so it is built once per layer call.
      */
     static NDArray causalMask(NDArray like, long rows, long len) {
+        return causalMask(like, rows, len, DataType.FLOAT32);
+    }
+
+    /**
+     * {@link #causalMask(NDArray, long, long)} of type {@code type}; in fp16 the masked entries are −65504, the
+     * lowest fp16 number (a masked score then rounds to at most −65504 or −∞, and its exp to exactly 0: every row
+     * keeps its own key, so no row is all −∞).
+     */
+    static NDArray causalMask(NDArray like, long rows, long len, DataType type) {
         NDArray keys = like.getManager().arange(0f, (float) len, 1f, DataType.FLOAT32, like.getDevice());
         NDArray queries = rows == len ? keys : keys.get(NDIndex.sliceAxis(0, len - rows, len));
         NDArray future = keys.reshape(1, len).gt(queries.reshape(rows, 1));
+        if (type == DataType.FLOAT16) {
+            return future.toType(DataType.FLOAT16, false).mul(-65504f);
+        }
         return future.toType(DataType.FLOAT32, false).mul(-1e30f);
     }
 

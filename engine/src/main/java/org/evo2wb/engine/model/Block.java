@@ -37,12 +37,19 @@ public abstract class Block {
     public NDArray forward(NDArray x, Trace trace) {
         NDArray n = preNorm.forward(x);
         trace.record(prefix + ".pre_norm", n);
-        NDArray h = mix(n, trace).add(x);
+        NDArray mixed = mix(n, trace);
+        n.close();                  // each temporary is freed once read; autograd keeps what backward needs
+        NDArray h = mixed.add(x);
+        mixed.close();
         NDArray m = postNorm.forward(h);
         trace.record(prefix + ".post_norm", m);
         NDArray y = mlp.forward(m);
+        m.close();
         trace.record(prefix + ".mlp", y);
-        return y.add(h);
+        NDArray out = y.add(h);
+        y.close();
+        h.close();
+        return out;
     }
 
     /** Frees what the block keeps between forwards (none by default); it is rebuilt when next needed. */

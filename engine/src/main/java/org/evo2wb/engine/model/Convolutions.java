@@ -73,8 +73,14 @@ public final class Convolutions {
      */
     public static NDArray fftCausal(NDArray u, NDArray hf, long n) {
         long len = u.getShape().get(2);
-        NDArray y = u.rfft(n, 2).mul(hf).irfft(n, 2);
-        return y.get(NDIndex.sliceAxis(2, 0, len));
+        NDArray uf = u.rfft(n, 2);
+        NDArray prod = uf.mul(hf);
+        uf.close();                 // freed once read; autograd keeps what backward needs
+        NDArray y = prod.irfft(n, 2);
+        prod.close();
+        NDArray out = y.get(NDIndex.sliceAxis(2, 0, len));
+        y.close();
+        return out;
     }
 
     /** Smallest integer ≥ n whose only prime factors are 2, 3 and 5 (fast FFT sizes). */

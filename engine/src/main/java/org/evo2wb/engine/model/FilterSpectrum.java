@@ -23,7 +23,9 @@ import java.util.function.LongFunction;
  */
 final class FilterSpectrum {
 
-    private static volatile boolean enabled = true;
+    /** On unless the system property {@code evo2wb.keepFilterSpectra} is {@code false}. */
+    private static volatile boolean enabled =
+            !"false".equalsIgnoreCase(System.getProperty("evo2wb.keepFilterSpectra", "true"));
     private static final AtomicLong BUILDS = new AtomicLong();
 
     private final NDArray[] sources;

@@ -1,6 +1,7 @@
 package org.evo2wb.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.function.UnaryOperator;
 
@@ -38,27 +39,52 @@ public abstract class HyenaBlock extends Block {
     /**
      * The inner filter applied to the pre-gated signal, before the post-gate.
      *
-     * @param u pre-gated signal k ⊙ v, (B, D, L)
-     * @return (B, D, L)
+     * @param u pre-gated signal k ⊙ v, (B, D, L), of type {@link #filterType}
+     * @return (B, D, L), fp32 or u's type
      */
     protected abstract NDArray filter(NDArray u);
 
+    /**
+     * The type the filter computes in for inputs of length {@code len} when the projections come out as
+     * {@code gemmType}: FFT convolutions need fp32 (the default), direct convolutions can take fp16.
+     */
+    protected DataType filterType(long len, DataType gemmType) {
+        return DataType.FLOAT32;
+    }
+
+    /**
+     * In fp16-mixed the projections stay fp16 through the short convolution (its taps rounded to fp16) and the
+     * gates, and the pre-gated signal is formed in the filter's type ({@link #filterType}); the post-gated output
+     * goes to the fp16 output projection. In fp32 and TF32 everything is fp32.
+     */
     @Override
     protected NDArray mix(NDArray n, Trace trace) {
         Shape shape = n.getShape();
         long b = shape.get(0);
         long len = shape.get(1);
-        NDArray z = projections.forward(n);
+        NDArray z = projections.forwardInGemmType(n);
         trace.record(prefix + ".projections", z);
-        NDArray s = Convolutions.causalDepthwise(z.transpose(0, 2, 1), shortFilter);
+        NDArray s = Convolutions.causalDepthwise(z.transpose(0, 2, 1), Linear.cast(shortFilter, z.getDataType()));
         trace.record(prefix + ".short_conv", s);
+        DataType filterType = filterType(len, z.getDataType());
+        z.close();                  // temporaries are freed as soon as they are read (autograd keeps its own)
         NDArray s4 = s.reshape(b, hidden, 3, len);
         NDArray q = s4.get(":, :, 0, :");
         NDArray k = s4.get(":, :, 1, :");
         NDArray v = s4.get(":, :, 2, :");
-        NDArray y = filter(k.mul(v)).mul(q).transpose(0, 2, 1);
+        NDArray u = Linear.cast(k, filterType).mul(v);
+        k.close();
+        v.close();
+        NDArray f = filter(u);
+        u.close();
+        NDArray y = f.mul(q).transpose(0, 2, 1);
+        f.close();
+        q.close();
+        s4.close();
+        s.close();
         trace.record(prefix + ".filter", y);
         NDArray out = outFilterDense.forward(y);
+        y.close();
         trace.record(prefix + ".out_filter_dense", out);
         return out;
     }

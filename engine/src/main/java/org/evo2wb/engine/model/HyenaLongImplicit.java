@@ -23,8 +23,11 @@ public final class HyenaLongImplicit extends HyenaBlock {
     /** Budget of one (D, S_chunk, L) temporary of {@link #impulseResponse} on the CPU: 2^24 elements (64 MiB). */
     static final long CPU_MODE_BLOCK_ELEMENTS = 1L << 24;
 
-    /** The same on a GPU: 2^28 elements (1 GiB), all 16 modes at once for evo2-1b at L = 8192. */
-    static final long GPU_MODE_BLOCK_ELEMENTS = 1L << 28;
+    /**
+     * The same on a GPU: 2^26 elements (256 MiB; three such temporaries live at once): the filter is built once per
+     * length while its parameters are frozen, so memory matters more here than the number of chunks.
+     */
+    static final long GPU_MODE_BLOCK_ELEMENTS = 1L << 26;
 
     /** Budget set for tests, or 0 for the device's default. */
     private static volatile long modeBlockOverride = 0;
@@ -57,9 +60,7 @@ public final class HyenaLongImplicit extends HyenaBlock {
     public NDArray impulseResponse(long len) {
         long d = residues.getShape().get(0);
         long modes = residues.getShape().get(1);
-        long budget = modeBlockOverride > 0 ? modeBlockOverride
-                : logPoles.getDevice().isGpu() ? GPU_MODE_BLOCK_ELEMENTS : CPU_MODE_BLOCK_ELEMENTS;
-        long chunk = Math.max(1, Math.min(modes, budget / Math.max(1, d * len)));
+        long chunk = modesPerChunk(d, modes, len, logPoles.getDevice());
         NDArray t = logPoles.getManager().arange(0f, (float) len, 1f, DataType.FLOAT32, logPoles.getDevice())
                 .reshape(1, 1, len);
         NDArray h = null;
@@ -94,12 +95,33 @@ public final class HyenaLongImplicit extends HyenaBlock {
         return h;
     }
 
+    /** Modes summed per chunk of {@link #impulseResponse} for D channels, S modes and length L on a device. */
+    static long modesPerChunk(long d, long modes, long len, ai.djl.Device device) {
+        long budget = modeBlockOverride > 0 ? modeBlockOverride
+                : device.isGpu() ? GPU_MODE_BLOCK_ELEMENTS : CPU_MODE_BLOCK_ELEMENTS;
+        return Math.max(1, Math.min(modes, budget / Math.max(1, d * len)));
+    }
+
+    /**
+     * Elements of one (D, S_chunk, L) temporary of {@link #impulseResponse} (three live at once while the filter is
+     * built), for memory estimates.
+     */
+    public static long modalTemporaryElements(long d, long modes, long len, ai.djl.Device device) {
+        return modesPerChunk(d, modes, len, device) * d * len;
+    }
+
     @Override
     protected NDArray filter(NDArray u) {
         long len = u.getShape().get(2);
         long n = Convolutions.fftLength(len, len);
-        NDArray y = Convolutions.fftCausal(u, spectrum.get(len, n, this::impulseResponse), n);
-        return y.add(u.mul(skip.reshape(hidden, 1)));
+        NDArray hf = spectrum.get(len, n, this::impulseResponse);
+        NDArray y = Convolutions.fftCausal(u, hf, n);
+        hf.close();                 // this call's handle; a kept spectrum stays with the model
+        NDArray direct = u.mul(skip.reshape(hidden, 1));
+        NDArray out = y.add(direct);
+        y.close();
+        direct.close();
+        return out;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.evo2wb.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Hyena-MR ("hcm", medium regularized filter): a grouped 128-tap FIR filter (its training-time exponential decay
@@ -41,9 +42,15 @@ public final class HyenaMediumRegularized extends HyenaBlock {
         if (len > FFT_THRESHOLD) {
             y = Convolutions.fftCausal(u, hk.reshape(hidden, k));
         } else {
-            y = Convolutions.causalDepthwise(u, hk.flip(2));
+            y = Convolutions.causalDepthwise(u, Linear.cast(hk.flip(2), u.getDataType()));
         }
         return y.add(u.mul(skip.reshape(hidden, 1)));
+    }
+
+    /** Direct convolution (fp16 in fp16-mixed) up to {@link #FFT_THRESHOLD}, FFTs (fp32) above. */
+    @Override
+    protected DataType filterType(long len, DataType gemmType) {
+        return len > FFT_THRESHOLD ? DataType.FLOAT32 : gemmType;
     }
 
     @Override

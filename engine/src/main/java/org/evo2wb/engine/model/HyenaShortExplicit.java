@@ -1,6 +1,7 @@
 package org.evo2wb.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 
 /**
  * Hyena-SE ("hcs", short explicit filter): a 7-tap grouped FIR filter applied as a causal cross-correlation
@@ -24,7 +25,13 @@ public final class HyenaShortExplicit extends HyenaBlock {
 
     @Override
     protected NDArray filter(NDArray u) {
-        return Convolutions.causalDepthwise(u, Convolutions.expandGroups(h, hidden));
+        return Convolutions.causalDepthwise(u, Linear.cast(Convolutions.expandGroups(h, hidden), u.getDataType()));
+    }
+
+    /** A 7-tap direct convolution: fp16 in fp16-mixed. */
+    @Override
+    protected DataType filterType(long len, DataType gemmType) {
+        return gemmType;
     }
 
     @Override

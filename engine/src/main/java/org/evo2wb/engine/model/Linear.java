@@ -55,20 +55,31 @@ public class Linear {
         return new Linear(name, w, b, precision);
     }
 
-    /** {@code y = x·Wᵀ + b}. */
+    /** {@code y = x·Wᵀ + b}, fp32 (in fp16-mixed the fp16 product widened). */
     public NDArray forward(NDArray x) {
+        NDArray y = forwardInGemmType(x);
+        return precision.isHalf() ? cast(y, DataType.FLOAT32) : y;
+    }
+
+    /**
+     * {@code y = x·Wᵀ + b} left in the precision's GEMM type: fp16 in fp16-mixed (for the next fp16 product or
+     * elementwise step inside a block, which then reads and writes half the bytes), fp32 otherwise. {@code x} may be
+     * fp32 or fp16.
+     */
+    public NDArray forwardInGemmType(NDArray x) {
         if (!precision.isHalf()) {
             return affine(x, weight, bias, precision);
         }
         if (isHalfOnly()) {
-            return halfProduct(x, weight, bias == null ? null : cast(bias, DataType.FLOAT16));
+            return halfProductInHalf(x, weight, bias == null ? null : cast(bias, DataType.FLOAT16));
         }
         if (weight.hasGradient() || bias != null && bias.hasGradient()) {
             half.drop();                                 // trained: copies would go stale after the next update
-            return affine(x, weight, bias, precision);
+            return halfProductInHalf(x, cast(weight, DataType.FLOAT16),
+                    bias == null ? null : cast(bias, DataType.FLOAT16));
         }
         NDArray[] wb = half.of(weight, bias);
-        return halfProduct(x, wb[0], wb[1]);
+        return halfProductInHalf(x, wb[0], wb[1]);
     }
 
     /** Whether the layer holds its weight only as fp16 (no fp32 master; cannot be trained). */
@@ -86,27 +97,44 @@ public class Linear {
         if (!precision.isHalf()) {
             return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
         }
-        return halfProduct(x, cast(w, DataType.FLOAT16), b == null ? null : cast(b, DataType.FLOAT16));
+        return cast(affineInGemmType(x, w, b, precision), DataType.FLOAT32);
     }
 
-    /** {@code x} cast to fp16, times fp16 {@code w}, plus fp16 {@code b}, cast back to fp32. */
-    private static NDArray halfProduct(NDArray x, NDArray w, NDArray b) {
+    /** {@link #affine} left in the precision's GEMM type (fp16 in fp16-mixed). */
+    public static NDArray affineInGemmType(NDArray x, NDArray w, NDArray b, Precision precision) {
+        if (!precision.isHalf()) {
+            return x.getNDArrayInternal().linear(x, w, b).singletonOrThrow();
+        }
+        return halfProductInHalf(x, cast(w, DataType.FLOAT16), b == null ? null : cast(b, DataType.FLOAT16));
+    }
+
+    /** {@code x} cast to fp16, times fp16 {@code w}, plus fp16 {@code b}: fp16. */
+    private static NDArray halfProductInHalf(NDArray x, NDArray w, NDArray b) {
         NDArray xc = cast(x, DataType.FLOAT16);
-        return cast(xc.getNDArrayInternal().linear(xc, w, b).singletonOrThrow(), DataType.FLOAT32);
+        return xc.getNDArrayInternal().linear(xc, w, b).singletonOrThrow();
+    }
+
+    /** {@code x} in the precision's GEMM type (fp16 in fp16-mixed), e.g. to cast an input shared by two layers once. */
+    public static NDArray toGemmType(NDArray x, Precision precision) {
+        return cast(x, precision.gemmType());
     }
 
     /**
-     * {@code a} as type {@code t}. With grad mode on the value is copied into a new array of that type, a copy that
-     * autograd follows (the gradient comes back in {@code a}'s type); DJL's {@code toType} would cut the graph.
+     * {@code a} as type {@code t}. With grad mode on the value is converted by an operation that autograd follows
+     * (the gradient comes back in {@code a}'s type); DJL's {@code toType} would cut the graph: fp16 → fp32 by adding
+     * a one-element fp32 zero (type promotion widens), otherwise by copying into a new array of type {@code t}.
      */
-    static NDArray cast(NDArray a, DataType t) {
+    public static NDArray cast(NDArray a, DataType t) {
         if (a.getDataType() == t) {
             return a;
         }
         if (!GradMode.isEnabled()) {
             return a.toType(t, false);
         }
-        NDArray out = a.getManager().zeros(a.getShape(), t);
+        if (t == DataType.FLOAT32 && a.getDataType() == DataType.FLOAT16) {
+            return a.add(a.getManager().zeros(new ai.djl.ndarray.types.Shape(1), DataType.FLOAT32, a.getDevice()));
+        }
+        NDArray out = a.getManager().zeros(a.getShape(), t, a.getDevice());
         out.set(new NDIndex("..."), a);
         return out;
     }

@@ -34,12 +34,30 @@ public final class ParallelGatedMlp {
         this.gelu = gelu;
     }
 
+    /**
+     * The MLP on the normalised input, fp32 out. In fp16-mixed the input is cast to fp16 once, and {@code a},
+     * {@code b} and their product stay fp16 up to W3: half the bytes of fp32 for the block's widest tensors, and the
+     * same values, since a and b are fp16 products and W3 multiplies an fp16 copy of its input in any case (only
+     * block 0's GELU output is rounded once more).
+     */
     public NDArray forward(NDArray n) {
-        NDArray a = l1.forward(n);
+        NDArray in = Linear.toGemmType(n, l1.precision());
+        NDArray a = l1.forwardInGemmType(in);
         if (gelu) {
-            a = Activation.gelu(a);
+            NDArray g = Activation.gelu(a);
+            a.close();
+            a = g;
         }
-        return l3.forward(a.mul(l2.forward(n)));
+        NDArray b = l2.forwardInGemmType(in);
+        if (in != n) {
+            in.close();
+        }
+        NDArray ab = a.mul(b);
+        a.close();                  // freed as soon as read (autograd keeps what backward needs)
+        b.close();
+        NDArray out = l3.forward(ab);
+        ab.close();
+        return out;
     }
 
     public boolean usesGelu() {

@@ -25,8 +25,16 @@ public final class RmsNorm {
     }
 
     public NDArray forward(NDArray x) {
-        NDArray rms = Scalars.mul(x.norm(new int[] {-1}, true), invSqrtD).add(eps);
-        return x.div(rms).mul(scale);
+        NDArray norm = x.norm(new int[] {-1}, true);
+        NDArray scaled = Scalars.mul(norm, invSqrtD);
+        norm.close();
+        NDArray rms = scaled.add(eps);
+        scaled.close();
+        NDArray unit = x.div(rms);
+        rms.close();
+        NDArray y = unit.mul(scale);
+        unit.close();               // freed once read; autograd keeps what backward needs
+        return y;
     }
 
     public void visitParameters(ParameterVisitor v) {

@@ -53,6 +53,7 @@ final class ActivationCheckpointing {
             }
             m.requireFinite(inputs.subList(1, n + 1));
         }
+        StepPhases.mark("forward");
         NDArray last = inputs.get(n);
         last.setRequiresGradient(true);
         NDArray loss;
@@ -62,6 +63,7 @@ final class ActivationCheckpointing {
         NDArray lossSeed = loss.getManager().full(loss.getShape(), (float) lossScale, loss.getDataType());
         JniUtils.backward((PtNDArray) loss, (PtNDArray) lossSeed, false, false);
         double value = loss.getFloat();
+        StepPhases.mark("head");
         NDArray g = gradientOf(last);
         for (int i = n - 1; i >= 0; i--) {
             NDArray x = inputs.get(i);
@@ -70,7 +72,15 @@ final class ActivationCheckpointing {
             try (GradMode on = GradMode.enabled()) {
                 y = block(m, i, x, seed);
             }
+            if (StepPhases.ON) {
+                y.sum().getFloat();
+                StepPhases.mark("recompute-" + i);
+            }
             JniUtils.backward((PtNDArray) y, (PtNDArray) g, false, false);
+            if (StepPhases.ON) {
+                JniUtils.getGradient((PtNDArray) x).sum().getFloat();
+                StepPhases.mark("backward-" + i);
+            }
             y.close();
             g.close();
             inputs.get(i + 1).close();

@@ -389,9 +389,11 @@ final class Trainer {
         }
         try (NDManager sm = run.model.manager().newSubManager(); NDScope scope = new NDScope()) {
             double lossScale = scaler.scale();
+            StepPhases.start();
             double loss = accumulate(sm, batches, denominator, lossScale);
             Map<String, NDArray> grads = gradients();
             double norm = GradientClipping.globalNorm(grads.values()) / lossScale;
+            StepPhases.mark("gradient-norm");
             if (!Double.isFinite(loss) || !scaler.update(Double.isFinite(norm))) {
                 zeroGradients();
                 if (Double.isFinite(loss) && scaler.enabled() && !scaler.exhausted()) {
@@ -412,6 +414,11 @@ final class Trainer {
                 parallel.broadcast();
             }
             zeroGradients();
+            if (StepPhases.ON) {
+                GradientClipping.globalNorm(gradients().values());   // waits for the update
+                StepPhases.mark("update");
+                StepPhases.print(state.step + 1);
+            }
             return new StepResult(loss, norm, n, tokens);
         }
     }

@@ -8,6 +8,7 @@ import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.lora.LoraTargets;
 import org.evo2wb.engine.model.AttentionBlock;
 import org.evo2wb.engine.model.Convolutions;
+import org.evo2wb.engine.model.HyenaLongImplicit;
 import org.evo2wb.engine.model.HyenaMediumRegularized;
 
 /**
@@ -92,9 +93,10 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         List<String> targets = s.get(FineTuneParameters.LORA_TARGETS);
 
         long params = c.parameterCount();
+        long inBlock = half ? 2 : F;               // bytes of a value computed inside a block (fp16 in fp16-mixed)
         long trainable = 0;
         long linear = 0;                           // P_lin
-        long loraPerToken = 0;                     // floats per token added by adapters
+        long loraPerToken = 0;                     // bytes per token added by adapters
         long[] loraOfBlock = new long[c.blockKinds().size()];
         for (Map.Entry<String, long[]> e : c.checkpointShapes(false).entrySet()) {
             String key = e.getKey();
@@ -117,7 +119,7 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                         long out = shape[0];
                         long in = shape[1];
                         trainable += (long) rank * (in + out);
-                        long perToken = rank + 3 * (in + out) / 2 + (dropout > 0 ? in + in / 4 : 0);
+                        long perToken = inBlock * (rank + 3 * (in + out) / 2 + (dropout > 0 ? in + in / 4 : 0));
                         loraPerToken += perToken;
                         loraOfBlock[blockOf(key)] += perToken;
                     }
@@ -136,54 +138,114 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         long hcmTaps = Math.min(len, c.hcmFilterLength());
         long nHcm = Convolutions.smoothSize(len + hcmTaps - 1);
         boolean filtersTrained = method != FineTuneMethod.LORA;
-        long head = 3 * d + 2L * c.vocabSize();
-        long perToken = head + loraPerToken;
-        long perStep = 0;
-        long largestBlock = 0;
+        long head = F * (3 * d + 2L * c.vocabSize());
+        long perToken = head + loraPerToken;       // bytes
+        long perStep = 0;                          // fp32 values
+        long largestBlock = 0;                     // bytes per token
         long largestBlockWithAdapters = 0;
         long largestPerStep = 0;
-        long largestTransient = 0;
+        long largestTransient = 0;                 // bytes
         List<BlockKind> kinds = c.blockKinds();
         for (int i = 0; i < kinds.size(); i++) {
             BlockKind k = kinds.get(i);
             long stepBefore = perStep;
-            long a = 16 * d + 4 * inner;
+            long a32 = 16 * d;                     // norms (and slack) around the block: fp32
+            long a16 = 4 * inner;                  // the gated MLP: inside the block
             switch (k) {
-                case HCS -> a += 9 * d;
+                case HCS -> a16 += 9 * d;
                 case HCM -> {
                     if (len > HyenaMediumRegularized.FFT_THRESHOLD) {
-                        a += 9 * d + ceilDiv((nHcm + 2) * d, len);
+                        a16 += 6 * d;
+                        a32 += 3 * d + ceilDiv((nHcm + 2) * d, len);
                         perStep += (nHcm + 2) * d;
                     } else {
-                        a += 10 * d;
+                        a16 += 10 * d;
                     }
                 }
                 case HCL -> {
-                    a += 9 * d + ceilDiv((nHcl + 2) * d, len);
+                    a16 += 6 * d;
+                    a32 += 3 * d + ceilDiv((nHcl + 2) * d, len);
                     perStep += (nHcl + 2) * d + (filtersTrained ? (long) c.stateSize() * len * d : 0);
-                    largestTransient = Math.max(largestTransient, 3L * c.stateSize() * len * d);
+                    largestTransient = Math.max(largestTransient,
+                            F * 3L * HyenaLongImplicit.modalTemporaryElements(d, c.stateSize(), len, device));
                 }
                 case ATTENTION -> {
                     long heads = c.numAttentionHeads();
                     long keys = keysPerQuery(device, batch, heads, len);
-                    a += 6 * d + ceilDiv(heads * keys, 1);
+                    a32 += 3 * d;
+                    a16 += 3 * d + heads * keys;
                     long rows = AttentionBlock.queryRows(device, batch, heads, len, true);
-                    largestTransient = Math.max(largestTransient, 3L * batch * heads * Math.min(rows, len) * len);
+                    largestTransient = Math.max(largestTransient,
+                            inBlock * 3L * batch * heads * Math.min(rows, len) * len);
                 }
             }
+            long a = F * a32 + inBlock * a16;
             perToken += a;
             largestBlock = Math.max(largestBlock, a);
             largestBlockWithAdapters = Math.max(largestBlockWithAdapters, a + loraOfBlock[i]);
             largestPerStep = Math.max(largestPerStep, perStep - stepBefore);
         }
         long activations = checkpointing
-                ? F * (tokens * ((kinds.size() + 1) * d + Math.max(head, largestBlockWithAdapters)) + largestPerStep)
-                : F * (tokens * perToken + perStep);
+                ? tokens * (F * (kinds.size() + 1) * d + Math.max(head, largestBlockWithAdapters))
+                        + F * largestPerStep
+                : tokens * perToken + F * perStep;
         long hclLayers = kinds.stream().filter(k -> k == BlockKind.HCL).count();
         long spectra = filtersTrained ? 0 : hclLayers * d * (nHcl / 2 + 1) * 2 * F;   // complex, one length kept
-        long working = F * (tokens * (2L * c.vocabSize() + largestBlock) + largestTransient) + spectra;
+        long working = tokens * (F * 2L * c.vocabSize() + largestBlock) + largestTransient + spectra;
         return new TrainingMemoryEstimate(params, trainable, weights, F * trainable, 2 * F * trainable, activations,
                 working);
+    }
+
+    /** Share of a device's memory a run may plan to use (the rest: allocator slack, the CUDA context, the app). */
+    public static final double USABLE_SHARE = 0.9;
+
+    /**
+     * What fits when the settings do not: the largest window length, from the settings' own down by halves to 256,
+     * whose estimate fits {@link #USABLE_SHARE} of {@code availableBytes} without activation checkpointing, and the
+     * largest with it (checkpointing recomputes each block in the backward pass: slower, far less memory).
+     *
+     * @return the proposal, whose windows are 0 where none fits
+     */
+    public static Fit largestFitting(Evo2Config c, FineTuneSettings s, ai.djl.Device device, long availableBytes) {
+        long budget = (long) (USABLE_SHARE * availableBytes);
+        int without = 0;
+        int with = 0;
+        for (int w = s.get(FineTuneParameters.WINDOW_LENGTH); w >= 256 && (without == 0 || with == 0); w /= 2) {
+            for (boolean ckpt : new boolean[] {false, true}) {
+                if ((ckpt ? with : without) != 0) {
+                    continue;
+                }
+                FineTuneSettings t = s.toBuilder().set(FineTuneParameters.WINDOW_LENGTH, w)
+                        .set(FineTuneParameters.ACTIVATION_CHECKPOINTING, ckpt).build();
+                if (of(c, t, device).totalBytes() <= budget) {
+                    if (ckpt) {
+                        with = w;
+                    } else {
+                        without = w;
+                    }
+                }
+            }
+        }
+        return new Fit(without, with);
+    }
+
+    /**
+     * The largest window lengths that fit a device's memory, without and with activation checkpointing (0: none).
+     */
+    public record Fit(int windowWithoutCheckpointing, int windowWithCheckpointing) {
+
+        /** "Window 4,096 with activation checkpointing fits (1,024 without)." or the like, for the user. */
+        public String describe() {
+            if (windowWithoutCheckpointing == 0 && windowWithCheckpointing == 0) {
+                return "No window of 256 bases or more fits: use LoRA, fp16 or a smaller batch.";
+            }
+            if (windowWithCheckpointing > windowWithoutCheckpointing) {
+                return String.format(Locale.ROOT, "Window %,d fits with activation checkpointing%s.",
+                        windowWithCheckpointing, windowWithoutCheckpointing == 0 ? ""
+                                : String.format(Locale.ROOT, " (%,d without)", windowWithoutCheckpointing));
+            }
+            return String.format(Locale.ROOT, "Window %,d fits.", windowWithoutCheckpointing);
+        }
     }
 
     /** Keys each query's softmax spans, averaged over the queries (blocks see keys up to their last row). */

@@ -181,9 +181,10 @@ public final class FineTuneController {
             }
         }
         b.append('.');
-        boolean tooMuch = available > 0 && e.totalBytes() > 0.9 * available;
+        boolean tooMuch = available > 0 && e.totalBytes() > TrainingMemoryEstimate.USABLE_SHARE * available;
         if (tooMuch) {
-            b.append(" This will probably not fit: lower the batch size or window length, or use LoRA.");
+            b.append(" This will probably not fit. ").append(TrainingMemoryEstimate.largestFitting(
+                    m.inspection().config(), s, option.device(), available).describe());
         }
         model.memoryProperty().set(b.toString());
         model.memoryWarningProperty().set(tooMuch);
