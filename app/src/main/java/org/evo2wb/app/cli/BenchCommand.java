@@ -13,6 +13,7 @@ import org.evo2wb.engine.bench.GoldenParity;
 import org.evo2wb.engine.bench.MemoryStats;
 import org.evo2wb.engine.bench.PrecisionSpread;
 import org.evo2wb.engine.bench.ScoreBenchmark;
+import org.evo2wb.engine.bench.StageProfile;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.ModelArchitecture;
@@ -69,6 +70,10 @@ final class BenchCommand implements Callable<Integer> {
                         + "Default: all.")
         Integer layers;
 
+        @Option(names = "--stages",
+                description = "Also print where a forward pass spends its time, per block kind and stage.")
+        boolean stages;
+
         @Mixin
         DeviceOptions where;
 
@@ -95,6 +100,9 @@ final class BenchCommand implements Callable<Integer> {
                     where.precision());
             PrintWriter out = spec.commandLine().getOut();
             out.println(r.format() + deviceMemory(d));
+            if (stages) {
+                out.print(StageProfile.run(d, arch, batch, length, timing.reps, where.precision()).format());
+            }
             out.flush();
             return Evo2wbCli.EXIT_OK;
         }

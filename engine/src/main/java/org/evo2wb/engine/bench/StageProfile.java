@@ -29,6 +29,23 @@ public final class StageProfile {
     }
 
     /**
+     * Profiles a model with random weights of {@code arch} on random bases (B, L): one untimed forward, then
+     * {@code repetitions} profiled ones.
+     */
+    public static StageProfile run(ai.djl.Device device, org.evo2wb.engine.model.ModelArchitecture arch, int batch,
+                                   int length, int repetitions, org.evo2wb.engine.model.Precision precision) {
+        try (StripedHyena model = StripedHyena.random(arch, 1234, device, precision);
+             NDManager m = NDManager.newBaseManager(device)) {
+            java.util.Random r = new java.util.Random(5);
+            long[] ids = new long[batch * length];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = "ACGT".charAt(r.nextInt(4));
+            }
+            return run(model, m.create(ids, new ai.djl.ndarray.types.Shape(batch, length)), 1, repetitions);
+        }
+    }
+
+    /**
      * Runs {@code warmup} untimed and {@code repetitions} profiled forwards of {@code ids} (B, L), grad mode off.
      */
     public static StageProfile run(StripedHyena model, NDArray ids, int warmup, int repetitions) {
@@ -95,6 +112,11 @@ public final class StageProfile {
         Map<String, Double> out = new TreeMap<>();
         seconds.forEach((k, v) -> out.put(k, v[0]));
         return out;
+    }
+
+    /** Mean seconds of a profiled forward, from its start to its logits. */
+    public double totalSeconds() {
+        return total;
     }
 
     /** A table: stage, ms per forward, share, calls per forward; largest first; then the total. */
