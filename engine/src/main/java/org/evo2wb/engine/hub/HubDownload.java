@@ -47,15 +47,26 @@ public final class HubDownload extends EngineTask<HubDownload.Result> {
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong fetched = new AtomicLong();
     private final AtomicReference<String> retryNote = new AtomicReference<>("");
+    private final Optional<String> preset;
     private volatile long totalBytes = -1;
 
     public HubDownload(HubClient client, String repo, String revision, Path folder, RetryPolicy policy) {
+        this(client, repo, revision, folder, policy, Optional.empty());
+    }
+
+    /**
+     * A download that, when done, writes the config preset {@code preset} beside the weights as {@code NAME.yml}
+     * (unless a config is already there), so the model opens with that config.
+     */
+    public HubDownload(HubClient client, String repo, String revision, Path folder, RetryPolicy policy,
+                       Optional<String> preset) {
         super("Download " + repo);
         this.client = client;
         this.repo = repo;
         this.revision = revision;
         this.folder = folder;
         this.policy = policy;
+        this.preset = preset;
     }
 
     public String repo() {
@@ -174,8 +185,34 @@ public final class HubDownload extends EngineTask<HubDownload.Result> {
             progress(bytes.get(), total);
             out.add(target);
         }
+        Optional<Path> weights = checkpoint(out);
+        if (preset.isPresent() && weights.isPresent()) {
+            writeConfig(weights.get(), preset.get());
+        }
         message("Downloaded " + repo + " (" + TrainingMemoryEstimate.bytes(total) + ")");
-        return new Result(repo, commit, folder, List.copyOf(out), checkpoint(out), fetched.get());
+        return new Result(repo, commit, folder, List.copyOf(out), weights, fetched.get());
+    }
+
+    /** Writes the preset's YAML as {@code NAME.yml} beside {@code weights} unless a config is already there. */
+    static void writeConfig(Path weights, String presetName) throws IOException {
+        if (org.evo2wb.engine.load.ModelFiles.configNextTo(weights).isPresent()) {
+            return;
+        }
+        String res = "/org/evo2wb/engine/presets/" + presetName + ".yml";
+        try (var in = HubDownload.class.getResourceAsStream(res)) {
+            if (in == null) {
+                throw new IOException("no config preset " + presetName);
+            }
+            String yaml = "# Config preset " + presetName + " of Evo2 Workbench, written beside the downloaded weights\n"
+                    + new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            org.evo2wb.engine.io.AtomicFiles.writeString(configPath(weights), yaml);
+        }
+    }
+
+    /** {@code NAME.yml} for {@code NAME.pt}, {@code NAME.pt.part0} or {@code NAME.safetensors}. */
+    static Path configPath(Path weights) {
+        return weights.resolveSibling(org.evo2wb.engine.load.ModelFiles.stem(weights.getFileName().toString())
+                + ".yml");
     }
 
     private void add(long delta, boolean network) {

@@ -261,4 +261,22 @@ class HubDownloadTest {
         assertArrayEquals(p1, Files.readAllBytes(dir.resolve("evo2_big.pt.part1")));
         assertFalse(Files.exists(dir.resolve("evo2_big.pt")));
     }
+
+    @Test
+    void aCatalogModelGetsItsConfigPresetBesideTheWeights() throws Exception {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("config.json", config);
+        files.put("evo2_7b.pt", weights);
+        hub.add("arcinstitute/evo2_7b", files, false);
+
+        HubDownload d = ModelDownloads.create(client(Optional.empty()), "arcinstitute/evo2_7b", Optional.empty(),
+                Optional.of(dir));
+        d.run();
+        HubDownload.Result r = d.result().get();
+
+        Path yml = dir.resolve("evo2_7b.yml");
+        assertEquals(Optional.of(yml), org.evo2wb.engine.load.ModelFiles.configNextTo(r.checkpoint().orElseThrow()));
+        assertEquals(org.evo2wb.engine.config.Evo2Config.preset("evo2-7b-1m"),
+                org.evo2wb.engine.config.Evo2Config.load(yml));
+    }
 }
