@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             SelfTestCommand.class,
             BenchCommand.class,
             DevicesCommand.class,
+            ModelsCommand.class,
             CheckGradientsCommand.class,
             TraceCommand.class,
         })

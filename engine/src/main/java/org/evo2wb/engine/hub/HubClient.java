@@ -269,11 +269,20 @@ public final class HubClient {
         return m.find() ? m.group(1) : null;
     }
 
-    private static String repoPath(String repo) {
+    /**
+     * {@code repo} when it is a Hub repository id ({@code owner/name}).
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public static String requireRepoId(String repo) {
         if (!repo.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*")) {
             throw new IllegalArgumentException("not a Hub repository id (owner/name): " + repo);
         }
         return repo;
+    }
+
+    private static String repoPath(String repo) {
+        return requireRepoId(repo);
     }
 
     private static String encode(String s) {

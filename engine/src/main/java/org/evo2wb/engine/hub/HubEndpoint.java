@@ -28,9 +28,19 @@ public record HubEndpoint(URI endpoint, Optional<String> token, ProxySelector pr
         token = token.filter(t -> !t.isBlank()).map(String::strip);
     }
 
-    /** The endpoint, token and proxy of this process's environment and system properties. */
+    /**
+     * The endpoint, token and proxy of this process's environment; {@code HF_ENDPOINT} and {@code HF_TOKEN} may also
+     * be given as Java system properties ({@code -DHF_ENDPOINT=…}), the environment winning, as DJL reads its
+     * settings.
+     */
     public static HubEndpoint fromEnvironment() {
-        return fromEnvironment(System.getenv());
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        for (String k : new String[] {"HF_ENDPOINT", "HF_TOKEN"}) {
+            if (!env.containsKey(k) && System.getProperty(k) != null) {
+                env.put(k, System.getProperty(k));
+            }
+        }
+        return fromEnvironment(env);
     }
 
     /** The endpoint, token and proxy {@code env} names (system properties for the proxy still win). */

@@ -23,6 +23,7 @@ public final class ModelDownloads {
     /** {@link #create(String, Optional, Optional)} through {@code client}. */
     public static HubDownload create(HubClient client, String repo, Optional<String> revision,
                                      Optional<Path> folder) {
+        HubClient.requireRepoId(repo);
         Optional<String> preset = ModelCatalog.load().find(repo).map(ModelCatalog.Entry::preset);
         return new HubDownload(client, repo, revision.orElse("main"),
                 folder.orElseGet(() -> WorkbenchFolders.modelFolder(repo)).toAbsolutePath(), RetryPolicy.STANDARD,
