@@ -184,6 +184,32 @@ public final class HubClient {
         throw new HubException(0, "too many redirects for " + what);
     }
 
+    /**
+     * The size a server announces for {@code uri} (HEAD, redirects followed), or -1 when it does not say.
+     *
+     * @param what the file, for messages
+     */
+    public long contentLength(URI uri, String what) throws IOException {
+        URI at = uri;
+        for (int i = 0; i <= MAX_REDIRECTS; i++) {
+            HttpRequest req = request(at, sameHost(at, hub.endpoint())).method("HEAD",
+                    HttpRequest.BodyPublishers.noBody()).header("Accept-Encoding", "identity").build();
+            HttpResponse<Void> r = send(req, HttpResponse.BodyHandlers.discarding());
+            int s = r.statusCode();
+            if (isRedirect(s)) {
+                URI from = at;
+                at = r.headers().firstValue("Location").map(from::resolve)
+                        .orElseThrow(() -> new HubException(s, "a redirect without a Location for " + what));
+                continue;
+            }
+            if (s != 200) {
+                throw refusal(s, at.toString(), "", what);
+            }
+            return r.headers().firstValueAsLong("Content-Length").orElse(-1L);
+        }
+        throw new HubException(0, "too many redirects for " + what);
+    }
+
     /** {@code {endpoint}/{repo}/resolve/{revision}/{file}}. */
     public URI resolveUri(String repo, String revision, String file) {
         StringBuilder p = new StringBuilder();
