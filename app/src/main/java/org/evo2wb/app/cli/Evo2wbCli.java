@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             DevicesCommand.class,
             ModelsCommand.class,
+            GpuCommand.class,
             CheckGradientsCommand.class,
             TraceCommand.class,
         })
@@ -72,6 +73,7 @@ public final class Evo2wbCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        org.evo2wb.engine.runtime.GpuRuntimeSettings.apply(System.getenv());
         System.exit(commandLine().execute(args));
     }
 
