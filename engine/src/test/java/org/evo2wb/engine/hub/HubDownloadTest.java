@@ -279,4 +279,30 @@ class HubDownloadTest {
         assertEquals(org.evo2wb.engine.config.Evo2Config.preset("evo2-7b-1m"),
                 org.evo2wb.engine.config.Evo2Config.load(yml));
     }
+
+    @Test
+    void queuedDownloadsRunOneAfterAnother() throws Exception {
+        Map<String, byte[]> other = new LinkedHashMap<>();
+        other.put("config.json", config);
+        hub.add("arcinstitute/other", other, false);
+        hub.chunk = 20_000;
+        hub.pauseMs = 5;
+        try (DownloadQueue q = new DownloadQueue()) {
+            HubDownload first = q.add(new HubDownload(client(Optional.empty()), REPO, "main", dir.resolve("a"),
+                    QUICK));
+            HubDownload second = q.add(new HubDownload(client(Optional.empty()), "arcinstitute/other", "main",
+                    dir.resolve("b"), QUICK));
+            HubDownload third = q.add(new HubDownload(client(Optional.empty()), "arcinstitute/other", "main",
+                    dir.resolve("c"), QUICK));
+            third.cancel();
+            second.result().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(TaskStatus.FINISHED, first.status(), "the first ended before the second");
+            assertEquals(3, q.tasks().size());
+            org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> third.result().get());
+            assertEquals(TaskStatus.CANCELLED, third.status());
+            assertFalse(Files.exists(dir.resolve("c")));
+        }
+        assertArrayEquals(weights, Files.readAllBytes(dir.resolve("a/evo2_tiny.pt")));
+        assertArrayEquals(config, Files.readAllBytes(dir.resolve("b/config.json")));
+    }
 }
