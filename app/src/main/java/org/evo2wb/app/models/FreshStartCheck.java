@@ -12,7 +12,7 @@ import org.evo2wb.engine.hub.WorkbenchFolders;
 
 /**
  * Runs the start-up device check as the next start of the workbench will: {@code evo2wb devices} in a fresh Java
- * process with this one's Java and class path (so the GPU runtime recorded by the set-up is picked up exactly as at
+ * process with this one's Java and class path (or, in the installed application, through its own launcher) (so the GPU runtime recorded by the set-up is picked up exactly as at
  * a start), and returns what it printed. A PyTorch engine already loaded in this process cannot be swapped, so the
  * check after a GPU set-up needs a new process.
  */
@@ -36,13 +36,19 @@ public final class FreshStartCheck {
 
     /** Runs it, waiting at most {@code timeout}. */
     public static Result run(Duration timeout) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Dai.djl.offline=true"));
-        String home = System.getProperty(WorkbenchFolders.PROPERTY);
-        if (home != null) {
-            cmd.add("-D" + WorkbenchFolders.PROPERTY + "=" + home);
+        String program = ProcessHandle.current().info().command().orElse("java");
+        String name = Path.of(program).getFileName().toString();
+        List<String> cmd = new ArrayList<>(List.of(program));
+        if (name.equals("java") || name.equals("java.exe")) {
+            cmd.add("-Dai.djl.offline=true");
+            String home = System.getProperty(WorkbenchFolders.PROPERTY);
+            if (home != null) {
+                cmd.add("-D" + WorkbenchFolders.PROPERTY + "=" + home);
+            }
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.evo2wb.app.cli.Evo2wbCli"));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.evo2wb.app.cli.Evo2wbCli", "devices"));
+        // else the installed application's own launcher, which starts Evo2wbCli with its Java options
+        cmd.add("devices");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("DJL_OFFLINE", "true");
         Path out = Files.createTempFile("evo2wb-devices", ".txt");

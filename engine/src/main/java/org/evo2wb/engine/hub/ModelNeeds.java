@@ -4,6 +4,8 @@ import ai.djl.Device;
 import java.util.ArrayList;
 import java.util.List;
 import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.AttentionBlock;
+import org.evo2wb.engine.model.Convolutions;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.train.FineTuneMethod;
 import org.evo2wb.engine.train.FineTuneParameters;
@@ -11,14 +13,19 @@ import org.evo2wb.engine.train.FineTuneSettings;
 import org.evo2wb.engine.train.TrainingMemoryEstimate;
 
 /**
- * The GPU memory a model needs for scoring and for LoRA fine-tuning at a few windows, from the training memory
- * estimate ({@link TrainingMemoryEstimate}) with batch 1 and fp16-mixed precision (frozen linear weights held in
- * fp16), plus the CUDA context ({@value #CUDA_CONTEXT} bytes):
+ * The GPU memory a model needs for scoring and for LoRA fine-tuning at a few windows, batch 1, fp16-mixed precision
+ * (frozen linear weights held in fp16), plus the CUDA context ({@value #CUDA_CONTEXT} bytes).
  * <ul>
- *   <li>scoring: the weights without adapters and the working set of one forward pass (no activations are kept
- *       for a backward pass);</li>
- *   <li>LoRA: the whole training step with the default rank and targets, activation checkpointing on.</li>
+ *   <li>LoRA: the training memory estimate ({@link TrainingMemoryEstimate}) of a step with the default rank and
+ *       targets, activation checkpointing on.</li>
+ *   <li>scoring: the same estimate's weights without the adapters, and the working set of one forward pass, which
+ *       keeps nothing for a backward pass: per token the largest Hyena block's working set as the estimate counts it
+ *       (16D + 4I + 9D + (n+2)/L·D floats, n the FFT length of the long filters) and the logits (2V); the largest
+ *       transient of one block, the larger of the attention scores of an inference score block (3·H·rows·L floats,
+ *       {@link AttentionBlock#queryRows} without recording) and the long filters' modal expansion (3·S·L·D floats);
+ *       and the cached spectra of the long filters (D·(n/2+1) complex floats per long-filter block).</li>
  * </ul>
+ * Not measured on a GPU for the released models: figures to plan with, not guarantees.
  */
 public final class ModelNeeds {
 
@@ -46,7 +53,7 @@ public final class ModelNeeds {
         for (int w : SCORING_WINDOWS) {
             if (w <= Math.max(context, 8_192)) {
                 TrainingMemoryEstimate e = estimate(c, w, false);
-                out.add(new Need("scoring", w, e.weightBytes() - 4 * e.trainableParameters() + e.workingBytes()
+                out.add(new Need("scoring", w, e.weightBytes() - 4 * e.trainableParameters() + scoringWorking(c, w)
                         + CUDA_CONTEXT));
             }
         }
@@ -54,6 +61,24 @@ public final class ModelNeeds {
             out.add(new Need("LoRA", w, estimate(c, w, true).totalBytes() + CUDA_CONTEXT));
         }
         return out;
+    }
+
+    /** Bytes one forward pass of {@code len} tokens works in beyond the weights (see the class comment). */
+    static long scoringWorking(Evo2Config c, int len) {
+        long d = c.hiddenSize();
+        long n = Convolutions.smoothSize(2L * len - 1);
+        long perToken = 16 * d + 4L * c.mlpInnerSize() + 9 * d + (n + 2 + len - 1) / len * d + 2L * c.vocabSize();
+        long spectra = c.hclLayerIdxs().size() * d * (n / 2 + 1) * 2;
+        return 4 * ((long) len * perToken + largestTransient(c, len, false) + spectra);
+    }
+
+    /** Floats of the largest transient of one block at batch 1: attention scores or the modal filter expansion. */
+    static long largestTransient(Evo2Config c, int len, boolean recording) {
+        long heads = c.numAttentionHeads();
+        long rows = Math.min(len, AttentionBlock.queryRows(Device.gpu(0), 1, heads, len, recording));
+        long attention = c.attnLayerIdxs().isEmpty() ? 0 : 3L * heads * rows * len;
+        long modal = c.hclLayerIdxs().isEmpty() ? 0 : 3L * c.stateSize() * len * c.hiddenSize();
+        return Math.max(attention, modal);
     }
 
     private static TrainingMemoryEstimate estimate(Evo2Config c, int window, boolean checkpointing) {

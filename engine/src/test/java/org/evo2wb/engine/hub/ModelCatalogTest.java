@@ -62,6 +62,14 @@ class ModelCatalogTest {
         // scoring holds at least the fp16 linear weights: more than 2 bytes per parameter plus the CUDA context
         assertTrue(scoring.get(0).bytes() > 2 * e.parameters() + ModelNeeds.CUDA_CONTEXT);
         assertTrue(lora.get(1).bytes() > scoring.get(0).bytes());
+        // scoring computes attention in inference-sized score blocks: never a larger transient than training's
+        for (int w : ModelNeeds.SCORING_WINDOWS) {
+            assertTrue(ModelNeeds.largestTransient(e.config(), w, false)
+                    <= ModelNeeds.largestTransient(e.config(), w, true));
+        }
+        // at 131,072 bases the long filters' modal expansion, 3·S·L·D floats, is the largest transient
+        assertEquals(3L * e.config().stateSize() * 131_072 * e.config().hiddenSize(),
+                ModelNeeds.largestTransient(e.config(), 131_072, false));
         // an 8,192-base model is not estimated at windows beyond its context
         ModelCatalog.Entry base = catalog.find("arcinstitute/evo2_7b_base").orElseThrow();
         assertEquals(1, ModelNeeds.of(base.config(), base.context()).stream()
