@@ -248,7 +248,8 @@ public final class HubClient {
                         + "model's terms on its Hub page if it is gated)";
         return switch (status) {
             case 401 -> new HubException(status, hub.endpoint().getHost() + " refused " + what + " (401): "
-                    + tokenHint + ".");
+                    + (hub.token().isPresent() ? "" : "check the repository id (the Hub answers 401 for one that "
+                            + "does not exist); otherwise ") + tokenHint + ".");
             case 403 -> new HubException(status, hub.endpoint().getHost() + " denied access to " + what + " (403): "
                     + tokenHint + ".");
             case 404 -> new HubException(status, "not found on " + hub.endpoint().getHost() + " (404): " + what
