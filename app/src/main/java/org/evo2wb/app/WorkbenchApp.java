@@ -41,6 +41,7 @@ public class WorkbenchApp extends Application {
     }
 
     public static void main(String[] args) {
+        org.evo2wb.engine.runtime.GpuRuntimeSettings.apply(System.getenv());
         launch(args);
     }
 }

@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
             SelfTestCommand.class,
             BenchCommand.class,
             DevicesCommand.class,
+            ModelsCommand.class,
+            GpuCommand.class,
             CheckGradientsCommand.class,
             TraceCommand.class,
         })
@@ -71,6 +73,7 @@ public final class Evo2wbCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        org.evo2wb.engine.runtime.GpuRuntimeSettings.apply(System.getenv());
         System.exit(commandLine().execute(args));
     }
 

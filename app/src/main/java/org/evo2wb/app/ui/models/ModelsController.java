@@ -69,7 +69,8 @@ public final class ModelsController {
         });
         this.view = new ModelsViewBuilder(model, new ModelsViewBuilder.Actions(this::openWithDialog, this::openRunWithDialog,
                 this::chooseConfigFile, this::load, this::cancelLoad, this::makeCurrent, this::unload,
-                this::selfTest)).build();
+                this::selfTest, this::showGetModels)).build();
+        findDownloadedModels();
         model.statusProperty().set(model.sources().isEmpty() ? "Open an Evo 2 checkpoint (.pt, .pt.part0 or "
                 + ".safetensors) to see its size, layout and memory needs." : "");
         if (!model.sources().isEmpty()) {
@@ -80,6 +81,57 @@ public final class ModelsController {
 
     public Node view() {
         return view;
+    }
+
+    private GetModelsController getModels;
+    private javafx.stage.Stage getModelsStage;
+
+    /** The Get models… pane (made on first use; its downloads go on while its window is closed). */
+    public GetModelsController getModels() {
+        if (getModels == null) {
+            getModels = new GetModelsController(services, List.copyOf(model.devices()), this::downloaded);
+        }
+        return getModels;
+    }
+
+    /** Opens the Get models… window. */
+    void showGetModels() {
+        if (getModelsStage == null) {
+            getModelsStage = new javafx.stage.Stage();
+            getModelsStage.setTitle("Get Evo 2 models");
+            getModelsStage.setScene(new javafx.scene.Scene(new javafx.scene.control.ScrollPane(getModels().view()),
+                    1100, 700));
+            if (view.getScene() != null) {
+                getModelsStage.initOwner(view.getScene().getWindow());
+                getModelsStage.getScene().getStylesheets().setAll(view.getScene().getStylesheets());
+            }
+        }
+        getModelsStage.show();
+        getModelsStage.toFront();
+    }
+
+    /** A finished download: listed and selected, its config preset beside it. */
+    private void downloaded(Path checkpoint) {
+        open(checkpoint);
+        model.statusProperty().set("Downloaded " + checkpoint.getFileName() + ": press Load to use it.");
+    }
+
+    /** Lists the models downloaded earlier (folders of the models folder holding weights), without selecting them. */
+    private void findDownloadedModels() {
+        Path dir = org.evo2wb.engine.hub.WorkbenchFolders.models();
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> folders = Files.list(dir)) {
+            for (Path f : folders.filter(Files::isDirectory).sorted().toList()) {
+                try (java.util.stream.Stream<Path> files = Files.list(f)) {
+                    files.filter(p -> p.getFileName().toString().matches("[^.].*(\\.pt|\\.pt\\.part0|\\.safetensors)"))
+                            .sorted().findFirst().ifPresent(p -> model.sources().add(ModelSource.fromCheckpoint(p)));
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable models folder: nothing listed from it
+        }
     }
 
     public ModelsModel model() {

@@ -39,7 +39,7 @@ final class ModelsViewBuilder {
 
     /** What the view's buttons do. */
     record Actions(Runnable open, Runnable openRun, Runnable chooseConfig, Runnable load, Runnable cancel, Runnable makeCurrent,
-                   Runnable unload, Runnable selfTest) {}
+                   Runnable unload, Runnable selfTest, Runnable getModels) {}
 
     private final ModelsModel model;
     private final Actions actions;
@@ -68,6 +68,12 @@ final class ModelsViewBuilder {
         openRun.setTooltip(new javafx.scene.control.Tooltip("A fine-tuning run folder (the one holding run.json): its "
                 + "starting model with the weights it trained (best checkpoint, else the newest; LoRA merged)."));
         openRun.setOnAction(e -> actions.openRun().run());
+
+        Button getModels = new Button("Get models…");
+        getModels.setId("get-models-button");
+        getModels.setTooltip(new Tooltip("The released Evo 2 checkpoints: what each needs, verified downloads, and the "
+                + "GPU runtime set-up."));
+        getModels.setOnAction(e -> actions.getModels().run());
 
         ComboBox<ModelInspection.ConfigChoice> config = new ComboBox<>(model.configChoices());
         config.setId("config-choice");
@@ -98,7 +104,7 @@ final class ModelsViewBuilder {
         status.getStyleClass().add("drop-hint");
         status.textProperty().bind(model.statusProperty());
 
-        HBox bar = new HBox(open, openRun, config, configFile, status);
+        HBox bar = new HBox(open, openRun, getModels, config, configFile, status);
         bar.getStyleClass().add("data-toolbar");
         return bar;
     }
