@@ -180,17 +180,25 @@ public final class FineTuneBenchmark {
         StepMetrics first = seen.get(0);
         StepMetrics last = seen.get(seen.size() - 1);
         double seconds = (last.elapsed().toNanos() - first.elapsed().toNanos()) / 1e9;
-        double stepSeconds = seconds / Math.max(1, seen.size() - 1);
-        double tokensPerSecond = (last.tokens() - first.tokens()) / seconds;
+        double withEvaluation = (last.tokens() - first.tokens()) / seconds;
+        // each step's own speed (the run's last step is followed by an evaluation, which a short run would
+        // otherwise spread over its few steps); the first step is left out as warm-up
+        double[] speeds = seen.stream().skip(seen.size() > 1 ? 1 : 0).mapToDouble(StepMetrics::tokensPerSecond)
+                .sorted().toArray();
+        double tokensPerSecond = speeds[speeds.length / 2];
+        double stepSeconds = (double) (last.tokens() - first.tokens()) / Math.max(1, seen.size() - 1)
+                / tokensPerSecond;
         String devices = s.get(FineTuneParameters.DEVICES);
         String line = String.format(Locale.ROOT, "%s, %s, %s%s, window %d, batch %d × %d%s: load %.1f s, check + "
-                        + "first step %.1f s, %.3f s/step, %,.0f tokens/s (incl. evaluation), loss %.4f -> %.4f; %s",
+                        + "first step %.1f s, %.3f s/step, %,.0f tokens/s (median step; %,.0f tokens/s with the "
+                        + "evaluations), loss %.4f -> %.4f; %s",
                 description.name(), s.text(FineTuneParameters.METHOD), s.text(FineTuneParameters.PRECISION),
                 s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING) ? ", activation checkpointing" : "",
                 s.get(FineTuneParameters.WINDOW_LENGTH),
                 s.get(FineTuneParameters.BATCH_SIZE), s.get(FineTuneParameters.GRAD_ACCUMULATION),
                 devices.equals("1") ? "" : " on devices " + devices, loadSeconds, (firstStepAt[0] - start) / 1e9,
-                stepSeconds, tokensPerSecond, first.trainLoss(), last.trainLoss(), MemoryStats.summary())
+                stepSeconds, tokensPerSecond, withEvaluation, first.trainLoss(), last.trainLoss(),
+                MemoryStats.summary())
                 + peak.describe();
         return new Result(line, tokensPerSecond, stepSeconds);
     }

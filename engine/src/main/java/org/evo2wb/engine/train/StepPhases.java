@@ -22,8 +22,13 @@ final class StepPhases {
     /** Starts a step's timing. */
     static void start() {
         if (ON) {
+            long now = System.nanoTime();
+            long previous = LAST.get()[0];
             MARKS.get().clear();
-            LAST.get()[0] = System.nanoTime();
+            if (previous != 0) {
+                MARKS.get().put("since-last-step", now - previous);
+            }
+            LAST.get()[0] = now;
         }
     }
 
@@ -39,6 +44,7 @@ final class StepPhases {
     /** Prints the step's phases. */
     static void print(long step) {
         if (ON) {
+            mark("closing");
             StringBuilder sb = new StringBuilder("step " + step + " phases (ms):");
             MARKS.get().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %.1f", k, v / 1e6)));
             System.err.println(sb);

@@ -374,6 +374,7 @@ final class Trainer {
     }
 
     private StepResult step(double lr) {
+        StepPhases.start();
         int n = (int) Math.min(accumulation, plan.batchLimit() - state.batches);
         List<HostBatch> batches = new ArrayList<>(n);
         double denominator = 0;
@@ -389,7 +390,7 @@ final class Trainer {
         }
         try (NDManager sm = run.model.manager().newSubManager(); NDScope scope = new NDScope()) {
             double lossScale = scaler.scale();
-            StepPhases.start();
+            StepPhases.mark("open-scope");
             double loss = accumulate(sm, batches, denominator, lossScale);
             Map<String, NDArray> grads = gradients();
             double norm = GradientClipping.globalNorm(grads.values()) / lossScale;
@@ -417,9 +418,10 @@ final class Trainer {
             if (StepPhases.ON) {
                 GradientClipping.globalNorm(gradients().values());   // waits for the update
                 StepPhases.mark("update");
-                StepPhases.print(state.step + 1);
             }
             return new StepResult(loss, norm, n, tokens);
+        } finally {
+            StepPhases.print(state.step + 1);
         }
     }
 
