@@ -47,6 +47,11 @@ public final class Evo2wbCli implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = Logging.VERBOSE, scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Show the libraries' log lines (DJL, PyTorch) on the terminal; without it they go to "
+                    + "~/.evo2wb/logs/evo2wb.log.")
+    boolean verbose;
+
     @Override
     public Integer call() {
         throw missingSubcommand(spec, "command");
@@ -71,6 +76,7 @@ public final class Evo2wbCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        Logging.configure(args);
         System.exit(commandLine().execute(args));
     }
 
