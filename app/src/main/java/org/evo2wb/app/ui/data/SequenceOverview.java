@@ -48,9 +48,9 @@ final class SequenceOverview extends Region {
     private static final Color OTHER = Color.web("#a0785a");
 
     /**
-     * Rows on each side of the axis, from the axis outwards: transcripts and coding sequences, then other annotation
-     * (repeats, variation, misc_feature, ...), then genes as thin bars, so that nested features do not hide each
-     * other.
+     * Rows on each side of the axis, from the axis outwards: transcripts and coding sequences (joined ones as exons
+     * linked by introns), then other annotation (single exons and introns, repeats, variation, misc_feature, ...),
+     * then genes and unspliced primary transcripts as thin bars, so that nested features do not hide each other.
      */
     private enum Lane {
         CODING(3, 11),
@@ -67,8 +67,8 @@ final class SequenceOverview extends Region {
 
         static Lane of(String type) {
             return switch (type) {
-                case "gene" -> GENE;
-                case "CDS", "mRNA", "tRNA", "rRNA", "ncRNA", "tmRNA", "misc_RNA", "exon", "prim_transcript" -> CODING;
+                case "gene", "prim_transcript" -> GENE;
+                case "CDS", "mRNA", "tRNA", "rRNA", "ncRNA", "tmRNA", "misc_RNA" -> CODING;
                 default -> OTHER;
             };
         }
@@ -251,7 +251,7 @@ final class SequenceOverview extends Region {
             double width = Math.max(1.5, (s.end() - s.start() + 1) * scale);
             g.fillRect(x0, top, width, height);
             if (exons && previous != null && s.start() > previous.end() + 1) {
-                double mid = top + height / 2;
+                double mid = Math.floor(top + height / 2) + 0.5;     // a crisp one-pixel line
                 g.strokeLine(x(previous.end() + 1, scale), mid, x0, mid);
             }
             previous = s;
