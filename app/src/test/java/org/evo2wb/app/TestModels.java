@@ -41,4 +41,19 @@ public final class TestModels {
         Files.copy(TestData.tinyCheckpoint().resolveSibling("tiny.yml"), dir.resolve("tiny-scaled.yml"));
         return weights;
     }
+
+    /**
+     * tiny.pt with a config that gives it a context of {@code context} bases ({@code max_seqlen}), as
+     * {@code tiny-short.pt} with {@code tiny-short.yml} beside it.
+     */
+    public static Path shortContextTiny(Path dir, int context) throws IOException {
+        Path weights = dir.resolve("tiny-short.pt");
+        Files.copy(TestData.tinyCheckpoint(), weights);
+        String yml = Files.readString(TestData.tinyCheckpoint().resolveSibling("tiny.yml"));
+        if (!yml.contains("max_seqlen: 8192")) {
+            throw new IllegalStateException("tiny.yml no longer says max_seqlen: 8192");
+        }
+        Files.writeString(dir.resolve("tiny-short.yml"), yml.replace("max_seqlen: 8192", "max_seqlen: " + context));
+        return weights;
+    }
 }

@@ -49,6 +49,11 @@ public final class Evo2wbCli implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = Logging.VERBOSE, scope = picocli.CommandLine.ScopeType.INHERIT,
+            description = "Show the libraries' log lines (DJL, PyTorch) on the terminal; without it they go to "
+                    + "~/.evo2wb/logs/evo2wb.log.")
+    boolean verbose;
+
     @Override
     public Integer call() {
         throw missingSubcommand(spec, "command");
@@ -73,6 +78,7 @@ public final class Evo2wbCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        Logging.configure(args);
         org.evo2wb.engine.runtime.GpuRuntimeSettings.apply(System.getenv());
         System.exit(commandLine().execute(args));
     }

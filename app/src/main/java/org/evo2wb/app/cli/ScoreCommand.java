@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.evo2wb.bio.SequenceRecord;
 import org.evo2wb.engine.io.AtomicFiles;
+import org.evo2wb.engine.load.ModelSpec;
+import org.evo2wb.engine.load.ScoringContext;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.ScoreWriters;
 import org.evo2wb.engine.score.ScoringOptions;
@@ -67,15 +69,16 @@ final class ScoreCommand implements Callable<Integer> {
             + "strands in the summary (per-base values stay those of the given strand).")
     boolean rcAverage;
 
-    @Option(names = "--chunk", paramLabel = "<bases>", defaultValue = "8192",
+    @Option(names = "--chunk", paramLabel = "<bases>",
             description = "Longest stretch one forward pass sees; longer records are scored in overlapping chunks. "
-                    + "Default: ${DEFAULT-VALUE}.")
-    int chunk;
+                    + "Default: the model's context (its config's, or the window a fine-tuned model was trained "
+                    + "with); a longer chunk is allowed with a warning.")
+    Integer chunk;
 
-    @Option(names = "--overlap", paramLabel = "<bases>", defaultValue = "1024",
+    @Option(names = "--overlap", paramLabel = "<bases>",
             description = "Bases shared by consecutive chunks: every base after the first chunk is predicted with at "
-                    + "least this much context. Default: ${DEFAULT-VALUE}.")
-    int overlap;
+                    + "least this much context. Default: a quarter of the chunk, at most 1,024.")
+    Integer overlap;
 
     @Mixin
     CaseOption letterCase;
@@ -86,12 +89,20 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ScoringOptions options = options();
-        List<SequenceRecord> records = Inputs.records(inputs);
+        checkCounts();
+        ModelSpec.Resolved resolved = model.spec().resolve();
+        int context = ScoringContext.of(resolved);
+        ScoringOptions options = options(context);
         PrintWriter err = spec.commandLine().getErr();
+        String warning = ScoringContext.beyondContextWarning(resolved.name(), options.chunkLength(), context);
+        if (warning != null) {
+            err.println("evo2wb score: warning: " + warning + ".");
+            err.flush();
+        }
+        List<SequenceRecord> records = Inputs.records(inputs);
         List<SequenceScore> scores;
         long t0 = System.nanoTime();
-        try (StripedHyena m = model.load(where)) {
+        try (StripedHyena m = resolved.load(where.device(), where.precision())) {
             scores = TaskConsole.run(new ScoringTask(m, Inputs.scorerInputs(records, letterCase), options), err);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -110,17 +121,28 @@ final class ScoreCommand implements Callable<Integer> {
         return Evo2wbCli.EXIT_OK;
     }
 
-    private ScoringOptions options() {
-        if (chunk < 2) {
+    /** Checks the numbers that need no model, before the model is looked for. */
+    private void checkCounts() {
+        if (chunk != null && chunk < 2) {
             throw new IllegalArgumentException("--chunk must be at least 2 bases, got " + chunk);
         }
-        if (overlap < 1 || overlap >= chunk) {
+        if (chunk != null && overlap != null && (overlap < 1 || overlap >= chunk)) {
             throw new IllegalArgumentException("--overlap must be between 1 and --chunk - 1 (" + (chunk - 1)
                     + "), got " + overlap);
         }
         if (batch < 1) {
             throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
         }
-        return new ScoringOptions(bos, rcAverage, batch, chunk, overlap);
+    }
+
+    /** The options: the chunk given or the model's context, the overlap given or the default for that chunk. */
+    private ScoringOptions options(int context) {
+        int c = chunk != null ? chunk : context;
+        int o = overlap != null ? overlap : ScoringContext.defaultOverlap(c);
+        if (o < 1 || o >= c) {
+            throw new IllegalArgumentException("--overlap must be between 1 and the chunk - 1 (" + (c - 1)
+                    + "), got " + o);
+        }
+        return new ScoringOptions(bos, rcAverage, batch, c, o);
     }
 }

@@ -70,7 +70,13 @@ final class TaskConsole {
                 // the hook is running: it waits for the worker
             }
         }
-        if (live && drawn > 0) {
+        if (drawn > 0 && status != null && task.status() == TaskStatus.FINISHED) {
+            draw(err, status.get(), drawn, live);             // the last line reads 100 %, not the last poll's figure
+            if (live) {
+                err.println();
+            }
+            err.flush();
+        } else if (live && drawn > 0) {
             err.print('\r' + " ".repeat(drawn) + '\r');
             err.flush();
         }

@@ -57,7 +57,7 @@ public final class LoadModelTask extends EngineTask<LoadedModel> {
             message("Loading the starting model and the weights trained in " + source.run().getFileName());
             FineTunedModel m = FineTunedModel.load(source.run(), device.device(), precision, true);
             ModelSource named = new ModelSource(ModelSource.Kind.RUN, source.run().getFileName() + " (step " + m.step()
-                    + (m.best() ? ", best" : "") + ")", source.weights(), null, null, source.run());
+                    + (m.best() ? ", best" : "") + ")", source.weights(), null, source.selfTest(), source.run());
             return new LoadedModel(inspection.withSource(named), m.model(), device, precision,
                     (System.nanoTime() - t0) / 1e9);
         }

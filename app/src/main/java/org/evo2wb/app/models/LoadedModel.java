@@ -1,6 +1,9 @@
 package org.evo2wb.app.models;
 
+import java.util.List;
 import java.util.Locale;
+import org.evo2wb.engine.load.ModelFiles;
+import org.evo2wb.engine.load.ScoringContext;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 
@@ -18,6 +21,7 @@ public final class LoadedModel {
     private final Devices.Option device;
     private final Precision precision;
     private final double loadSeconds;
+    private final int context;
     private int leases;
     private boolean retired;
     private boolean closed;
@@ -29,6 +33,19 @@ public final class LoadedModel {
         this.device = device;
         this.precision = precision;
         this.loadSeconds = loadSeconds;
+        this.context = contextOf(inspection);
+    }
+
+    private static int contextOf(ModelInspection inspection) {
+        int config = inspection.config().maxSeqlen();
+        if (inspection.source().kind() == ModelSource.Kind.RUN && inspection.source().run() != null) {
+            try {
+                return ScoringContext.ofRun(inspection.source().run(), inspection.config());
+            } catch (java.io.IOException | RuntimeException e) {
+                return config;                                  // the run record was readable when it loaded
+            }
+        }
+        return config;
     }
 
     /** Use of the network by one task; close it when done. */
@@ -106,6 +123,51 @@ public final class LoadedModel {
     public String modelName() {
         String n = inspection.config().modelName();
         return n == null || n.isBlank() ? source().weights().getFileName().toString() : n;
+    }
+
+    /**
+     * Bases one forward pass may see when this model scores ({@link ScoringContext}): its config's context, or the
+     * window a fine-tuned model was trained with.
+     */
+    public int context() {
+        return context;
+    }
+
+    /**
+     * A short name: a fine-tuned model's run folder, {@code default} for the bundled model, else the weights file
+     * without its extension. {@link #label(LoadedModel, List)} makes it distinct among the loaded models.
+     */
+    public String shortName() {
+        ModelSource s = source();
+        if (s.kind() == ModelSource.Kind.RUN && s.run() != null) {
+            return s.run().getFileName().toString();
+        }
+        if (s.kind() == ModelSource.Kind.DEFAULT) {
+            return "default";
+        }
+        return ModelFiles.stem(s.weights().getFileName().toString());
+    }
+
+    /**
+     * The short name of {@code m}, distinct among {@code loaded}: the second model with the same short name is
+     * called {@code name #2}, and so on, in loading order.
+     */
+    public static String label(LoadedModel m, List<LoadedModel> loaded) {
+        if (m == null) {
+            return "";
+        }
+        String name = m.shortName();
+        int same = 0;
+        int mine = 0;
+        for (LoadedModel o : loaded) {
+            if (o.shortName().equals(name)) {
+                same++;
+                if (o == m) {
+                    mine = same;
+                }
+            }
+        }
+        return mine > 1 ? name + " #" + mine : name;
     }
 
     /** "tiny-evo2 (tiny.pt) · CPU · fp32". */

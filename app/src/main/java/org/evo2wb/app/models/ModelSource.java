@@ -81,7 +81,16 @@ public record ModelSource(Kind kind, String name, Path weights, Path config, Pat
             throw new IOException(dir + ": this run has no checkpoint yet (" + summary.progressText()
                     + "), so there are no trained weights to load");
         }
-        return new ModelSource(Kind.RUN, dir.getFileName() + " (fine-tuned)", base, null, null, dir);
+        return new ModelSource(Kind.RUN, dir.getFileName() + " (fine-tuned)", base, null, runSelfTest(dir, base), dir);
+    }
+
+    /**
+     * The self-test of a fine-tuned model: a {@code selftest.tsv} in its run folder, else the one next to its
+     * starting checkpoint (whose values fine-tuning is expected to move: the report then says how far), else null.
+     */
+    static Path runSelfTest(Path run, Path base) {
+        Path own = run.resolve("selftest.tsv");
+        return Files.isRegularFile(own) ? own : ModelFiles.selfTestNextTo(base).orElse(null);
     }
 
     /** Bytes on disk of the weights, all shards of a {@code .pt.partN} set together. */

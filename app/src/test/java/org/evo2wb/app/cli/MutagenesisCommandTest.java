@@ -87,10 +87,11 @@ class MutagenesisCommandTest {
                 + "%d cells (reference window %.2f nats)%n", worst, checked, refLl);
 
         assertEquals(List.of("noncoding", "", "", ""), cols(rows.get(START + "A")));
-        assertEquals(List.of("missense", "1", "V1M"), List.of(rows.get("2925A")[5], rows.get("2925A")[7],
+        // The first codon, GTG, is the start codon (table 11): substitutions keep or lose the start, not V1.
+        assertEquals(List.of("start_kept", "1", "M1M"), List.of(rows.get("2925A")[5], rows.get("2925A")[7],
                 rows.get("2925A")[8]), "GTG to ATG");
-        assertEquals(List.of("synonymous", "1", "V1V"), List.of(rows.get("2927A")[5], rows.get("2927A")[7],
-                rows.get("2927A")[8]), "GTA is valine too");
+        assertEquals(List.of("start_lost", "1", "M1?"), List.of(rows.get("2927A")[5], rows.get("2927A")[7],
+                rows.get("2927A")[8]), "GTA is no start codon");
         assertEquals(List.of("stop_gained", "4", "Q4*"), List.of(rows.get("2934T")[5], rows.get("2934T")[7],
                 rows.get("2934T")[8]), "CAA to TAA");
         assertTrue(rows.get("2925A")[6].contains("rop"), rows.get("2925A")[6]);

@@ -149,4 +149,39 @@ class ScoreCommandTest {
         assertTrue(r.err().contains("--model"), r.err());
         assertTrue(Files.notExists(out));
     }
+
+    @Test
+    void theDefaultWindowIsTheModelsContextAndLongerWindowsWarn() throws Exception {
+        String seq = String.join("", records.stream().map(SequenceRecord::sequence).toList()).substring(0, 700);
+        Path in = Files.writeString(tmp.resolve("long.fasta"), ">long\n" + seq + "\n");
+        Path yml = Files.writeString(tmp.resolve("context300.yml"), Files.readString(Cli.tinyConfig())
+                .replace("max_seqlen: 8192", "max_seqlen: 300"));
+        List<SequenceScore> expected;
+        try (StripedHyena m = Cli.loadTiny()) {
+            expected = new Scorer(m, ScoringOptions.defaults().withChunks(300, 75)).score(List.of(
+                    new Scorer.Input("long", seq.toUpperCase(Locale.ROOT))));
+        }
+        Path out = tmp.resolve("context.tsv");
+        Cli.Run r = Cli.run("score", "--model", Cli.tinyModel(), "--config", yml, "--input", in, "--per-base", out);
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(!r.err().contains("warning"), r.err());
+        List<String> rows = Files.readAllLines(out);
+        for (int j = 1; j < 700; j++) {
+            assertEquals(String.format(Locale.ROOT, "%.6f", expected.get(0).logProbs()[j]), rows.get(j).split("\t")[3],
+                    "base " + (j + 1) + ": windows of 300 overlapping by 75");
+        }
+
+        // Any --chunk works with the default overlap (a quarter of it).
+        r = Cli.run("score", "--model", Cli.tinyModel(), "--config", yml, "--input", in, "--per-base", out,
+                "--chunk", "100");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals(700, Files.readAllLines(out).size());
+
+        // Beyond the context: scored, with a warning naming both lengths.
+        r = Cli.run("score", "--model", Cli.tinyModel(), "--config", yml, "--input", in, "--per-base", out,
+                "--chunk", "1024");
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.err().contains("evo2wb score: warning: tiny.pt was built or trained for 300 bases of context; "
+                + "scoring with windows of 1,024 bases goes beyond it"), r.err());
+    }
 }

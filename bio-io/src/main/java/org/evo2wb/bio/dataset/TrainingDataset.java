@@ -28,13 +28,19 @@ public final class TrainingDataset {
 
     private TrainingDataset(Corpus corpus, DatasetOptions options) {
         this(corpus, options, RecordSplit.validationRecords(corpus, options.validationFraction(), options.splitSeed()),
-                null);
+                null, BlockHoldOut.plan(corpus, options.validationFraction(), options.splitSeed(),
+                        options.basesPerWindow()));
     }
 
     private TrainingDataset(Corpus corpus, DatasetOptions options, boolean[] held, String validationNote) {
+        this(corpus, options, held, validationNote, null);
+    }
+
+    private TrainingDataset(Corpus corpus, DatasetOptions options, boolean[] held, String validationNote,
+                            BlockHoldOut blocks) {
         this.corpus = corpus;
         this.options = options;
-        WindowPlanner.Plan plan = WindowPlanner.plan(corpus, options, held);
+        WindowPlanner.Plan plan = WindowPlanner.plan(corpus, options, held, blocks);
         this.train = new WindowSet(corpus, options, plan.train());
         this.validation = new WindowSet(corpus, options, plan.validation());
         int heldRecords = 0;
@@ -50,14 +56,23 @@ public final class TrainingDataset {
                 trainBases += corpus.length(r);
             }
         }
+        if (blocks != null) {
+            int r = blocks.record();
+            heldBases = blocks.heldBases();
+            trainBases -= heldBases;
+            ids.add(corpus.id(r) + "@" + corpus.source(r) + " " + blocks.blocks().stream()
+                    .map(x -> x[0] + "-" + x[1]).collect(java.util.stream.Collectors.joining(",")));
+        }
         this.validationIds = ids;
         List<String> notes = new ArrayList<>();
         if (validationNote != null) {
             notes.add(validationNote);
         }
-        if (options.validationFraction() > 0 && heldRecords == 0) {
-            notes.add("no validation set: a single record cannot be split by record; add a second record or a"
-                    + " separate validation file");
+        if (blocks != null) {
+            notes.add(blocks.describe(corpus.id(blocks.record()), corpus.length(blocks.record())));
+        } else if (options.validationFraction() > 0 && heldRecords == 0) {
+            notes.add("no validation set: a single record too short to hold out a block with a window's gap on "
+                    + "each side; add a second record or a separate validation file");
         } else if (options.validationFraction() > 0) {
             double actual = heldBases / (double) corpus.totalBases();
             if (Math.abs(actual - options.validationFraction()) > 0.05) {

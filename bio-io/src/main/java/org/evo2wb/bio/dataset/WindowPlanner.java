@@ -30,6 +30,11 @@ final class WindowPlanner {
     }
 
     static Plan plan(Corpus corpus, DatasetOptions o, boolean[] validation) {
+        return plan(corpus, o, validation, null);
+    }
+
+    /** {@link #plan(Corpus, DatasetOptions, boolean[])} holding out the blocks of one record when given. */
+    static Plan plan(Corpus corpus, DatasetOptions o, boolean[] validation, BlockHoldOut blocks) {
         LongList train = new LongList();
         LongList val = new LongList();
         int dropped = 0;
@@ -37,6 +42,13 @@ final class WindowPlanner {
         int b = o.basesPerWindow();
         for (int r = 0; r < corpus.size(); r++) {
             String bases = corpus.sequence(r);
+            if (blocks != null && blocks.record() == r) {
+                for (int start : blocks.validationStarts(b, o.stride())) {
+                    if (!tooManyN(bases, start, Math.min(bases.length(), start + b), o)) {
+                        val.add(WindowSet.pack(r, start, false));
+                    }
+                }
+            }
             for (int start : starts(bases.length(), b, o.stride())) {
                 int end = Math.min(bases.length(), start + b);
                 if (tooManyN(bases, start, end, o)) {
@@ -49,6 +61,10 @@ final class WindowPlanner {
                 if (validation[r]) {
                     val.add(WindowSet.pack(r, start, false));
                     continue;
+                }
+                if (blocks != null && blocks.record() == r
+                        && blocks.place(start, end) != BlockHoldOut.Place.TRAIN) {
+                    continue;                                   // validation windows were added above
                 }
                 switch (o.reverseComplement()) {
                     case NONE -> train.add(WindowSet.pack(r, start, false));

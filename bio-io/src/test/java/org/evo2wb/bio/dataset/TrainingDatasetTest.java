@@ -176,11 +176,17 @@ class TrainingDatasetTest {
     }
 
     @Test
-    void singleRecordCannotBeSplitAndSaysSo() {
+    void singleRecordHoldsOutABlockAndSaysSo() {
+        // 400 bases, windows of 63: one 63-base block (10 % is less than a window), 63 bases clear on each side
         TrainingDataset d = TrainingDataset.build(Corpus.of(List.of(record("only", "ACGT".repeat(100)))),
                 DatasetOptions.of(64));
-        assertEquals(0, d.validation().size());
-        assertTrue(d.summary().notes().get(0).contains("no validation set"));
+        assertEquals(1, d.validation().size());
+        assertTrue(d.summary().notes().get(0).startsWith("validation: one record, so 1 contiguous block of only "
+                + "(63 bases, 15.8 %)"), d.summary().notes().toString());
+        TrainingDataset tooShort = TrainingDataset.build(Corpus.of(List.of(record("only", "ACGT".repeat(60)))),
+                DatasetOptions.of(64));
+        assertEquals(0, tooShort.validation().size());
+        assertTrue(tooShort.summary().notes().get(0).contains("no validation set"));
     }
 
     @Test

@@ -18,6 +18,11 @@ import org.evo2wb.bio.Strand;
  * {@code /transl_table} (1 or 11, see {@link GeneticCode}). A base in a trailing partial codon, a CDS with parts on
  * other entries, and codons with ambiguous letters give {@link Effect#UNKNOWN}. Where several CDSs cover a base
  * (overlapping genes) the most severe call is kept.
+ *
+ * <p>The first codon of a complete CDS (codon_start 1, its 5' end not partial) that is a start codon of its table
+ * (table 1: ATG, CTG, TTG; table 11 also ATT, ATC, ATA, GTG) is read as the initiator methionine, whatever amino acid
+ * the codon codes elsewhere: a substitution there is {@link Effect#START_KEPT} ({@code M1M}) when the codon stays a
+ * start codon, else {@link Effect#START_LOST} ({@code M1?}).
  */
 public final class CodonEffects {
 
@@ -29,9 +34,13 @@ public final class CodonEffects {
         NONCODING("noncoding"),
         UNKNOWN("unknown"),
         SYNONYMOUS("synonymous"),
+        /** The first codon of a CDS stays a start codon of its translation table (GTG → ATG): still Met 1. */
+        START_KEPT("start_kept"),
         MISSENSE("missense"),
         STOP_LOST("stop_lost"),
-        STOP_GAINED("stop_gained");
+        STOP_GAINED("stop_gained"),
+        /** The first codon of a CDS is no longer a start codon of its translation table. */
+        START_LOST("start_lost");
 
         private final String label;
 
@@ -103,6 +112,8 @@ public final class CodonEffects {
         Optional<GeneticCode> code = GeneticCode.forTable(intQualifier(f, "transl_table", 1));
         int frame = intQualifier(f, "codon_start", 1) - 1;
         int[] coding = codingPositions(loc, seq.length());
+        String starts = startCodons(intQualifier(f, "transl_table", 1));
+        boolean complete5 = frame == 0 && !fivePrimePartial(loc);
         boolean[] reverse = new boolean[coding.length];
         int n = 0;
         for (Location.Span s : loc.localSpans()) {
@@ -142,13 +153,39 @@ public final class CodonEffects {
                     }
                     char ra = code.get().translate(ref[0], ref[1], ref[2]);
                     char aa = code.get().translate(mut[0], mut[1], mut[2]);
-                    call = new Call(effect(ra, aa), f.label(), inCodon / 3 + 1, ra, aa);
+                    if (first == 0 && complete5 && isStart(starts, ref)) {
+                        boolean kept = isStart(starts, mut);
+                        call = new Call(kept ? Effect.START_KEPT : Effect.START_LOST, f.label(), 1, 'M',
+                                kept ? 'M' : '?');
+                    } else {
+                        call = new Call(effect(ra, aa), f.label(), inCodon / 3 + 1, ra, aa);
+                    }
                 }
                 if (call.effect().ordinal() > out[b * len + i].effect().ordinal()) {
                     out[b * len + i] = call;
                 }
             }
         }
+    }
+
+    /** Start codons of an NCBI translation table, space-separated (table 11 for any other than 1). */
+    static String startCodons(int table) {
+        return table == 1 ? "ATG CTG TTG" : "ATG CTG TTG ATT ATC ATA GTG";
+    }
+
+    private static boolean isStart(String starts, char[] codon) {
+        String c = new String(codon).toUpperCase(java.util.Locale.ROOT).replace('U', 'T');
+        return c.matches("[ACGT]{3}") && starts.contains(c);
+    }
+
+    /** True when the CDS's 5' end is not in the record ({@code <} on the forward strand, {@code >} on the reverse). */
+    private static boolean fivePrimePartial(Location loc) {
+        List<Location.Span> spans = loc.localSpans();
+        if (spans.isEmpty()) {
+            return true;
+        }
+        Location.Span firstSpan = spans.get(0);
+        return firstSpan.strand() == Strand.REVERSE ? firstSpan.fuzzyEnd() : firstSpan.fuzzyStart();
     }
 
     private static Effect effect(char ref, char alt) {

@@ -14,6 +14,7 @@ import org.evo2wb.bio.Iupac;
 import org.evo2wb.bio.dataset.Evo2Tokenizer;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.StripedHyena;
+import org.evo2wb.engine.model.Trace;
 
 /**
  * Per-base log-likelihoods {@code log P(x[t] | x[<t])} (natural log) and predictive entropies of sequences under an
@@ -80,10 +81,11 @@ public final class Scorer {
                     throw new java.util.concurrent.CancellationException("scoring cancelled");
                 }
                 List<Job> batch = jobs.subList(i, Math.min(jobs.size(), i + options.batchSize()));
-                runBatch(batch);
-                for (Job j : batch) {
-                    done += j.window.length();
-                }
+                long tokens = batch.stream().mapToLong(j -> j.window.length()).sum();
+                long before = done;
+                int blocks = Math.max(1, model.blockCount());
+                runBatch(batch, blocksDone -> progress.accept(before + tokens * blocksDone / (blocks + 1)));
+                done += tokens;
                 progress.accept(done);
             }
         }
@@ -131,7 +133,11 @@ public final class Scorer {
         }
     }
 
-    private void runBatch(List<Job> batch) {
+    /**
+     * Runs one batch; {@code blocksDone} hears how many blocks of the stack have run, so that progress moves while a
+     * long window is in the model (on a GPU a block is counted when it is queued, a little early).
+     */
+    private void runBatch(List<Job> batch, java.util.function.IntConsumer blocksDone) {
         int rows = batch.size();
         int len = batch.stream().mapToInt(j -> j.window.length()).max().orElseThrow();
         if (len < 2) {
@@ -148,7 +154,13 @@ public final class Scorer {
         try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray tok = m.create(ids, new Shape(rows, len));
-            NDArray logp = model.forward(tok).logSoftmax(-1).get(":, :-1, :");             // (B, L-1, V)
+            int[] count = {0};
+            Trace perBlock = (name, value) -> {
+                if (name.startsWith("blocks.") && name.endsWith(".out")) {
+                    blocksDone.accept(++count[0]);
+                }
+            };
+            NDArray logp = model.forward(tok, perBlock).logSoftmax(-1).get(":, :-1, :");             // (B, L-1, V)
             NDArray next = tok.get(":, 1:").expandDims(-1);
             lp = logp.gather(next, 2).toFloatArray();                                      // (B, L-1)
             ent = logp.exp().mul(logp).sum(new int[] {-1}).neg().toFloatArray();          // (B, L-1)

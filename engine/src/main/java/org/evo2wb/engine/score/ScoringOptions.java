@@ -45,6 +45,14 @@ public record ScoringOptions(boolean prependBos, boolean averageReverseComplemen
         return new ScoringOptions(prependBos, averageReverseComplement, n, chunkLength, chunkOverlap);
     }
 
+    /**
+     * Windows of {@code length} tokens overlapping by the default for that length
+     * ({@link org.evo2wb.engine.load.ScoringContext#defaultOverlap(int)}).
+     */
+    public ScoringOptions withChunk(int length) {
+        return withChunks(length, org.evo2wb.engine.load.ScoringContext.defaultOverlap(length));
+    }
+
     public ScoringOptions withChunks(int length, int overlap) {
         return new ScoringOptions(prependBos, averageReverseComplement, batchSize, length, overlap);
     }

@@ -35,8 +35,11 @@ class CodonEffectsTest {
                 new long[] {3, 11})), 0, seq.length());
         int n = seq.length();
         assertEquals(Effect.NONCODING, at(c, n, 'A', 0).effect());
-        assertEquals(Effect.MISSENSE, at(c, n, 'C', 2).effect());              // ATG → CTG: M → L
-        assertEquals("M1L", at(c, n, 'C', 2).change());
+        assertEquals(Effect.START_KEPT, at(c, n, 'C', 2).effect());            // ATG → CTG: a table-1 start
+        assertEquals("M1M", at(c, n, 'C', 2).change());
+        assertEquals(Effect.START_LOST, at(c, n, 'G', 2).effect());            // ATG → GTG: no table-1 start
+        assertEquals("M1?", at(c, n, 'G', 2).change());
+        assertEquals(Effect.START_LOST, at(c, n, 'C', 4).effect());            // ATG → ATC
         assertEquals(Effect.STOP_GAINED, at(c, n, 'A', 7).effect());           // TGG → TGA
         assertEquals(Effect.STOP_GAINED, at(c, n, 'A', 6).effect());           // TGG → TAG
         assertEquals(Effect.MISSENSE, at(c, n, 'C', 7).effect());              // TGG → TGC: W → C
@@ -54,7 +57,7 @@ class CodonEffectsTest {
         assertEquals(Optional.empty(), CodonEffects.codingCalls(seq, List.of(), 0, seq.length()));
         Call[] c = CodonEffects.codingCalls(seq, f, 1, 4).orElseThrow();
         assertEquals(12, c.length);
-        assertEquals("M1L", at(c, 3, 'C', 1).change());
+        assertEquals("M1M", at(c, 3, 'C', 1).change());
         assertEquals(Effect.NONCODING, at(c, 3, 'A', 0).effect());
     }
 
@@ -87,10 +90,34 @@ class CodonEffectsTest {
         assertEquals(Effect.UNKNOWN, at(c, 8, 'C', 0).effect());
         Call[] partial = CodonEffects.classify(seq, List.of(cds(Strand.FORWARD, Map.of(), new long[] {1, 8})),
                 0, seq.length());
-        assertEquals(Effect.MISSENSE, at(partial, 8, 'C', 0).effect());
+        assertEquals(Effect.START_KEPT, at(partial, 8, 'C', 0).effect());
+        assertEquals(Effect.MISSENSE, at(partial, 8, 'C', 3).effect());       // TGG → CGG: W → R
         assertEquals(Effect.UNKNOWN, at(partial, 8, 'C', 7).effect());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CodonEffects.classify(seq,
                 List.of(cds(Strand.FORWARD, Map.of("codon_start", List.of("x")), new long[] {1, 8})), 0, 8));
         assertEquals("feature CDS test: /codon_start=x is not a number", e.getMessage());
+    }
+
+    @Test
+    void aGtgStartCodonGetsStartCategoriesUnderTable11() {
+        // CDS 1..9 = GTG AAA TAA under table 11 (GTG starts; elsewhere it codes V).
+        String seq = "GTGAAATAA";
+        Feature f = cds(Strand.FORWARD, Map.of("transl_table", List.of("11")), new long[] {1, 9});
+        Call[] c = CodonEffects.classify(seq, List.of(f), 0, seq.length());
+        int n = seq.length();
+        assertEquals(Effect.START_KEPT, at(c, n, 'A', 0).effect());            // GTG → ATG
+        assertEquals("M1M", at(c, n, 'A', 0).change());
+        assertEquals(Effect.START_KEPT, at(c, n, 'T', 0).effect());            // GTG → TTG
+        assertEquals(Effect.START_KEPT, at(c, n, 'C', 0).effect());            // GTG → CTG, a table-11 start too
+        assertEquals(Effect.START_LOST, at(c, n, 'A', 2).effect());            // GTG → GTA
+        assertEquals(Effect.START_LOST, at(c, n, 'C', 1).effect());            // GTG → GCG
+        assertEquals("M1?", at(c, n, 'C', 1).change());
+        assertEquals(Effect.MISSENSE, at(c, n, 'C', 3).effect());              // AAA → CAA: K2Q, an ordinary codon
+        // The same GTG on a 5'-partial CDS (<1..9) is an ordinary codon: V1A.
+        Feature partial = new Feature("CDS", new Location(List.of(new Location.Span(1, 9, Strand.FORWARD, true,
+                false)), Strand.FORWARD, false, "<1..9"), Map.of("transl_table", List.of("11")));
+        Call[] p = CodonEffects.classify(seq, List.of(partial), 0, seq.length());
+        assertEquals(Effect.MISSENSE, at(p, n, 'C', 1).effect());
+        assertEquals("V1A", at(p, n, 'C', 1).change());
     }
 }

@@ -168,6 +168,33 @@ class ScorerTest {
     }
 
     @Test
+    void progressMovesBlockByBlockInsideOneForwardPass() {
+        String seq = randomDna(new Random(5), 300);
+        List<Long> seen = new java.util.ArrayList<>();
+        new Scorer(model, ScoringOptions.defaults()).score(List.of(new Scorer.Input("one", seq)), seen::add,
+                () -> false);
+        int blocks = model.blockCount();
+        // One window of 300 tokens in one batch: a report after each block (k/(blocks+1) of it), then the end.
+        assertEquals(blocks + 1, seen.size(), seen.toString());
+        for (int k = 1; k <= blocks; k++) {
+            assertEquals(300L * k / (blocks + 1), seen.get(k - 1));
+        }
+        assertEquals(300L, seen.get(blocks));
+    }
+
+    @Test
+    void anyChunkWorksWithItsDefaultOverlap() {
+        String seq = randomDna(new Random(12), 300);
+        for (int chunk : new int[] {2, 3, 64, 160, 1024, 8192}) {
+            ScoringOptions o = ScoringOptions.defaults().withChunk(chunk);
+            assertEquals(Math.max(1, Math.min(1024, chunk / 4)), o.chunkOverlap(), "chunk " + chunk);
+            assertEquals(299, score(o, seq).get(0).scored(), "chunk " + chunk);
+        }
+        assertEquals(1024, ScoringOptions.defaults().withChunk(8192).chunkOverlap());
+        assertEquals(256, ScoringOptions.defaults().withChunk(1024).chunkOverlap());
+    }
+
+    @Test
     void reverseComplementAveraging() {
         String seq = randomDna(new Random(3), 120);
         SequenceScore both = score(ScoringOptions.defaults().withReverseComplement(true), seq).get(0);

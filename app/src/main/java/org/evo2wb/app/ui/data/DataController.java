@@ -70,6 +70,7 @@ public final class DataController {
 
     public void clear() {
         model.records().clear();
+        model.problems().clear();
         model.selectedProperty().set(null);
         showSummary();
     }
@@ -93,6 +94,11 @@ public final class DataController {
                 model.selectedProperty().set(added.get(0));
             }
             showSummary();
+            for (LoadedRecord r : added) {
+                for (String w : r.record().warnings()) {
+                    model.problems().add(r.file().getFileName() + ", record " + r.id() + ": " + w);
+                }
+            }
             reportFailures(result.failures());
         } else if (task.status() == TaskStatus.CANCELLED) {
             showSummary();
@@ -108,6 +114,7 @@ public final class DataController {
         if (failures.isEmpty()) {
             return;
         }
+        failures.forEach(f -> model.problems().add(f.message()));
         String title = failures.size() == 1 ? "Could not read a file" : "Could not read " + failures.size() + " files";
         String text = failures.stream().map(LoadFailure::message).collect(Collectors.joining("\n\n"));
         services.dialogs().showError(title, text);

@@ -19,6 +19,7 @@ public final class DataModel {
     private final BooleanProperty loading = new SimpleBooleanProperty();
     private final DoubleProperty progress = new SimpleDoubleProperty();
     private final StringProperty status = new SimpleStringProperty("");
+    private final ObservableList<String> problems = javafx.collections.FXCollections.observableArrayList();
 
     DataModel(ObservableList<LoadedRecord> records) {
         this.records = records;
@@ -47,5 +48,13 @@ public final class DataModel {
     /** One line under the toolbar: what is loading, or what is open. */
     public StringProperty statusProperty() {
         return status;
+    }
+
+    /**
+     * What went wrong while opening files, one line per problem naming the file (and the record and line where
+     * known): files that could not be read and records read with warnings. Kept until Close all.
+     */
+    public ObservableList<String> problems() {
+        return problems;
     }
 }

@@ -97,6 +97,13 @@ final class DataViewBuilder {
         TableView<Feature> features = FeaturesTable.create();
         model.selectedProperty().addListener((obs, old, r) ->
                 features.getItems().setAll(r == null ? List.of() : r.record().features()));
+        overview.highlightedProperty().bind(features.getSelectionModel().selectedItemProperty());
+        Label hover = new Label();
+        hover.setId("overview-hover");
+        hover.getStyleClass().add("drop-hint");
+        hover.textProperty().bind(Bindings.createStringBinding(() -> overview.hoverTextProperty().get().isEmpty()
+                ? "Point at a feature in the strip to name it; click a row below to mark it in the strip."
+                : overview.hoverTextProperty().get(), overview.hoverTextProperty()));
 
         Label title = new Label();
         title.getStyleClass().add("section-title");
@@ -118,11 +125,24 @@ final class DataViewBuilder {
         warnings.visibleProperty().bind(warnings.textProperty().isNotEmpty());
         warnings.managedProperty().bind(warnings.visibleProperty());
 
-        VBox detail = new VBox(6, title, overview, warnings, features);
+        VBox detail = new VBox(6, title, overview, hover, warnings, features);
         detail.setStyle("-fx-padding: 6 8 8 8;");
         VBox.setVgrow(features, Priority.ALWAYS);
 
-        SplitPane split = new SplitPane(records, detail);
+        javafx.scene.control.ListView<String> problems = new javafx.scene.control.ListView<>(model.problems());
+        problems.setId("data-problems");
+        problems.setPrefHeight(86);
+        problems.setMinHeight(60);
+        Label problemsTitle = new Label();
+        problemsTitle.getStyleClass().add("section-title");
+        problemsTitle.textProperty().bind(Bindings.size(model.problems()).asString("Problems (%d)"));
+        VBox problemsBox = new VBox(4, problemsTitle, problems);
+        problemsBox.setStyle("-fx-padding: 4 8 6 8;");
+        problemsBox.visibleProperty().bind(Bindings.isNotEmpty(model.problems()));
+        problemsBox.managedProperty().bind(problemsBox.visibleProperty());
+        VBox top = new VBox(records, problemsBox);
+        VBox.setVgrow(records, Priority.ALWAYS);
+        SplitPane split = new SplitPane(top, detail);
         split.setOrientation(Orientation.VERTICAL);
         split.setDividerPositions(0.42);
         return split;

@@ -48,9 +48,9 @@ final class SequenceOverview extends Region {
     private static final Color OTHER = Color.web("#a0785a");
 
     /**
-     * Rows on each side of the axis, from the axis outwards: transcripts and coding sequences, then other annotation
-     * (repeats, variation, misc_feature, ...), then genes as thin bars, so that nested features do not hide each
-     * other.
+     * Rows on each side of the axis, from the axis outwards: transcripts and coding sequences (joined ones as exons
+     * linked by introns), then other annotation (single exons and introns, repeats, variation, misc_feature, ...),
+     * then genes and unspliced primary transcripts as thin bars, so that nested features do not hide each other.
      */
     private enum Lane {
         CODING(3, 11),
@@ -67,8 +67,8 @@ final class SequenceOverview extends Region {
 
         static Lane of(String type) {
             return switch (type) {
-                case "gene" -> GENE;
-                case "CDS", "mRNA", "tRNA", "rRNA", "ncRNA", "tmRNA", "misc_RNA", "exon", "prim_transcript" -> CODING;
+                case "gene", "prim_transcript" -> GENE;
+                case "CDS", "mRNA", "tRNA", "rRNA", "ncRNA", "tmRNA", "misc_RNA" -> CODING;
                 default -> OTHER;
             };
         }
@@ -76,6 +76,8 @@ final class SequenceOverview extends Region {
 
     private final Canvas canvas = new Canvas();
     private final ObjectProperty<LoadedRecord> record = new SimpleObjectProperty<>();
+    private final ObjectProperty<Feature> highlighted = new SimpleObjectProperty<>();
+    private final javafx.beans.property.StringProperty hoverText = new javafx.beans.property.SimpleStringProperty("");
 
     SequenceOverview() {
         setId("sequence-overview");
@@ -84,7 +86,67 @@ final class SequenceOverview extends Region {
         setPrefHeight(HEIGHT);
         setMaxHeight(HEIGHT);
         record.addListener((obs, old, r) -> draw());
+        highlighted.addListener((obs, old, f) -> draw());
         widthProperty().addListener((obs, old, w) -> draw());
+        setOnMouseMoved(e -> hoverText.set(featureAt(e.getX(), e.getY()).map(SequenceOverview::describe).orElse("")));
+        setOnMouseExited(e -> hoverText.set(""));
+    }
+
+    /** The feature drawn with an outline and a band across the strip (the feature table's selection), or null. */
+    ObjectProperty<Feature> highlightedProperty() {
+        return highlighted;
+    }
+
+    /** The feature under the mouse, in words; empty when there is none. */
+    javafx.beans.property.StringProperty hoverTextProperty() {
+        return hoverText;
+    }
+
+    /**
+     * The feature drawn at (x, y) of the strip, the smallest where several overlap; empty off the features. A
+     * feature counts over its whole extent, introns included.
+     */
+    java.util.Optional<Feature> featureAt(double x, double y) {
+        LoadedRecord r = record.get();
+        double w = getWidth();
+        if (r == null || r.record().length() == 0 || w < LEFT + RIGHT + 20) {
+            return java.util.Optional.empty();
+        }
+        double scale = (w - LEFT - RIGHT) / r.record().length();
+        Feature best = null;
+        for (Feature f : r.record().features()) {
+            if (f.type().equals("source")) {
+                continue;
+            }
+            double[] box = lane(f);
+            double x0 = x(f.location().min(), scale);
+            double x1 = Math.max(x0 + 1.5, x(f.location().max() + 1, scale));
+            if (x >= x0 - 1 && x <= x1 + 1 && y >= box[0] - 1 && y <= box[0] + box[1] + 1
+                    && (best == null || f.location().length() < best.location().length())) {
+                best = f;
+            }
+        }
+        return java.util.Optional.ofNullable(best);
+    }
+
+    /** "CDS YP_pPCP01 87..1109 (+) putative transposase". */
+    static String describe(Feature f) {
+        String name = f.label();
+        String product = f.qualifier("product") != null ? f.qualifier("product") : f.qualifier("note");
+        String strand = switch (f.location().strand()) {
+            case FORWARD -> " (+)";
+            case REVERSE -> " (−)";
+            case UNKNOWN -> "";
+        };
+        return f.type() + (name.isBlank() ? "" : " " + name) + " " + f.location().text() + strand
+                + (product == null ? "" : " " + product);
+    }
+
+    /** Top and height of a feature's lane. */
+    private static double[] lane(Feature f) {
+        Lane lane = Lane.of(f.type());
+        boolean reverse = f.location().strand() == Strand.REVERSE;
+        return new double[] {reverse ? AXIS_Y + lane.offset : AXIS_Y - lane.offset - lane.height, lane.height};
     }
 
     ObjectProperty<LoadedRecord> recordProperty() {
@@ -151,18 +213,49 @@ final class SequenceOverview extends Region {
             }
             Color color = COLORS.getOrDefault(f.type(), OTHER);
             present.putIfAbsent(COLORS.containsKey(f.type()) ? f.type() : "other", color);
-            Lane lane = Lane.of(f.type());
-            boolean reverse = f.location().strand() == Strand.REVERSE;
-            double top = reverse ? AXIS_Y + lane.offset : AXIS_Y - lane.offset - lane.height;
-            double height = lane.height;
-            g.setFill(color);
-            for (Location.Span s : f.location().spans()) {
-                double x0 = x(s.start(), scale);
-                double width = Math.max(1.5, (s.end() - s.start() + 1) * scale);
-                g.fillRect(x0, top, width, height);
-            }
+            double[] box = lane(f);
+            draw(g, f, box[0], box[1], color, scale);
+        }
+        Feature h = highlighted.get();
+        if (h != null && r.record().features().contains(h)) {
+            double[] box = lane(h);
+            double x0 = x(h.location().min(), scale);
+            double x1 = Math.max(x0 + 1.5, x(h.location().max() + 1, scale));
+            g.setFill(Color.web("#f6c343", 0.28));
+            g.fillRect(x0, 20, x1 - x0, HEIGHT - 40);
+            g.setStroke(Color.web("#111111"));
+            g.setLineWidth(2);
+            g.strokeRect(x0 - 1, box[0] - 1.5, x1 - x0 + 2, box[1] + 3);
+            g.setLineWidth(1);
         }
         return present;
+    }
+
+    /**
+     * One feature in its lane: each part of a joined location as a box (an exon), consecutive parts linked by a line
+     * at mid-height (an intron).
+     */
+    private static void draw(GraphicsContext g, Feature f, double top, double height, Color color, double scale) {
+        g.setFill(color);
+        g.setStroke(color);
+        java.util.List<Location.Span> written = f.location().localSpans();
+        java.util.List<Location.Span> spans = written.stream()
+                .sorted(java.util.Comparator.comparingLong(Location.Span::start)).toList();
+        // parts written in ascending or descending order are exons; others cross the origin of a circular record
+        java.util.List<Location.Span> backwards = new java.util.ArrayList<>(written);
+        java.util.Collections.reverse(backwards);
+        boolean exons = spans.equals(written) || spans.equals(backwards);
+        Location.Span previous = null;
+        for (Location.Span s : spans) {
+            double x0 = x(s.start(), scale);
+            double width = Math.max(1.5, (s.end() - s.start() + 1) * scale);
+            g.fillRect(x0, top, width, height);
+            if (exons && previous != null && s.start() > previous.end() + 1) {
+                double mid = Math.floor(top + height / 2) + 0.5;     // a crisp one-pixel line
+                g.strokeLine(x(previous.end() + 1, scale), mid, x0, mid);
+            }
+            previous = s;
+        }
     }
 
     private void gc(GraphicsContext g, GcProfile profile, double scale) {

@@ -65,7 +65,8 @@ final class DataChoice {
         }
         FeatureChoice keep = choices.stream().filter(c -> chosen != null && java.util.Objects.equals(c.type(),
                 chosen.type())).findFirst().orElse(FeatureChoice.WHOLE);
-        if (!keep.equals(chosen)) {
+        // replacing the list may have cleared the box's value: compare with what it holds now, not before
+        if (!keep.equals(model.featureChoiceProperty().get())) {
             model.featureChoiceProperty().set(keep);
         }
     }
@@ -88,12 +89,13 @@ final class DataChoice {
         List<RecordRef> validation = new ArrayList<>();
         boolean chosenValidation = model.validationModeProperty().get() == ValidationMode.CHOSEN;
         for (RecordChoice r : model.records()) {
-            if (!r.trainProperty().get()) {
-                continue;
+            boolean heldOut = chosenValidation && r.validationProperty().get();
+            if (!r.trainProperty().get() && !heldOut) {
+                continue;                                   // a Validation tick alone is enough to use a record
             }
             RecordRef ref = new RecordRef(r.record().file(), r.record().id());
             train.add(ref);
-            if (chosenValidation && r.validationProperty().get()) {
+            if (heldOut) {
                 validation.add(ref);
             }
         }

@@ -369,6 +369,12 @@ public final class FineTuneController {
                 m.step(), m.plannedSteps(), clock(m.elapsed()), clock(m.eta()), m.trainLoss(), m.tokensPerSecond());
     }
 
+    /** "step 40 / 120 · 1:20 elapsed · loss 1.2345": the last step of a run that has ended, without a time left. */
+    static String endText(StepMetrics m) {
+        return String.format(Locale.ROOT, "step %,d / %,d · %s elapsed · loss %.4f", m.step(), m.plannedSteps(),
+                clock(m.elapsed()), m.trainLoss());
+    }
+
     static String clock(Duration d) {
         long s = Math.max(0, d.toSeconds());
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
@@ -382,7 +388,7 @@ public final class FineTuneController {
     private void finished(FineTuneSessionTask t) {
         drain();
         if (t.lastStep() != null) {
-            model.progressTextProperty().set(progressText(t.lastStep()));
+            model.progressTextProperty().set(endText(t.lastStep()));   // nothing is left to wait for
         }
         running = null;
         model.runningProperty().set(false);
@@ -393,7 +399,9 @@ public final class FineTuneController {
             model.statusProperty().set(capitalise(r.message()) + ".");
             model.progressProperty().set(1);
         } else if (t.status() == TaskStatus.CANCELLED) {
-            model.statusProperty().set("Stopped: " + t.message() + ". Resume continues from the last checkpoint.");
+            model.statusProperty().set((t.lastStep() == null ? "Stopped before the first step"
+                    : String.format(Locale.ROOT, "Stopped at step %,d of %,d", t.lastStep().step(),
+                    t.lastStep().plannedSteps())) + ". Resume continues from the last checkpoint.");
             model.resumableProperty().set(folder);
         } else {
             Throwable e = t.result().handle((v, x) -> x).join();

@@ -25,7 +25,7 @@ public final class FineTuneModel {
 
     /** How the validation records are chosen. */
     public enum ValidationMode {
-        SPLIT("Split by record (validation fraction, seed)"),
+        SPLIT("Split by record; one record: blocks of it, a window apart (validation fraction, seed)"),
         CHOSEN("Records ticked in the Validation column");
 
         private final String label;

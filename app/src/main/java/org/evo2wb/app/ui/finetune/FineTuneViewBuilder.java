@@ -32,6 +32,7 @@ import javafx.scene.control.TitledPane;
 import javafx.scene.control.cell.CheckBoxTableCell;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
@@ -158,22 +159,28 @@ final class FineTuneViewBuilder {
     }
 
     private Node dataTable() {
-        TableView<RecordChoice> table = new TableView<>(model.records());
+        final TableView<RecordChoice> table = new TableView<>(model.records());
         table.setId("ft-records");
         table.setEditable(true);
         table.setPrefHeight(150);
         table.setPlaceholder(new Label("No sequences open: open files in the Data view."));
-        TableColumn<RecordChoice, Boolean> train = new TableColumn<>("Use");
+        TableColumn<RecordChoice, Boolean> train = new TableColumn<>();
+        train.setGraphic(header("Use", "Ticked: the record is used. It is trained on, unless it is ticked for "
+                + "validation too (then it is held out whole)."));
         train.setCellValueFactory(c -> c.getValue().trainProperty());
         train.setCellFactory(CheckBoxTableCell.forTableColumn(train));
         train.setEditable(true);
         train.setPrefWidth(40);
-        TableColumn<RecordChoice, Boolean> val = new TableColumn<>("Validation");
+        TableColumn<RecordChoice, Boolean> val = new TableColumn<>();
+        val.setGraphic(header("Validation", "Ticked: the whole record is held out and validated on, never trained "
+                + "on (a tick here is enough). Editable when Validation below is 'Records ticked in the Validation "
+                + "column'."));
         val.setCellValueFactory(c -> c.getValue().validationProperty());
         val.setCellFactory(CheckBoxTableCell.forTableColumn(val));
         val.editableProperty().bind(Bindings.equal(model.validationModeProperty(), FineTuneModel.ValidationMode.CHOSEN));
-        val.visibleProperty().bind(val.editableProperty());
-        val.setPrefWidth(70);
+        val.setPrefWidth(78);
+        val.setMinWidth(78);
+        train.setMinWidth(44);
         table.getColumns().add(train);
         table.getColumns().add(val);
         table.getColumns().add(text("Record", 130, r -> r.record().id()));
@@ -181,7 +188,29 @@ final class FineTuneViewBuilder {
                 .length())));
         table.getColumns().add(text("Features", 60, r -> String.valueOf(r.record().featureCount())));
         table.getColumns().add(text("File", 140, r -> String.valueOf(r.record().file().getFileName())));
-        return table;
+        Label meaning = new Label();
+        meaning.setId("ft-ticks-meaning");
+        meaning.getStyleClass().add("drop-hint");
+        meaning.setWrapText(true);
+        meaning.textProperty().bind(Bindings.createStringBinding(() -> model.validationModeProperty().get()
+                == FineTuneModel.ValidationMode.CHOSEN
+                ? "Use: train on the record. Validation: hold the whole record out and validate on it (a Validation "
+                + "tick alone is enough)."
+                : "Use: train on the record. Validation ticks apply when Validation below is 'Records ticked in the "
+                + "Validation column'; now the records are split by the validation fraction.",
+                model.validationModeProperty()));
+        VBox box = new VBox(3, table, meaning);
+        VBox.setVgrow(table, Priority.ALWAYS);
+        return box;
+    }
+
+    private static Label header(String text, String meaning) {
+        Label l = new Label(text);
+        Tooltip t = new Tooltip(meaning);
+        t.setWrapText(true);
+        t.setMaxWidth(420);
+        l.setTooltip(t);
+        return l;
     }
 
     private static <T> TableColumn<T, String> text(String title, double width, Function<T, String> value) {

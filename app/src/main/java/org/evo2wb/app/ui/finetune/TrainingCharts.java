@@ -105,8 +105,7 @@ final class TrainingCharts {
         NumberAxis x = new NumberAxis("step");
         x.setAutoRangeIncludesZero(false);
         x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
-        NumberAxis y = new NumberAxis(m.unit);
-        y.setAutoRangeIncludesZero(false);
+        NumberAxis y = new ReadableAxis(m.unit);
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
         XYPlot plot = new XYPlot(dataset, x, y, r);
         style(plot);
@@ -169,10 +168,7 @@ final class TrainingCharts {
     /** Switches the loss axis between linear and logarithmic. */
     void logLoss(boolean log) {
         XYPlot plot = charts.get(Metric.LOSS).getXYPlot();
-        ValueAxis axis = log ? new LogAxis("nats (log)") : new NumberAxis("nats");
-        if (axis instanceof NumberAxis n) {
-            n.setAutoRangeIncludesZero(false);
-        }
+        ValueAxis axis = log ? new LogAxis("nats (log)") : new ReadableAxis("nats");
         axis.setTickLabelFont(TICKS);
         axis.setLabelFont(TICKS);
         plot.setRangeAxis(axis);

@@ -379,7 +379,11 @@ public final class ModelsController {
             if (t.status() == TaskStatus.FINISHED) {
                 SelfTest.Report r = t.result().join();
                 model.selfTestReportProperty().set(r);
-                model.selfTestTextProperty().set(r.describe(file.getFileName().toString()));
+                boolean startingModels = m.source().kind() == ModelSource.Kind.RUN && m.source().run() != null
+                        && !file.startsWith(m.source().run());
+                model.selfTestTextProperty().set((startingModels ? "Fine-tuned model against the starting model's "
+                        + "stored values (fine-tuning is expected to move them): " : "")
+                        + r.describe(file.toString()));
             } else if (t.status() == TaskStatus.CANCELLED) {
                 model.selfTestTextProperty().set("Self-test cancelled.");
             } else {

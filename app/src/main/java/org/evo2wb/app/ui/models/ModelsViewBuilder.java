@@ -104,7 +104,11 @@ final class ModelsViewBuilder {
         status.getStyleClass().add("drop-hint");
         status.textProperty().bind(model.statusProperty());
 
-        HBox bar = new HBox(open, openRun, getModels, config, configFile, status);
+        status.setMinWidth(0);
+        HBox.setHgrow(status, javafx.scene.layout.Priority.ALWAYS);
+        HBox bar = new HBox(Controls.unshrinkable(open), Controls.unshrinkable(openRun),
+                Controls.unshrinkable(getModels), Controls.unshrinkable(config), Controls.unshrinkable(configFile),
+                status);
         bar.getStyleClass().add("data-toolbar");
         return bar;
     }
@@ -247,13 +251,22 @@ final class ModelsViewBuilder {
         return stack;
     }
 
+    /** A file's path; for a fine-tuning run the run folder, whose trained weights replace the starting model's. */
+    static String weightsLine(ModelInspection i) {
+        ModelSource s = i.source();
+        if (s.kind() == ModelSource.Kind.RUN && s.run() != null) {
+            return s.run() + " (trained in this run, on top of " + s.weights().getFileName() + ")";
+        }
+        return s.weights().toString();
+    }
+
     private Node facts() {
         GridPane g = new GridPane();
         g.setHgap(14);
         g.setVgap(4);
         g.getStyleClass().add("model-facts");
         int row = 0;
-        row = fact(g, row, "Weights", "fact-file", text(i -> i.source().weights().toString(), ""));
+        row = fact(g, row, "Weights", "fact-file", text(ModelsViewBuilder::weightsLine, ""));
         row = fact(g, row, "Format", "fact-format", text(i -> i.summary().format() + ", "
                 + i.summary().tensorCount() + " tensors (" + i.summary().dtypeCounts().entrySet().stream()
                 .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")) + ")", ""));

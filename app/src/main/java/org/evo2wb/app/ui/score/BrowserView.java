@@ -25,6 +25,9 @@ final class BrowserView extends Region {
     private double pressStart;
     private int anchor = -1;
     private boolean dragged;
+    private ScoreResult smoothedFrom;
+    private int smoothedWindow;
+    private ScoreResult smoothed;
 
     BrowserView(ScoreModel model, Navigation nav) {
         this.model = model;
@@ -35,7 +38,7 @@ final class BrowserView extends Region {
         setFocusTraversable(true);
         for (var p : new javafx.beans.Observable[] {model.resultProperty(), model.viewProperty(),
                 model.selectionProperty(), model.modeProperty(), model.windowingProperty(), model.hoverProperty(),
-                model.mutagenesisProperty()}) {
+                model.mutagenesisProperty(), model.smoothingProperty()}) {
             p.addListener(o -> redraw());
         }
         widthProperty().addListener(o -> redraw());
@@ -52,9 +55,20 @@ final class BrowserView extends Region {
         setMinHeight(120);
     }
 
+    /** The result as drawn: smoothed as the view says (computed once per result and window). */
+    private ScoreResult drawn(ScoreResult r) {
+        int w = model.smoothingProperty().get();
+        if (r != smoothedFrom || w != smoothedWindow) {
+            smoothedFrom = r;
+            smoothedWindow = w;
+            smoothed = r == null ? null : r.smoothed(w);
+        }
+        return smoothed;
+    }
+
     /** The state the renderer draws now, or null before the first score. */
     TrackRenderer.State state() {
-        ScoreResult r = model.resultProperty().get();
+        ScoreResult r = drawn(model.resultProperty().get());
         ScoreModel.ViewRange v = model.viewProperty().get();
         if (r == null || v == null) {
             return null;

@@ -135,9 +135,13 @@ final class MutagenesisPainter {
             return;
         }
         for (CodonEffects.Effect e : new CodonEffects.Effect[] {CodonEffects.Effect.SYNONYMOUS,
-                CodonEffects.Effect.MISSENSE, CodonEffects.Effect.STOP_GAINED, CodonEffects.Effect.STOP_LOST}) {
+                CodonEffects.Effect.MISSENSE, CodonEffects.Effect.STOP_GAINED, CodonEffects.Effect.STOP_LOST,
+                CodonEffects.Effect.START_LOST, CodonEffects.Effect.START_KEPT}) {
             if (x > f.dataRight() - 60) {
                 break;
+            }
+            if (e.name().startsWith("START") && !hasEffect(m, e)) {
+                continue;
             }
             p.fillRect(x, baseline - 8, 9, 8, Palette.effect(e));
             String name = e.label().replace('_', ' ') + (e == CodonEffects.Effect.SYNONYMOUS ? " (s)"
@@ -145,5 +149,14 @@ final class MutagenesisPainter {
             p.text(name, x + 12, baseline, 10, false, Painter.Align.LEFT, Palette.MUTED);
             x += 12 + p.textWidth(name, 10, false) + 12;
         }
+    }
+
+    private static boolean hasEffect(MutagenesisData m, CodonEffects.Effect e) {
+        for (CodonEffects.Call c : m.calls()) {
+            if (c.effect() == e) {
+                return true;
+            }
+        }
+        return false;
     }
 }

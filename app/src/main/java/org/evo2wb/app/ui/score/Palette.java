@@ -75,6 +75,8 @@ final class Palette {
     static Rgb effect(CodonEffects.Effect e) {
         return switch (e) {
             case STOP_GAINED -> Rgb.hex("#111111");
+            case START_LOST -> Rgb.hex("#be123c");
+            case START_KEPT -> Rgb.hex("#0891b2");
             case STOP_LOST -> Rgb.hex("#7c3aed");
             case MISSENSE -> Rgb.hex("#f59e0b");
             case SYNONYMOUS -> Rgb.hex("#16a34a");

@@ -13,6 +13,7 @@ import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.app.ui.DialogService.FileFilter;
 import org.evo2wb.bio.Feature;
 import org.evo2wb.bio.Iupac;
+import org.evo2wb.engine.load.ScoringContext;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.CodonEffects;
 import org.evo2wb.engine.score.Mutagenesis;
@@ -31,9 +32,6 @@ public final class ScoreController {
 
     /** Batch rows for scoring and mutagenesis. */
     static final int BATCH = 8;
-    /** Window length for long sequences (tokens per forward pass) and the overlap of consecutive windows. */
-    static final int CHUNK = 8192;
-    static final int OVERLAP = 1024;
 
     private final AppServices services;
     private final ScoreModel model;
@@ -49,7 +47,8 @@ public final class ScoreController {
         this.nav = new Navigation(model);
         this.browser = new BrowserView(model, nav);
         this.view = new ScoreViewBuilder(model, browser, new ScoreViewBuilder.Actions(this::score, this::cancelScore,
-                this::mutagenesis, this::cancelMutagenesis, this::goTo, nav, this::export)).build();
+                this::mutagenesis, this::cancelMutagenesis, this::goTo, nav, this::export, this::swap, this::label,
+                this::context)).build();
         model.records().addListener((javafx.collections.ListChangeListener<LoadedRecord>) c -> {
             if (!model.records().contains(model.recordProperty().get())) {
                 model.recordProperty().set(model.records().isEmpty() ? null : model.records().get(0));
@@ -85,10 +84,56 @@ public final class ScoreController {
         return nav;
     }
 
-    /** How the view scores: BOS as chosen, forward strand only, batches of 8, windows of 8,192 overlapping by 1,024. */
+    /**
+     * How the view scores: BOS as chosen, forward strand only, batches of 8, windows of the models' context (or the
+     * window typed) overlapping by the default for that window ({@link ScoringContext#defaultOverlap}).
+     *
+     * @throws IllegalArgumentException when the typed window is not a number of at least 2 bases
+     */
     public ScoringOptions options() {
-        return ScoringOptions.defaults().withBos(model.bosProperty().get()).withBatchSize(BATCH)
-                .withChunks(CHUNK, OVERLAP);
+        return ScoringOptions.defaults().withBos(model.bosProperty().get()).withBatchSize(BATCH).withChunk(window());
+    }
+
+    /** The context of model A and B together: the shorter; 8,192 before any model is loaded. */
+    int context() {
+        LoadedModel a = model.currentProperty().get();
+        LoadedModel b = model.compareProperty().get();
+        int c = a == null ? 8192 : a.context();
+        return b == null || b == a ? c : Math.min(c, b.context());
+    }
+
+    /** The window typed, or the models' context. */
+    int window() {
+        String t = model.windowProperty().get() == null ? "" : model.windowProperty().get().strip().replace(",", "");
+        if (t.isEmpty()) {
+            return context();
+        }
+        int w;
+        try {
+            w = Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("window: '" + t + "' is not a number of bases");
+        }
+        if (w < 2) {
+            throw new IllegalArgumentException("window: at least 2 bases, got " + w);
+        }
+        return w;
+    }
+
+    /** The name the view gives a loaded model: short and distinct among the loaded models. */
+    String label(LoadedModel m) {
+        return LoadedModel.label(m, model.models());
+    }
+
+    /** Makes model B model A and model A model B. */
+    void swap() {
+        LoadedModel a = model.currentProperty().get();
+        LoadedModel b = model.compareProperty().get();
+        if (a == null || b == null) {
+            return;
+        }
+        model.currentProperty().set(b);
+        model.compareProperty().set(a);
     }
 
     private Optional<ScoreRecordTask.Request> request() {
@@ -178,7 +223,16 @@ public final class ScoreController {
             return null;
         }
         ScoreRecordTask.Request q = req.get();
+        ScoringOptions options;
+        try {
+            options = options();
+        } catch (IllegalArgumentException e) {
+            services.dialogs().showError("Cannot score", e.getMessage());
+            return null;
+        }
         LoadedModel b = model.compareProperty().get() == a ? null : model.compareProperty().get();
+        String beyond = ScoringContext.beyondContextWarning(b == null ? label(a) : label(a) + " and " + label(b),
+                options.chunkLength(), context());
         List<LoadedModel> using = b == null ? List.of(a) : List.of(a, b);
         List<LoadedModel.Lease> leases = new ArrayList<>();
         List<StripedHyena> nets = new ArrayList<>();
@@ -196,14 +250,14 @@ public final class ScoreController {
         if (scoring != null) {
             scoring.cancel();                                   // the latest request wins
         }
-        ScoreRecordTask task = new ScoreRecordTask(q, nets, using.stream().map(LoadedModel::name).toList(),
-                options());
+        ScoreRecordTask task = new ScoreRecordTask(q, nets, using.stream().map(this::label).toList(), options);
         scoring = task;
         model.scoringProperty().set(true);
         model.progressProperty().set(-1);
+        String warning = beyond == null ? "" : " ⚠ " + beyond + ".";
         model.statusProperty().set(String.format(Locale.ROOT, "Scoring %,d bases of %s%s …", q.length(), q.id(),
-                q.length() > CHUNK ? String.format(Locale.ROOT, " in windows of %,d bases overlapping by %,d", CHUNK,
-                        OVERLAP) : ""));
+                q.length() > options.chunkLength() ? String.format(Locale.ROOT, " in windows of %,d bases "
+                        + "overlapping by %,d", options.chunkLength(), options.chunkOverlap()) : "") + warning);
         return services.tasks().submit(task, t -> {
             if (t == scoring) {
                 model.progressProperty().set(t.fraction());
@@ -217,12 +271,8 @@ public final class ScoreController {
             model.scoringProperty().set(false);
             model.progressProperty().set(0);
             if (t.status() == TaskStatus.FINISHED) {
-                ScoreResult r = t.result().join();
-                model.mutagenesisProperty().set(null);
-                model.selectionProperty().set(null);
-                model.resultProperty().set(r);
-                nav.whole();
-                model.statusProperty().set(summary(r, t.elapsedSeconds()));
+                show(t.result().join());
+                model.statusProperty().set(summary(t.result().join(), t.elapsedSeconds()) + warning);
             } else if (t.status() == TaskStatus.CANCELLED) {
                 model.statusProperty().set("Scoring cancelled.");
             } else {
@@ -232,15 +282,44 @@ public final class ScoreController {
         });
     }
 
-    private static String summary(ScoreResult r, double seconds) {
-        String s = String.format(Locale.ROOT, "%s:%,d-%,d scored in %.1f s: mean log P %.4f nats per base (A)",
-                r.id(), r.offset() + 1, r.end(), seconds, r.a().mean());
-        if (r.b() != null) {
-            s += String.format(Locale.ROOT, ", %.4f (B)", r.b().mean());
+    /**
+     * Shows a new result. When it covers the same record as the one shown, the zoom, the selection and the
+     * mutagenesis heatmap stay where they still lie inside the scored bases (the heatmap only while model A is the
+     * model it was computed with); otherwise the whole result is shown afresh.
+     */
+    private void show(ScoreResult r) {
+        ScoreResult old = model.resultProperty().get();
+        ScoreModel.ViewRange v = model.viewProperty().get();
+        ScoreModel.Selection sel = model.selectionProperty().get();
+        MutagenesisData mut = model.mutagenesisProperty().get();
+        boolean same = old != null && old.id().equals(r.id()) && old.sequence().equals(r.sequence());
+        model.resultProperty().set(r);
+        if (same && v != null && v.start() >= r.offset() && v.end() <= r.end()) {
+            model.viewProperty().set(v);
+        } else {
+            nav.whole();
         }
-        if (r.length() > CHUNK) {
+        if (!(same && sel != null && sel.start() >= r.offset() && sel.end() <= r.end())) {
+            model.selectionProperty().set(null);
+        }
+        if (!(same && mut != null && mut.result().start() >= r.offset() && mut.result().end() <= r.end()
+                && mut.modelName().equals(r.modelA()))) {
+            model.mutagenesisProperty().set(null);
+        }
+    }
+
+    private static String summary(ScoreResult r, double seconds) {
+        String s = String.format(Locale.ROOT, "%s:%,d-%,d scored in %.1f s: mean log P %.4f nats per base (A: %s)",
+                r.id(), r.offset() + 1, r.end(), seconds, r.a().mean(), r.modelA());
+        if (r.b() != null) {
+            s += String.format(Locale.ROOT, ", %.4f (B: %s)", r.b().mean(), r.modelB());
+        }
+        int chunk = r.options().chunkLength();
+        if (r.length() > chunk) {
             s += String.format(Locale.ROOT, "; windows of %,d bases, each base predicted with at least %,d bases "
-                    + "of context", CHUNK, OVERLAP);
+                    + "of context", chunk, r.options().chunkOverlap());
+        } else {
+            s += String.format(Locale.ROOT, "; window %,d bases", chunk);
         }
         return s + ".";
     }
@@ -285,7 +364,7 @@ public final class ScoreController {
         model.mutagenesisProgressProperty().set(0);
         model.mutagenesisStatusProperty().set(String.format(Locale.ROOT, "%,d substitutions, windows of %,d bases …",
                 Mutagenesis.plannedVariants(region), region.windowEnd() - region.windowStart()));
-        String name = a.name();
+        String name = label(a);
         List<Feature> features = r.features();
         return services.tasks().submit(task, t -> {
             if (t == mutating) {
@@ -340,7 +419,8 @@ public final class ScoreController {
         BEDGRAPH_DELTA("Δ track (bedGraph)", "_delta.bedgraph", "*.bedgraph"),
         WIG("All tracks (WIG)", ".wig", "*.wig"),
         CSV("All tracks (CSV)", ".csv", "*.csv"),
-        MUTAGENESIS("Mutagenesis table (TSV)", "_mutagenesis.tsv", "*.tsv");
+        MUTAGENESIS("Mutagenesis table (TSV)", "_mutagenesis.tsv", "*.tsv"),
+        FEATURES("Per-feature means (CSV)", "_features.csv", "*.csv");
 
         final String label;
         final String suffix;
@@ -387,6 +467,7 @@ public final class ScoreController {
                         case BEDGRAPH_DELTA -> () -> ScoreExports.bedGraph(f, r, r.track("delta"));
                         case WIG -> () -> ScoreExports.wig(f, r);
                         case CSV -> () -> ScoreExports.csv(f, r);
+                        case FEATURES -> () -> ScoreExports.featuresCsv(f, r);
                         default -> () -> ScoreExports.mutagenesisTsv(f, m);
                     });
                     return Optional.of(f);

@@ -10,6 +10,7 @@ import javafx.scene.canvas.Canvas;
 import javafx.scene.image.WritableImage;
 import javax.imageio.ImageIO;
 import org.evo2wb.engine.io.AtomicFiles;
+import org.evo2wb.engine.score.FeatureScores;
 import org.evo2wb.engine.score.Mutagenesis;
 import org.evo2wb.engine.score.TrackWriters;
 
@@ -81,11 +82,18 @@ final class ScoreExports {
         AtomicFiles.writeText(file, w -> Mutagenesis.writeTsv(w, m.result(), m.calls()));
     }
 
-    /** "log P(base) · A (tiny-evo2 …)": the track title with the model it comes from. */
+    /** "log P(base) (tiny)": what the track holds and the model it comes from. */
     static String trackName(ScoreResult r, Track t) {
-        String model = t.key().endsWith("_b") ? r.modelB() : t.kind() == Track.Kind.DELTA
-                ? r.modelB() + " minus " + r.modelA() : r.modelA();
-        return t.title().replace(" · A", "").replace(" · B", "") + " (" + model + ")";
+        return switch (t.kind()) {
+            case DELTA -> "delta log P (" + r.modelB() + " minus " + r.modelA() + ")";
+            case ENTROPY -> "entropy (" + r.modelA() + ")";
+            case LOG_PROB -> "log P(base) (" + (t.key().endsWith("_b") ? r.modelB() : r.modelA()) + ")";
+        };
+    }
+
+    /** The per-feature table of the result ({@link FeatureScores}), with the models' names in the header. */
+    static void featuresCsv(Path file, ScoreResult r) throws IOException {
+        AtomicFiles.writeText(file, w -> FeatureScores.writeCsv(w, r.id(), r.featureRows(), r.modelA(), r.modelB()));
     }
 
     /** A file name from the record id and a suffix, with unsafe characters replaced. */

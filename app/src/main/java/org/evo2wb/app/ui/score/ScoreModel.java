@@ -55,6 +55,8 @@ public final class ScoreModel {
     private final StringProperty mutagenesisStatus = new SimpleStringProperty("");
     private final IntegerProperty context = new SimpleIntegerProperty(200);
     private final StringProperty locus = new SimpleStringProperty("");
+    private final IntegerProperty smoothing = new SimpleIntegerProperty(1);
+    private final StringProperty window = new SimpleStringProperty("");
 
     ScoreModel(Workspace workspace) {
         this.records = workspace.records();
@@ -184,5 +186,18 @@ public final class ScoreModel {
     /** The navigation field's text. */
     public StringProperty locusProperty() {
         return locus;
+    }
+
+    /** Bases of the centred moving mean the tracks are drawn with; 1 draws the bases' own values. */
+    public IntegerProperty smoothingProperty() {
+        return smoothing;
+    }
+
+    /**
+     * The window one forward pass sees, in bases, as typed; blank for the models' context (the shorter of A's and
+     * B's).
+     */
+    public StringProperty windowProperty() {
+        return window;
     }
 }

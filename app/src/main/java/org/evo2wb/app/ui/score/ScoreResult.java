@@ -3,6 +3,7 @@ package org.evo2wb.app.ui.score;
 import java.util.ArrayList;
 import java.util.List;
 import org.evo2wb.bio.Feature;
+import org.evo2wb.engine.score.FeatureScores;
 import org.evo2wb.engine.score.ScoringOptions;
 import org.evo2wb.engine.score.SequenceScore;
 
@@ -20,24 +21,48 @@ import org.evo2wb.engine.score.SequenceScore;
  * @param modelB name of model B, or null
  * @param b scores under model B, or null
  * @param options how both were scored
+ * @param tracks the browser's tracks
+ * @param featureRows mean log P per CDS, gene and RNA feature ({@link FeatureScores})
  */
 record ScoreResult(String id, String sequence, int offset, List<Feature> features, String modelA, SequenceScore a,
-                   String modelB, SequenceScore b, ScoringOptions options, List<Track> tracks) {
+                   String modelB, SequenceScore b, ScoringOptions options, List<Track> tracks,
+                   List<FeatureScores.Row> featureRows) {
 
     static ScoreResult of(String id, String sequence, int offset, List<Feature> features, String modelA,
                           SequenceScore a, String modelB, SequenceScore b, ScoringOptions options) {
         List<Track> tracks = new ArrayList<>();
-        tracks.add(new Track("logprob", "log P(base) · A", Track.Kind.LOG_PROB, new TrackSummary(a.logProbs())));
+        tracks.add(new Track("logprob", "log P(base) · A: " + modelA, Track.Kind.LOG_PROB,
+                new TrackSummary(a.logProbs())));
         if (b != null) {
-            tracks.add(new Track("logprob_b", "log P(base) · B", Track.Kind.LOG_PROB,
+            tracks.add(new Track("logprob_b", "log P(base) · B: " + modelB, Track.Kind.LOG_PROB,
                     new TrackSummary(b.logProbs())));
         }
-        tracks.add(new Track("entropy", "entropy · A", Track.Kind.ENTROPY, new TrackSummary(a.entropies())));
+        tracks.add(new Track("entropy", "entropy · A: " + modelA, Track.Kind.ENTROPY,
+                new TrackSummary(a.entropies())));
         if (b != null) {
-            tracks.add(new Track("delta", "Δ log P  B − A", Track.Kind.DELTA, new TrackSummary(delta(a, b))));
+            tracks.add(new Track("delta", "Δ log P  B (" + modelB + ") − A (" + modelA + ")", Track.Kind.DELTA,
+                    new TrackSummary(delta(a, b))));
         }
         return new ScoreResult(id, sequence, offset, List.copyOf(features), modelA, a, modelB, b, options,
-                List.copyOf(tracks));
+                List.copyOf(tracks), FeatureScores.of(features, offset, a.logProbs(), b == null ? null
+                        : b.logProbs()));
+    }
+
+    /**
+     * The same result with every track drawn as a centred moving mean over {@code window} bases
+     * ({@link Smoothing}); itself for a window of 1.
+     */
+    ScoreResult smoothed(int window) {
+        if (window <= 1) {
+            return this;
+        }
+        List<Track> out = new ArrayList<>();
+        for (Track t : tracks) {
+            out.add(new Track(t.key(), t.title() + " · mean of " + window + " bases", t.kind(),
+                    new TrackSummary(Smoothing.movingMean(t.data().values(), window))));
+        }
+        return new ScoreResult(id, sequence, offset, features, modelA, a, modelB, b, options, List.copyOf(out),
+                featureRows);
     }
 
     /** B − A per base (NaN where either is NaN). */

@@ -37,7 +37,8 @@ final class ScoreViewBuilder {
 
     /** What the view's controls do. */
     record Actions(Runnable score, Runnable cancel, Runnable mutagenesis, Runnable cancelMutagenesis,
-                   Consumer<String> goTo, Navigation nav, Function<ScoreController.Export, ?> export) {}
+                   Consumer<String> goTo, Navigation nav, Function<ScoreController.Export, ?> export, Runnable swap,
+                   Function<LoadedModel, String> label, java.util.function.IntSupplier context) {}
 
     private final ScoreModel model;
     private final BrowserView browser;
@@ -57,7 +58,11 @@ final class ScoreViewBuilder {
         scroll.setId("score-scroll");
         scroll.setFitToWidth(true);
         scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-        root.setCenter(scroll);
+        javafx.scene.control.SplitPane split = new javafx.scene.control.SplitPane(scroll,
+                new ScoreTables(model, actions.nav()).build());
+        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setDividerPositions(0.68);
+        root.setCenter(split);
         root.setBottom(bottom());
         return root;
     }
@@ -88,16 +93,20 @@ final class ScoreViewBuilder {
         paste.setId("score-paste-mode");
         paste.selectedProperty().bindBidirectional(model.pasteModeProperty());
 
-        Label modelA = new Label();
+        ComboBox<LoadedModel> modelA = new ComboBox<>(model.models());
         modelA.setId("score-model");
         modelA.getStyleClass().add("score-model");
-        modelA.textProperty().bind(Bindings.createStringBinding(() -> model.currentProperty().get() == null
-                ? "no model loaded" : model.currentProperty().get().name(), model.currentProperty()));
+        modelA.setPromptText("no model loaded");
+        modelA.setPrefWidth(170);
+        modelA.setMinWidth(110);
+        modelA.valueProperty().bindBidirectional(model.currentProperty());
+        modelA.setCellFactory(l -> modelCell("no model loaded"));
+        modelA.setButtonCell(modelCell("no model loaded"));
         Tooltip full = new Tooltip();
-        full.textProperty().bind(modelA.textProperty());
+        full.textProperty().bind(Bindings.createStringBinding(() -> model.currentProperty().get() == null
+                ? "Load a model in Models" : model.currentProperty().get().name() + String.format(Locale.ROOT,
+                " · context %,d bases", model.currentProperty().get().context()), model.currentProperty()));
         modelA.setTooltip(full);
-        modelA.setMaxWidth(280);
-        modelA.setMinWidth(90);
         Label fp8 = new Label("⚠ FP8");
         fp8.setId("score-fp8-warning");
         fp8.getStyleClass().add("fp8-badge");
@@ -114,18 +123,18 @@ final class ScoreViewBuilder {
         ComboBox<LoadedModel> compare = new ComboBox<>(model.models());
         compare.setId("score-compare");
         compare.setPromptText("none");
-        compare.setPrefWidth(190);
-        compare.setMinWidth(120);
+        compare.setPrefWidth(170);
+        compare.setMinWidth(110);
         compare.valueProperty().bindBidirectional(model.compareProperty());
         compare.setTooltip(new Tooltip("A second loaded model (a fine-tuned one, say): it scores the same bases and "
                 + "the Δ track shows B − A."));
-        compare.setButtonCell(new ListCell<>() {
-            @Override
-            protected void updateItem(LoadedModel m, boolean empty) {
-                super.updateItem(m, empty);
-                setText(empty || m == null ? "none" : m.name());
-            }
-        });
+        compare.setCellFactory(l -> modelCell("none"));
+        compare.setButtonCell(modelCell("none"));
+        Button swap = new Button("⇄");
+        swap.setId("score-swap");
+        swap.setTooltip(new Tooltip("Swap models A and B"));
+        swap.setOnAction(e -> actions.swap().run());
+        swap.disableProperty().bind(model.compareProperty().isNull().or(model.currentProperty().isNull()));
         Button clearCompare = new Button("×");
         clearCompare.setTooltip(new Tooltip("Score with model A only"));
         clearCompare.setOnAction(e -> model.compareProperty().set(null));
@@ -134,7 +143,8 @@ final class ScoreViewBuilder {
         HBox bar = new HBox(Controls.unshrinkable(record), Controls.label("bases"), Controls.unshrinkable(from),
                 Controls.label("–"), Controls.unshrinkable(to), Controls.unshrinkable(paste),
                 new Separator(javafx.geometry.Orientation.VERTICAL), Controls.label("Model A"), modelA,
-                Controls.unshrinkable(fp8), Controls.label("compare with B"), compare, Controls.unshrinkable(clearCompare));
+                Controls.unshrinkable(fp8), Controls.unshrinkable(swap), Controls.label("B"), compare,
+                Controls.unshrinkable(clearCompare));
         bar.getStyleClass().add("data-toolbar");
         bar.setAlignment(Pos.CENTER_LEFT);
 
@@ -167,8 +177,16 @@ final class ScoreViewBuilder {
         status.textProperty().bind(model.statusProperty());
         status.setMinWidth(0);
         HBox.setHgrow(status, Priority.ALWAYS);
+        TextField window = field("score-window", "", model.windowProperty());
+        window.setPrefColumnCount(5);
+        window.promptTextProperty().bind(Bindings.createStringBinding(() -> String.format(Locale.ROOT, "%,d",
+                actions.context().getAsInt()), model.currentProperty(), model.compareProperty()));
+        window.setTooltip(new Tooltip("Bases one forward pass sees. Blank: the models' context (their config's, or "
+                + "the window a fine-tuned model was trained with). Longer windows go beyond what the model was "
+                + "built for, and the status line warns."));
         HBox run = new HBox(Controls.unshrinkable(score), Controls.unshrinkable(cancel), progress,
-                Controls.unshrinkable(bos), Controls.unshrinkable(upper), status);
+                Controls.label("window"), Controls.unshrinkable(window), Controls.unshrinkable(bos),
+                Controls.unshrinkable(upper), status);
         run.getStyleClass().add("data-toolbar");
         run.setAlignment(Pos.CENTER_LEFT);
         return new VBox(bar, run);
@@ -226,6 +244,13 @@ final class ScoreViewBuilder {
         window.getItems().setAll(Windowing.values());
         window.valueProperty().bindBidirectional(model.windowingProperty());
         window.setTooltip(new Tooltip("What a pixel shows when it covers several bases"));
+        Spinner<Integer> smooth = new Spinner<>(1, 10_001, 1, 10);
+        smooth.setId("score-smoothing");
+        smooth.setEditable(true);
+        smooth.setPrefWidth(85);
+        smooth.setTooltip(new Tooltip("Draw each track as the mean of this many bases centred on each base "
+                + "(1: the bases' own values). Exports of tables keep the per-base values."));
+        smooth.getValueFactory().valueProperty().addListener((o, a, b) -> model.smoothingProperty().set(b));
         MenuButton export = new MenuButton("Export");
         export.setId("score-export");
         for (ScoreController.Export k : ScoreController.Export.values()) {
@@ -239,7 +264,8 @@ final class ScoreViewBuilder {
         HBox bar = new HBox(locus, Controls.unshrinkable(go), Controls.unshrinkable(out), Controls.unshrinkable(in),
                 Controls.unshrinkable(whole), Controls.unshrinkable(prev), Controls.unshrinkable(next),
                 Controls.label("Display"), Controls.unshrinkable(mode), Controls.label("Window"),
-                Controls.unshrinkable(window), spring, Controls.unshrinkable(export));
+                Controls.unshrinkable(window), Controls.label("Smooth"), Controls.unshrinkable(smooth),
+                Controls.label("bp"), spring, Controls.unshrinkable(export));
         bar.getStyleClass().addAll("data-toolbar", "score-navigation");
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.disableProperty().bind(model.resultProperty().isNull());
@@ -295,6 +321,16 @@ final class ScoreViewBuilder {
                 ? "Drag to pan · wheel to zoom · double-click to zoom in · shift-drag to select · F / B next / "
                 + "previous feature" : model.hoverTextProperty().get(), model.hoverTextProperty()));
         return new VBox(bar, hover);
+    }
+
+    private ListCell<LoadedModel> modelCell(String empty) {
+        return new ListCell<>() {
+            @Override
+            protected void updateItem(LoadedModel m, boolean isEmpty) {
+                super.updateItem(m, isEmpty);
+                setText(isEmpty || m == null ? empty : actions.label().apply(m));
+            }
+        };
     }
 
     private static TextField field(String id, String prompt, javafx.beans.property.StringProperty p) {

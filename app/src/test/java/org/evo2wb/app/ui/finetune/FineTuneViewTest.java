@@ -158,7 +158,9 @@ class FineTuneViewTest {
 
         robot.clickOn("#ft-stop");
         WorkbenchFixture.waitUntil(() -> !model().runningProperty().get());
-        assertTrue(model().statusProperty().get().startsWith("Stopped"), model().statusProperty().get());
+        assertTrue(model().statusProperty().get().matches("Stopped at step \\d+ of 24\\. Resume continues from the "
+                + "last checkpoint\\."), model().statusProperty().get());
+        assertFalse(model().progressTextProperty().get().contains("left"), model().progressTextProperty().get());
         assertEquals(folder, model().resumableProperty().get());
         RunSummary stopped = RunSummary.read(folder);
         assertEquals(RunState.CANCELLED, stopped.state());

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
+import org.testfx.util.WaitForAsyncUtils;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
@@ -177,6 +178,55 @@ class ModelsViewTest {
                 shown);
         assertTrue(shown.contains("FAIL  random-400"), shown);
         assertTrue(robot.lookup("#self-test-result").query().getStyleClass().contains("failed"));
+    }
+
+    @Test
+    void anOpenedRunFolderShowsItsRunAndSelfTestsAgainstItsStartingModel(FxRobot robot, @TempDir Path dir)
+            throws Exception {
+        Path start = Files.copy(TestData.tinyCheckpoint(), dir.resolve("tiny.pt"));
+        Files.copy(TestData.tinyCheckpoint().resolveSibling("tiny.yml"), dir.resolve("tiny.yml"));
+        Files.copy(TestData.tinyCheckpoint().resolveSibling("selftest.tsv"), dir.resolve("selftest.tsv"));
+        Path run = dir.resolve("run");
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cl = org.evo2wb.app.cli.Evo2wbCli.commandLine();
+        cl.setOut(new java.io.PrintWriter(out));
+        cl.setErr(new java.io.PrintWriter(out));
+        int exit = cl.execute("finetune", "--model", start.toString(), "--train", TestData.cor66().toString(),
+                "--run-dir", run.toString(), "--window", "64", "--batch", "2", "--rank", "4", "--steps", "1",
+                "--warmup-steps", "0", "--device", "cpu", "--seed", "3");
+        assertEquals(0, exit, out.toString());
+
+        robot.interact(() -> fx.workbench.show("Models"));
+        fx.dialogs.willChooseFolder(run);
+        robot.clickOn("#open-run");
+        fx.awaitIdle();
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
+        assertEquals(run.toAbsolutePath() + " (trained in this run, on top of tiny.pt)", text(robot, "#fact-file"));
+        robot.interact(() -> fx.workbench.models().load());
+        fx.awaitIdle();
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
+        assertEquals("run", fx.workspace.currentModel().shortName());
+        robot.interact(() -> model().selectedLoadedProperty().set(fx.workspace.currentModel()));
+        robot.clickOn("#self-test");
+        fx.awaitIdle();
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
+        assertEquals(6, model().selfTestReportProperty().get().outcomes().size());
+        assertTrue(text(robot, "#self-test-result").startsWith("Fine-tuned model against the starting model's "
+                + "stored values (fine-tuning is expected to move them): Self-test "), text(robot, "#self-test-result"));
+    }
+
+    @Test
+    void toolbarButtonsKeepTheirWholeLabelsInANarrowWindow(FxRobot robot) {
+        robot.interact(() -> {
+            fx.workbench.show("Models");
+            fx.stage.setWidth(760);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        for (String id : List.of("#open-checkpoint", "#open-run", "#choose-config")) {
+            Button b = robot.lookup(id).queryAs(Button.class);
+            assertTrue(b.getWidth() >= b.prefWidth(-1) - 0.5, id + ": " + b.getWidth() + " < " + b.prefWidth(-1));
+        }
+        robot.interact(() -> fx.stage.setWidth(1280));
     }
 
     @Test

@@ -70,7 +70,7 @@ class ScoreExportTest {
         robot.clickOn("log P track (bedGraph)…");
         fx.awaitIdle();
         List<String> lines = Files.readAllLines(bed);
-        assertTrue(lines.get(0).startsWith("track type=bedGraph name=\"log P(base) (tiny-evo2"), lines.get(0));
+        assertTrue(lines.get(0).startsWith("track type=bedGraph name=\"log P(base) (tiny)\""), lines.get(0));
         assertEquals(399, lines.size() - 1, "400 bases, the first unscored");
         for (int j = 1; j < 400; j++) {
             String[] f = lines.get(j).split("\t");
@@ -94,7 +94,7 @@ class ScoreExportTest {
         for (int i = 0; i < doc.getElementsByTagName("text").getLength(); i++) {
             texts.add(doc.getElementsByTagName("text").item(i).getTextContent());
         }
-        assertTrue(texts.containsAll(List.of("pBAD30", "log P(base) · A", "Mutagenesis", "araC")), texts.toString());
+        assertTrue(texts.containsAll(List.of("pBAD30", "log P(base) · A: tiny", "Mutagenesis", "araC")), texts.toString());
 
         // PNG: the full view, not blank.
         Path png = dir.resolve("view.png");

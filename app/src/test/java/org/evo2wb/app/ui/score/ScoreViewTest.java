@@ -170,7 +170,49 @@ class ScoreViewTest {
         assertEquals("" + refAa + 285 + altAa, call.change());
         assertEquals("araC", call.cds());
 
-        // A larger mutagenesis cancelled at once leaves the shown heatmap as it was.
+        // The substitution list holds every substitution, most damaging first, and sorts by any column.
+        @SuppressWarnings("unchecked")
+        List<ScoreTables.Substitution> subs = (List<ScoreTables.Substitution>) robot.lookup("#score-substitutions")
+                .queryAs(javafx.scene.control.TableView.class).getItems();
+        assertEquals(3 * 12, subs.size());
+        double lowest = java.util.Arrays.stream(r.deltas()).filter(d -> d != 0).min().orElseThrow();
+        assertEquals(lowest, subs.get(0).delta());
+        for (int k = 1; k < subs.size(); k++) {
+            assertTrue(subs.get(k - 1).delta() <= subs.get(k).delta());
+        }
+        ScoreTables.Substitution cell = subs.stream().filter(x -> x.position() == 1106
+                && x.alternative() == Mutagenesis.BASES.charAt(b)).findFirst().orElseThrow();
+        assertEquals(r.delta(b, i), cell.delta());
+        assertEquals(call.change(), cell.change());
+
+        // Rescoring the same record keeps the zoom, the selection and the heatmap (still inside, same model A).
+        robot.interact(() -> score().goTo("pBAD30:1,090-1,130"));
+        ScoreModel.ViewRange zoom = model().viewProperty().get();
+        ScoreModel.Selection sel = model().selectionProperty().get();
+        robot.clickOn("#score-run");
+        fx.awaitIdle();
+        assertEquals(zoom, model().viewProperty().get());
+        assertEquals(sel, model().selectionProperty().get());
+        assertSame(m, model().mutagenesisProperty().get());
+        // A region that no longer holds them shows the whole result and drops them.
+        robot.interact(() -> {
+            model().regionFromProperty().set("2,001");
+            model().regionToProperty().set("2,200");
+        });
+        robot.clickOn("#score-run");
+        fx.awaitIdle();
+        assertEquals(new ScoreModel.ViewRange(2000, 2200), model().viewProperty().get());
+        assertNull(model().selectionProperty().get());
+        assertNull(model().mutagenesisProperty().get());
+        robot.interact(() -> {
+            model().regionFromProperty().set("1,001");
+            model().regionToProperty().set("1,400");
+        });
+        robot.clickOn("#score-run");
+        fx.awaitIdle();
+        robot.interact(() -> model().mutagenesisProperty().set(m));
+
+                // A larger mutagenesis cancelled at once leaves the shown heatmap as it was.
         robot.interact(() -> {
             model().selectionProperty().set(new ScoreModel.Selection(1000, 1300));
             score().mutagenesis();
@@ -217,6 +259,43 @@ class ScoreViewTest {
                 "the scaled model scores differently");
         assertEquals(List.of("logprob", "logprob_b", "entropy", "delta"),
                 r.tracks().stream().map(Track::key).toList());
+
+        // Short distinct names label A, B and the Δ track; the per-feature table holds A, B and Δ means.
+        assertEquals("tiny", r.modelA());
+        assertEquals("tiny-scaled", r.modelB());
+        assertEquals("Δ log P  B (tiny-scaled) − A (tiny)", r.track("delta").title());
+        assertTrue(model().statusProperty().get().contains("(A: tiny), "), model().statusProperty().get());
+        assertTrue(r.featureRows().size() > 0, "cor6_6 has a CDS");
+        org.evo2wb.engine.score.FeatureScores.Row row = r.featureRows().get(0);
+        double sum = 0;
+        int n = 0;
+        for (long p = row.start(); p <= row.end(); p++) {
+            float v = sa.logProbs()[(int) p - 1];
+            if (!Float.isNaN(v)) {
+                sum += v;
+                n++;
+            }
+        }
+        if (r.features().stream().filter(org.evo2wb.engine.score.FeatureScores::summarised).findFirst()
+                .orElseThrow().location().localSpans().size() == 1) {
+            assertEquals(sum / n, row.meanA(), 1e-9);
+        }
+        javafx.scene.control.TableView<?> table = robot.lookup("#score-features")
+                .queryAs(javafx.scene.control.TableView.class);
+        assertEquals(r.featureRows().size(), table.getItems().size());
+        assertEquals("Δ  tiny-scaled − tiny", table.getColumns().get(7).getText());
+        robot.interact(() -> table.getSelectionModel().select(0));
+        assertEquals(new ScoreModel.Selection((int) row.start() - 1, (int) row.end()),
+                model().selectionProperty().get(), "a clicked feature row is selected in the browser");
+
+        // Swapping makes B model A; the labels follow.
+        robot.interact(() -> score().swap());
+        assertSame(b, fx.workspace.currentModel());
+        assertSame(a, model().compareProperty().get());
+        robot.clickOn("#score-run");
+        fx.awaitIdle();
+        assertEquals("Δ log P  B (tiny) − A (tiny-scaled)", model().resultProperty().get().track("delta").title());
+        assertEquals(-row.delta(), model().resultProperty().get().featureRows().get(0).delta(), 1e-6);
     }
 
     @Test
@@ -247,5 +326,37 @@ class ScoreViewTest {
         assertArrayEquals(direct(fx.workspace.currentModel(), score().options(), "x", "ACGTACGTACGTNN").logProbs(),
                 r.track("logprob").data().values());
         assertEquals(2, fx.dialogs.errors().size());
+    }
+
+    @Test
+    void aModelIsScoredWithinItsContextUnlessAskedAndThenWarned(FxRobot robot, @TempDir Path dir) throws Exception {
+        fx.openData(robot, TestData.pBAD30());
+        fx.loadModel(robot, org.evo2wb.app.TestModels.shortContextTiny(dir, 512));
+        LoadedModel a = fx.workspace.currentModel();
+        assertEquals(512, a.context());
+        robot.interact(() -> fx.workbench.show("Score"));
+        assertEquals(512, score().options().chunkLength());
+        assertEquals(128, score().options().chunkOverlap());
+        robot.clickOn("#score-run");
+        fx.awaitIdle();
+        ScoreResult r = model().resultProperty().get();
+        String bases = model().recordProperty().get().record().sequence().toUpperCase(Locale.ROOT);
+        SequenceScore expected = direct(a, org.evo2wb.engine.score.ScoringOptions.defaults().withBatchSize(8)
+                .withChunks(512, 128), "pBAD30", bases);
+        assertArrayEquals(expected.logProbs(), r.track("logprob").data().values());
+        assertTrue(model().statusProperty().get().contains("windows of 512 bases, each base predicted with at "
+                + "least 128 bases of context"), model().statusProperty().get());
+        assertTrue(!model().statusProperty().get().contains("⚠"));
+
+        // Asking for more is allowed, with a warning.
+        robot.interact(() -> model().windowProperty().set("1,024"));
+        robot.clickOn("#score-run");
+        fx.awaitIdle();
+        assertEquals(1024, model().resultProperty().get().options().chunkLength());
+        assertTrue(model().statusProperty().get().contains("⚠ tiny-short was built or trained for 512 bases of "
+                + "context; scoring with windows of 1,024 bases goes beyond it"), model().statusProperty().get());
+        robot.interact(() -> model().windowProperty().set("x"));
+        robot.clickOn("#score-run");
+        assertEquals("window: 'x' is not a number of bases", fx.dialogs.errors().get(0).message());
     }
 }
