@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
             FinetuneCommand.class,
             ExportCommand.class,
             EvalCommand.class,
+            VariantsCommand.class,
             SelfTestCommand.class,
             BenchCommand.class,
             DevicesCommand.class,

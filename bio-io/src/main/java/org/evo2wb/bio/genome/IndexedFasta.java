@@ -69,8 +69,9 @@ public final class IndexedFasta implements AutoCloseable {
      * @param cacheFolder where indexes (and the decompressed copy of a plain gzip FASTA) go when the FASTA's folder
      *                    is read-only
      */
-    public static IndexedFasta open(Path fasta, Path cacheFolder, Progress progress, BooleanSupplier cancelled)
+    public static IndexedFasta open(Path file, Path cacheFolder, Progress progress, BooleanSupplier cancelled)
             throws IOException {
+        Path fasta = file.toAbsolutePath();
         if (!Files.isRegularFile(fasta)) {
             throw new IOException(fasta + ": no such reference FASTA file");
         }

@@ -167,6 +167,11 @@ public final class VariantScoring {
     private VariantScoring() {
     }
 
+    /** Where reference indexes go when the reference's folder is read-only: {@code ~/.evo2wb/cache/reference-index}. */
+    public static Path defaultCacheFolder() {
+        return Path.of(System.getProperty("user.home"), ".evo2wb", "cache", "reference-index");
+    }
+
     /** The journal of an output. */
     public static Path journalOf(Path out) {
         return out.resolveSibling(out.getFileName() + ".evo2wb-partial");
