@@ -33,6 +33,8 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             EvalCommand.class,
             VariantsCommand.class,
+            EmbedCommand.class,
+            ProbeCommand.class,
             SelfTestCommand.class,
             BenchCommand.class,
             DevicesCommand.class,
