@@ -240,6 +240,26 @@ class VariantScoringTest {
         assertEquals(wins / (pos.size() * neg.size()), s.roc().auroc(), 1e-3);   // TSV deltas have 6 decimals
         assertTrue(s.roc().low() <= s.roc().auroc() && s.roc().auroc() <= s.roc().high());
         assertTrue(Files.size(tmp.resolve("roc.png")) > 1000);
+
+        // the table read back for the Variants view, and its histogram by label
+        List<VariantRow> back = VariantRow.readTsv(tsv);
+        assertEquals(15, back.size());
+        assertEquals(10, back.stream().filter(VariantRow::scored).count());
+        DeltaHistogram h = DeltaHistogram.of(back, 4);
+        long[] perClass = new long[3];
+        for (int c = 0; c < 3; c++) {
+            for (long n : h.counts()[c]) {
+                perClass[c] += n;
+            }
+        }
+        assertArrayEquals(new long[] {pos.size(), neg.size(), 0}, perClass);
+        double lo = back.stream().filter(VariantRow::scored).mapToDouble(VariantRow::delta).min().orElseThrow();
+        assertEquals(lo, h.min(), 0);
+        ReferenceWindow win = ReferenceWindow.around(reference, tmp.resolve("cache"), "1", 100, W);
+        assertEquals("chr1", win.contig());
+        assertEquals(chr1.substring(99 - W / 2, 99 + W / 2).toUpperCase(), win.bases());
+        assertEquals(W / 2, win.variantIndex());
+        assertEquals("chr1:" + (100 - W / 2) + "-" + (99 + W / 2), win.name());
         assertTrue(Files.readString(tmp.resolve("roc.svg")).contains("<polyline"));
     }
 
