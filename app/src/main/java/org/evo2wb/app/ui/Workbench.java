@@ -13,6 +13,7 @@ import org.evo2wb.app.ui.data.DataController;
 import org.evo2wb.app.ui.finetune.FineTuneController;
 import org.evo2wb.app.ui.models.ModelsController;
 import org.evo2wb.app.ui.score.ScoreController;
+import org.evo2wb.app.ui.variants.VariantsController;
 
 /**
  * The main window's content: navigation on the left, the selected view in the middle, a status bar with the running
@@ -25,6 +26,7 @@ public final class Workbench {
     private final ModelsController models;
     private final ScoreController score;
     private final FineTuneController finetune;
+    private final VariantsController variants;
     private final ListView<ViewEntry> navigation = new ListView<>();
     private final StackPane content = new StackPane();
     private final BorderPane root = new BorderPane();
@@ -35,6 +37,7 @@ public final class Workbench {
         this.models = new ModelsController(services);
         this.score = new ScoreController(services);
         this.finetune = new FineTuneController(services);
+        this.variants = new VariantsController(services, score.model(), this::show);
         finetune.onShowView(this::show);
         navigation.getItems().setAll(views());
         navigation.setId("navigation");
@@ -57,7 +60,8 @@ public final class Workbench {
                 new ViewEntry("Data", data.view()),
                 new ViewEntry("Models", models.view()),
                 new ViewEntry("Fine-tune", finetune.view()),
-                new ViewEntry("Score", score.view()));
+                new ViewEntry("Score", score.view()),
+                new ViewEntry("Variants", variants.view()));
     }
 
     private StatusBar statusBar() {
@@ -103,5 +107,9 @@ public final class Workbench {
 
     public FineTuneController finetune() {
         return finetune;
+    }
+
+    public VariantsController variants() {
+        return variants;
     }
 }

@@ -1,0 +1,92 @@
+package org.evo2wb.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.evo2wb.engine.checkpoint.HostTensor;
+import org.evo2wb.engine.checkpoint.Safetensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The variants, embed and probe commands on the tiny golden model. */
+class VariantsEmbedProbeCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    static String dna(Random r, int n, String alphabet) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append(alphabet.charAt(r.nextInt(alphabet.length())));
+        }
+        return b.toString();
+    }
+
+    @Test
+    void variantsWritesEveryRecordAndReportsRefMismatchesAndTheAuroc() throws Exception {
+        Random r = new Random(1);
+        String chr = dna(r, 400, "ACGT");
+        Path fa = tmp.resolve("ref.fa");
+        Files.writeString(fa, ">chrA\n" + chr + "\n");
+        StringBuilder v = new StringBuilder("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+        for (int pos = 50; pos <= 350; pos += 25) {
+            char ref = chr.charAt(pos - 1);
+            char alt = ref == 'A' ? 'C' : 'A';
+            v.append("A\t").append(pos).append("\t.\t").append(ref).append('\t').append(alt).append("\t.\t.\tY=")
+                    .append(pos % 2).append('\n');
+        }
+        char wrong = chr.charAt(99) == 'G' ? 'T' : 'G';
+        v.append("A\t100\tbad\t").append(wrong).append("\tC\t.\t.\tY=1\n");
+        Path vcf = tmp.resolve("in.vcf");
+        Files.writeString(vcf, v.toString());
+        Path out = tmp.resolve("out.vcf.gz");
+        Cli.Run run = Cli.run("variants", "--model", Cli.tinyModel(), "--vcf", vcf, "--reference", fa, "--out", out,
+                "--tsv", tmp.resolve("out.tsv"), "--window", "64", "--label", "Y", "--index-cache", tmp.resolve("c"));
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().contains("14 records, 14 ALT alleles: 13 scored, 1 ref_mismatch"), run.out());
+        assertTrue(run.out().contains("REF mismatch: in.vcf:16: A:100 REF " + wrong), run.out());
+        assertTrue(run.out().contains("AUROC "), run.out());
+        assertTrue(Files.exists(tmp.resolve("out.roc.png")) && Files.exists(tmp.resolve("out.roc.svg")));
+        assertEquals(15, Files.readAllLines(tmp.resolve("out.tsv")).size());
+        assertTrue(Files.exists(tmp.resolve("ref.fa.fai")));
+    }
+
+    @Test
+    void embedAndProbeTrainAndApply() throws Exception {
+        Random r = new Random(2);
+        StringBuilder fa = new StringBuilder();
+        for (int i = 0; i < 24; i++) {
+            boolean gc = i % 2 == 0;
+            fa.append('>').append("s").append(i).append(gc ? " class=gc" : " class=at").append('\n')
+                    .append(dna(r, 50, gc ? "GGGCCCAT" : "AAATTTGC")).append('\n');
+        }
+        Path in = tmp.resolve("train.fa");
+        Files.writeString(in, fa.toString());
+        Path st = tmp.resolve("e.safetensors");
+        Cli.Run e = Cli.run("embed", "--model", Cli.tinyModel(), "--input", in, "--layer", "blocks.1,blocks.3.mlp.l3",
+                "--pool", "mean", "--out", st);
+        assertEquals(0, e.exit(), e.toString());
+        HostTensor t = Safetensors.read(st).get("blocks.3.mlp.l3");
+        assertEquals(List.of(24L, 64L), List.of(t.shape()[0], t.shape()[1]));
+
+        Path probe = tmp.resolve("p.json");
+        Cli.Run p = Cli.run("probe", "train", "--model", Cli.tinyModel(), "--input", in, "--positive", "class=gc",
+                "--layer", "embedding_layer,blocks.2", "--folds", "3", "--out", probe);
+        assertEquals(0, p.exit(), p.toString());
+        assertTrue(p.out().contains("12 positive, 12 negative"), p.out());
+        assertTrue(p.out().contains("embedding_layer") && p.out().contains("CV AUROC 1.0000"), p.out());
+        Path test = tmp.resolve("new.fa");
+        Files.writeString(test, ">gc\nGGGCCCGGGCCCGCGCATGCGGCC\n>at\nAAATTTAAATTTATATGCATAATT\n");
+        Path preds = tmp.resolve("p.tsv");
+        Cli.Run a = Cli.run("probe", "apply", "--model", Cli.tinyModel(), "--probe", probe, "--input", test, "--out",
+                preds);
+        assertEquals(0, a.exit(), a.toString());
+        List<String> rows = Files.readAllLines(preds);
+        assertTrue(Double.parseDouble(rows.get(1).split("\t")[1]) > 0.5, rows.toString());
+        assertTrue(Double.parseDouble(rows.get(2).split("\t")[1]) < 0.5, rows.toString());
+    }
+}
