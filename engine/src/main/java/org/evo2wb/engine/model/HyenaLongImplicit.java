@@ -102,6 +102,21 @@ public final class HyenaLongImplicit extends HyenaBlock {
         return y.add(u.mul(skip.reshape(hidden, 1)));
     }
 
+    /** The poles λ (D, S, 1), real. */
+    public NDArray logPoles() {
+        return logPoles;
+    }
+
+    /** The residues R (D, S). */
+    public NDArray residues() {
+        return residues;
+    }
+
+    /** The per-channel skip term D (D). */
+    public NDArray skip() {
+        return skip;
+    }
+
     @Override
     public void releaseCaches() {
         spectrum.clear();
