@@ -23,6 +23,9 @@ final class AttentionState extends BlockState {
     private final long heads;
     private final long headDim;
     private final long hidden;
+    private static final NDIndex Q = new NDIndex(":, :, :, 0, :");
+    private static final NDIndex K = new NDIndex(":, :, :, 1, :");
+    private static final NDIndex V = new NDIndex(":, :, :, 2, :");
     private long capacity;
     private long length;
     private NDArray keys;
@@ -84,10 +87,10 @@ final class AttentionState extends BlockState {
         long b = n.getShape().get(0);
         NDArray qkv = attention.wqkv().forward(n).reshape(b, 1, heads, 3, headDim);
         NDArray[] cs = attention.rotary().cosSinAt(position);
-        NDArray q = Scalars.mul(Rotary.apply(qkv.get(":, :, :, 0, :"), cs), 1.0 / Math.sqrt(headDim))
+        NDArray q = Scalars.mul(Rotary.apply(qkv.get(Q), cs), 1.0 / Math.sqrt(headDim))
                 .transpose(0, 2, 1, 3);                                                   // (B, H, 1, d_h)
-        NDArray k = Rotary.apply(qkv.get(":, :, :, 1, :"), cs).transpose(0, 2, 1, 3);
-        NDArray v = qkv.get(":, :, :, 2, :").transpose(0, 2, 1, 3);
+        NDArray k = Rotary.apply(qkv.get(K), cs).transpose(0, 2, 1, 3);
+        NDArray v = qkv.get(V).transpose(0, 2, 1, 3);
         NDIndex at = NDIndex.sliceAxis(2, position, position + 1);
         keys.set(at, k);
         values.set(at, v);

@@ -1,6 +1,7 @@
 package org.evo2wb.engine.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import org.evo2wb.engine.model.HyenaBlock;
 
 /**
@@ -18,6 +19,9 @@ abstract class HyenaState extends BlockState {
     protected final long hidden;
     private final NDArray shortTaps;       // (3D, K)
     private FirWindow projections;
+    private static final NDIndex POST_GATE = new NDIndex(":, :, 0");
+    private static final NDIndex PRE_GATE = new NDIndex(":, :, 1");
+    private static final NDIndex VALUE = new NDIndex(":, :, 2");
 
     HyenaState(HyenaBlock block, StateArrays arrays) {
         super(block, arrays);
@@ -71,8 +75,8 @@ abstract class HyenaState extends BlockState {
         NDArray z = hyena.projections().forward(n).reshape(b, 3 * hidden);
         NDArray s = projections.push(z).mul(shortTaps).sum(new int[] {2});        // (B, 3D)
         NDArray s3 = s.reshape(b, hidden, 3);
-        NDArray q = s3.get(":, :, 0");
-        NDArray u = s3.get(":, :, 1").mul(s3.get(":, :, 2"));
+        NDArray q = s3.get(POST_GATE);
+        NDArray u = s3.get(PRE_GATE).mul(s3.get(VALUE));
         NDArray y = filterStep(u).mul(q).reshape(b, 1, hidden);
         return hyena.outFilterDense().forward(y);
     }
