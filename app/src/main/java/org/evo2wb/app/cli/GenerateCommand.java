@@ -89,6 +89,9 @@ final class GenerateCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}.")
     long seed;
 
+    @Mixin
+    CaseOption letterCase;
+
     @Option(names = "--out", required = true, paramLabel = "<out.fasta>",
             description = "The samples as FASTA, QC and settings in each header.")
     Path out;
@@ -115,7 +118,7 @@ final class GenerateCommand implements Callable<Integer> {
             bases = reg.of(bases);
             name = name + "_" + reg.start() + "-" + reg.end();
         }
-        GenerationRequest request = new GenerationRequest(name, bases, length, samples, sampling);
+        GenerationRequest request = new GenerationRequest(name, letterCase.asRead(bases), length, samples, sampling);
         PrintWriter err = spec.commandLine().getErr();
         Generation g;
         try (StripedHyena m = model.load(where)) {
