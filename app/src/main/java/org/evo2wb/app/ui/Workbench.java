@@ -12,6 +12,7 @@ import org.controlsfx.control.StatusBar;
 import org.evo2wb.app.ui.data.DataController;
 import org.evo2wb.app.ui.finetune.FineTuneController;
 import org.evo2wb.app.ui.models.ModelsController;
+import org.evo2wb.app.ui.generate.GenerateController;
 import org.evo2wb.app.ui.score.ScoreController;
 
 /**
@@ -25,6 +26,7 @@ public final class Workbench {
     private final ModelsController models;
     private final ScoreController score;
     private final FineTuneController finetune;
+    private final GenerateController generate;
     private final ListView<ViewEntry> navigation = new ListView<>();
     private final StackPane content = new StackPane();
     private final BorderPane root = new BorderPane();
@@ -35,6 +37,13 @@ public final class Workbench {
         this.models = new ModelsController(services);
         this.score = new ScoreController(services);
         this.finetune = new FineTuneController(services);
+        this.generate = new GenerateController(services);
+        generate.onOpenInScore(fasta -> {
+            score.model().pasteModeProperty().set(true);
+            score.model().pastedTextProperty().set(fasta);
+            show("Score");
+            score.score();
+        });
         finetune.onShowView(this::show);
         navigation.getItems().setAll(views());
         navigation.setId("navigation");
@@ -57,7 +66,8 @@ public final class Workbench {
                 new ViewEntry("Data", data.view()),
                 new ViewEntry("Models", models.view()),
                 new ViewEntry("Fine-tune", finetune.view()),
-                new ViewEntry("Score", score.view()));
+                new ViewEntry("Score", score.view()),
+                new ViewEntry("Generate", generate.view()));
     }
 
     private StatusBar statusBar() {
@@ -99,6 +109,10 @@ public final class Workbench {
 
     public ScoreController score() {
         return score;
+    }
+
+    public GenerateController generate() {
+        return generate;
     }
 
     public FineTuneController finetune() {
