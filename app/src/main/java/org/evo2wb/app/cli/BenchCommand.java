@@ -114,21 +114,13 @@ final class BenchCommand implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @ArgGroup(exclusive = true, multiplicity = "1")
-        Which which;
+        @Option(names = "--preset", paramLabel = "<name>",
+                description = "Random weights of a preset's shapes instead of --model: " + ModelOptions.PRESET_NAMES
+                        + ".")
+        String preset;
 
-        static final class Which {
-            @Option(names = "--preset", paramLabel = "<name>",
-                    description = "Random weights of a preset's shapes: " + ModelOptions.PRESET_NAMES + ".")
-            String preset;
-
-            @Option(names = "--model", paramLabel = "<model>",
-                    description = "A weights file, run folder or 'default' (the bundled model).")
-            String model;
-        }
-
-        @Option(names = "--config", paramLabel = "<yaml|preset>", description = "The --model's config, as elsewhere.")
-        String config;
+        @ArgGroup(exclusive = false)
+        ModelOptions model;
 
         @Option(names = "--prompts", split = ",", defaultValue = "1024,8192", paramLabel = "<bases>",
                 description = "Prompt lengths to time after. Default: ${DEFAULT-VALUE}.")
@@ -164,21 +156,24 @@ final class BenchCommand implements Callable<Integer> {
             Device d = where.device();
             String label;
             StripedHyena m;
-            if (which.preset != null) {
-                if (!Evo2Config.PRESETS.contains(which.preset)) {
-                    throw new IllegalArgumentException("--preset: unknown preset '" + which.preset + "'; known: "
+            if ((preset == null) == (model == null)) {
+                throw new ParameterException(spec.commandLine(), "give either --preset or --model");
+            }
+            if (preset != null) {
+                if (!Evo2Config.PRESETS.contains(preset)) {
+                    throw new IllegalArgumentException("--preset: unknown preset '" + preset + "'; known: "
                             + String.join(", ", Evo2Config.PRESETS));
                 }
-                ModelArchitecture arch = ModelArchitecture.of(Evo2Config.preset(which.preset));
-                label = which.preset + " (random weights)";
+                ModelArchitecture arch = ModelArchitecture.of(Evo2Config.preset(preset));
+                label = preset + " (random weights)";
                 if (layers != null) {
                     arch = ForwardBenchmark.firstLayers(arch, layers);
-                    label += " (first " + layers + " of " + Evo2Config.preset(which.preset).numLayers() + " blocks)";
+                    label += " (first " + layers + " of " + Evo2Config.preset(preset).numLayers() + " blocks)";
                 }
                 m = StripedHyena.random(arch, 1, d, where.precision());
             } else {
-                label = which.model;
-                m = new ModelSpec(which.model, config).resolve().load(d, where.precision());
+                label = model.model;
+                m = model.load(where);
             }
             PrintWriter out = spec.commandLine().getOut();
             try (m) {

@@ -37,11 +37,12 @@ class ModelOptionsTest {
 
     @Test
     void theModelAndDeviceOptionsAreTheSameEverywhere() {
-        assertEquals(List.of("bench parity", "bench score", "check-gradients", "eval markov", "eval vep", "finetune",
-                "mutagenesis", "score", "selftest", "trace"), having("--model"));
+        assertEquals(List.of("bench generate", "bench parity", "bench score", "check-gradients", "eval markov",
+                "eval vep", "finetune", "generate", "mutagenesis", "score", "selftest", "trace"), having("--model"));
         assertEquals(having("--model"), having("--config"));
-        assertEquals(List.of("bench forward", "bench parity", "bench score", "check-gradients", "eval markov", "eval vep",
-                "finetune", "mutagenesis", "score", "selftest", "trace"), having("--device"));
+        assertEquals(List.of("bench forward", "bench generate", "bench parity", "bench score", "check-gradients",
+                "eval markov", "eval vep", "finetune", "generate", "mutagenesis", "score", "selftest", "trace"),
+                having("--device"));
 
         CommandSpec reference = CommandSpec.forAnnotatedObject(new ModelOptions());
         CommandSpec devices = CommandSpec.forAnnotatedObject(new DeviceOptions());

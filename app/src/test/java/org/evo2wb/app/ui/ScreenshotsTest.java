@@ -122,7 +122,7 @@ class ScreenshotsTest {
         save("fine-tune-history", 8);
         robot.interact(() -> robot.lookup("#finetune-tabs").queryAs(javafx.scene.control.TabPane.class)
                 .getSelectionModel().select(0));
-        for (String view : List.of("Data", "Models", "Fine-tune", "Score", "Generate")) {
+        for (String view : List.of("Data", "Models", "Fine-tune", "Generate", "Score")) {
             robot.interact(() -> fx.workbench.show(view));
             save(view.toLowerCase(Locale.ROOT), view.equals("Data") || view.equals("Score") ? 40 : 8);
         }
