@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.evo2wb.engine.bench.FineTuneBenchmark;
 import org.evo2wb.engine.bench.ForwardBenchmark;
+import org.evo2wb.engine.bench.GenerateBenchmark;
 import org.evo2wb.engine.bench.GoldenParity;
 import org.evo2wb.engine.bench.MemoryStats;
 import org.evo2wb.engine.bench.PrecisionSpread;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure how fast this machine runs Evo 2 models (tokens per second, memory).",
         subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class, BenchCommand.Train.class,
-            BenchCommand.Parity.class, ColdStartCommand.class})
+            BenchCommand.Parity.class, BenchCommand.Generate.class, ColdStartCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
@@ -104,6 +105,92 @@ final class BenchCommand implements Callable<Integer> {
                 out.print(StageProfile.run(d, arch, batch, length, timing.reps, where.precision()).format());
             }
             out.flush();
+            return Evo2wbCli.EXIT_OK;
+        }
+    }
+
+    /**
+     * {@code bench generate}: step-by-step generation speed after prompts of several lengths
+     * ({@link GenerateBenchmark}), for a model file or a preset's shapes with random weights.
+     */
+    @Command(name = "generate", hidden = true, mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Time generation (bases per second) after prompts of random DNA, with a model or a preset's "
+                    + "shapes with random weights.",
+                "Example: evo2wb bench generate --preset evo2-7b-8k --prompts 1024,8192 --device gpu:0"})
+    static final class Generate implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--preset", paramLabel = "<name>",
+                description = "Random weights of a preset's shapes instead of --model: " + ModelOptions.PRESET_NAMES
+                        + ".")
+        String preset;
+
+        @ArgGroup(exclusive = false)
+        ModelOptions model;
+
+        @Option(names = "--prompts", split = ",", defaultValue = "1024,8192", paramLabel = "<bases>",
+                description = "Prompt lengths to time after. Default: ${DEFAULT-VALUE}.")
+        List<Integer> prompts;
+
+        @Option(names = {"--length", "--steps"}, defaultValue = "64", paramLabel = "<bases>",
+                description = "Timed bases per prompt (the median step is reported). Default: ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(names = "--warmup", defaultValue = "8", paramLabel = "<bases>",
+                description = "Untimed bases first. Default: ${DEFAULT-VALUE}.")
+        int warmup;
+
+        @Option(names = "--samples", defaultValue = "1", paramLabel = "<n>",
+                description = "Samples generated side by side. Default: ${DEFAULT-VALUE}.")
+        int samples;
+
+        @Option(names = "--layers", paramLabel = "<n>",
+                description = "With --preset: only the first n blocks. Default: all.")
+        Integer layers;
+
+        @Mixin
+        DeviceOptions where;
+
+        @Override
+        public Integer call() throws Exception {
+            positive("--length", steps);
+            positive("--samples", samples);
+            if (warmup < 0) {
+                throw new IllegalArgumentException("--warmup must be at least 0, got " + warmup);
+            }
+            prompts.forEach(p -> positive("--prompts", p));
+            Device d = where.device();
+            String label;
+            StripedHyena m;
+            if ((preset == null) == (model == null)) {
+                throw new ParameterException(spec.commandLine(), "give either --preset or --model");
+            }
+            if (preset != null) {
+                if (!Evo2Config.PRESETS.contains(preset)) {
+                    throw new IllegalArgumentException("--preset: unknown preset '" + preset + "'; known: "
+                            + String.join(", ", Evo2Config.PRESETS));
+                }
+                ModelArchitecture arch = ModelArchitecture.of(Evo2Config.preset(preset));
+                label = preset + " (random weights)";
+                if (layers != null) {
+                    arch = ForwardBenchmark.firstLayers(arch, layers);
+                    label += " (first " + layers + " of " + Evo2Config.preset(preset).numLayers() + " blocks)";
+                }
+                m = StripedHyena.random(arch, 1, d, where.precision());
+            } else {
+                label = model.model;
+                m = model.load(where);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            try (m) {
+                for (int p : prompts) {
+                    GenerateBenchmark.Result r = GenerateBenchmark.run(label, m, p, samples, warmup, steps, 1);
+                    out.println(r.format() + deviceMemory(d));
+                    out.flush();
+                }
+            }
             return Evo2wbCli.EXIT_OK;
         }
     }

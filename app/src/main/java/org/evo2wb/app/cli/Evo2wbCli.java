@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             InspectCommand.class,
             ScoreCommand.class,
             MutagenesisCommand.class,
+            GenerateCommand.class,
             FinetuneCommand.class,
             ExportCommand.class,
             EvalCommand.class,

@@ -12,6 +12,7 @@ import org.controlsfx.control.StatusBar;
 import org.evo2wb.app.ui.data.DataController;
 import org.evo2wb.app.ui.finetune.FineTuneController;
 import org.evo2wb.app.ui.models.ModelsController;
+import org.evo2wb.app.ui.generate.GenerateController;
 import org.evo2wb.app.ui.score.ScoreController;
 import org.evo2wb.app.ui.variants.VariantsController;
 
@@ -27,6 +28,7 @@ public final class Workbench {
     private final ScoreController score;
     private final FineTuneController finetune;
     private final VariantsController variants;
+    private final GenerateController generate;
     private final ListView<ViewEntry> navigation = new ListView<>();
     private final StackPane content = new StackPane();
     private final BorderPane root = new BorderPane();
@@ -38,6 +40,13 @@ public final class Workbench {
         this.score = new ScoreController(services);
         this.finetune = new FineTuneController(services);
         this.variants = new VariantsController(services, score.model(), this::show);
+        this.generate = new GenerateController(services);
+        generate.onOpenInScore(fasta -> {
+            score.model().pasteModeProperty().set(true);
+            score.model().pastedTextProperty().set(fasta);
+            show("Score");
+            score.score();
+        });
         finetune.onShowView(this::show);
         navigation.getItems().setAll(views());
         navigation.setId("navigation");
@@ -61,7 +70,8 @@ public final class Workbench {
                 new ViewEntry("Models", models.view()),
                 new ViewEntry("Fine-tune", finetune.view()),
                 new ViewEntry("Score", score.view()),
-                new ViewEntry("Variants", variants.view()));
+                new ViewEntry("Variants", variants.view()),
+                new ViewEntry("Generate", generate.view()));
     }
 
     private StatusBar statusBar() {
@@ -103,6 +113,10 @@ public final class Workbench {
 
     public ScoreController score() {
         return score;
+    }
+
+    public GenerateController generate() {
+        return generate;
     }
 
     public FineTuneController finetune() {

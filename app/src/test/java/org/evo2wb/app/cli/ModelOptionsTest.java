@@ -37,13 +37,13 @@ class ModelOptionsTest {
 
     @Test
     void theModelAndDeviceOptionsAreTheSameEverywhere() {
-        assertEquals(List.of("bench parity", "bench score", "check-gradients", "embed", "eval markov", "eval vep",
-                "finetune", "mutagenesis", "probe apply", "probe train", "score", "selftest", "trace", "variants"),
-                having("--model"));
+        assertEquals(List.of("bench generate", "bench parity", "bench score", "check-gradients", "embed", "eval markov",
+                "eval vep", "finetune", "generate", "mutagenesis", "probe apply", "probe train", "score", "selftest",
+                "trace", "variants"), having("--model"));
         assertEquals(having("--model"), having("--config"));
-        assertEquals(List.of("bench forward", "bench parity", "bench score", "check-gradients", "embed", "eval markov",
-                "eval vep", "finetune", "mutagenesis", "probe apply", "probe train", "score", "selftest", "trace",
-                "variants"), having("--device"));
+        assertEquals(List.of("bench forward", "bench generate", "bench parity", "bench score", "check-gradients",
+                "embed", "eval markov", "eval vep", "finetune", "generate", "mutagenesis", "probe apply", "probe train",
+                "score", "selftest", "trace", "variants"), having("--device"));
 
         CommandSpec reference = CommandSpec.forAnnotatedObject(new ModelOptions());
         CommandSpec devices = CommandSpec.forAnnotatedObject(new DeviceOptions());

@@ -135,6 +135,8 @@ class DataViewTest {
         assertTrue(robot.lookup("#open-checkpoint").tryQuery().isPresent());
         robot.interact(() -> fx.workbench.show("Score"));
         assertTrue(robot.lookup("#score-run").tryQuery().isPresent());
+        robot.interact(() -> fx.workbench.show("Generate"));
+        assertTrue(robot.lookup("#generate-run").tryQuery().isPresent());
         robot.interact(() -> fx.workbench.show("Data"));
         assertTrue(robot.lookup("#open-files").tryQuery().isPresent());
     }

@@ -78,6 +78,21 @@ class ScreenshotsTest {
         fx.awaitIdle();
         assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
 
+        // Three samples continuing a stretch of the plasmid, for the Generate view.
+        var gen = fx.workbench.generate().model();
+        robot.interact(() -> {
+            fx.workbench.show("Generate");
+            gen.recordProperty().set(fx.workspace.records().get(0));
+            gen.regionFromProperty().set("3,001");
+            gen.regionToProperty().set("3,600");
+            gen.lengthProperty().set("300");
+            gen.samplesProperty().set("3");
+        });
+        robot.clickOn("#generate-run");
+        fx.awaitIdle();
+        robot.interact(() -> gen.selectedProperty().set(gen.rows().get(1)));
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
+
         // Two short fine-tuning runs of the tiny model with different learning rates, for the live charts and the
         // comparison in the history.
         var ft = fx.workbench.finetune();
@@ -107,7 +122,7 @@ class ScreenshotsTest {
         save("fine-tune-history", 8);
         robot.interact(() -> robot.lookup("#finetune-tabs").queryAs(javafx.scene.control.TabPane.class)
                 .getSelectionModel().select(0));
-        for (String view : List.of("Data", "Models", "Fine-tune", "Score")) {
+        for (String view : List.of("Data", "Models", "Fine-tune", "Generate", "Score")) {
             robot.interact(() -> fx.workbench.show(view));
             save(view.toLowerCase(Locale.ROOT), view.equals("Data") || view.equals("Score") ? 40 : 8);
         }

@@ -205,6 +205,31 @@ public final class AttentionBlock extends Block {
         return mask.get(new NDIndex().addSliceDim(rows - (q1 - q0), rows).addSliceDim(len - q1, len));
     }
 
+    /** The fused q/k/v projection (rows per head [q_h; k_h; v_h]). */
+    public Linear wqkv() {
+        return wqkv;
+    }
+
+    /** The output projection. */
+    public Linear outProj() {
+        return outProj;
+    }
+
+    /** The rotary position embedding. */
+    public Rotary rotary() {
+        return rotary;
+    }
+
+    /** Number of heads H. */
+    public long heads() {
+        return heads;
+    }
+
+    /** Head width d_h = D/H. */
+    public long headDim() {
+        return headDim;
+    }
+
     @Override
     protected void visitMixerParameters(ParameterVisitor v) {
         wqkv.visitParameters(v);

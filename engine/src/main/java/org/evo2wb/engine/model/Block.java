@@ -60,6 +60,21 @@ public abstract class Block {
         return index;
     }
 
+    /** The norm before the mixer (for step-by-step decoding, which runs the block's pieces itself). */
+    public RmsNorm preNorm() {
+        return preNorm;
+    }
+
+    /** The norm before the MLP. */
+    public RmsNorm postNorm() {
+        return postNorm;
+    }
+
+    /** The gated MLP. */
+    public ParallelGatedMlp mlp() {
+        return mlp;
+    }
+
     /** Short name of the block type as in the spec's pattern letters: hcs, hcm, hcl or attn. */
     public abstract String kindName();
 

@@ -89,6 +89,26 @@ public abstract class HyenaBlock extends Block {
         return out;
     }
 
+    /** The input projection (3D outputs, interleaved post-gate, pre-gate, value). */
+    public Linear projections() {
+        return projections;
+    }
+
+    /** The short depthwise causal convolution's taps (3D, 1, K), applied as a cross-correlation. */
+    public NDArray shortFilter() {
+        return shortFilter;
+    }
+
+    /** The output projection. */
+    public Linear outFilterDense() {
+        return outFilterDense;
+    }
+
+    /** Hidden width D. */
+    public long hidden() {
+        return hidden;
+    }
+
     @Override
     protected void visitMixerParameters(ParameterVisitor v) {
         projections.visitParameters(v);

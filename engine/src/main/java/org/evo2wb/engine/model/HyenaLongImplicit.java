@@ -124,6 +124,21 @@ public final class HyenaLongImplicit extends HyenaBlock {
         return out;
     }
 
+    /** The poles λ (D, S, 1), real. */
+    public NDArray logPoles() {
+        return logPoles;
+    }
+
+    /** The residues R (D, S). */
+    public NDArray residues() {
+        return residues;
+    }
+
+    /** The per-channel skip term D (D). */
+    public NDArray skip() {
+        return skip;
+    }
+
     @Override
     public void releaseCaches() {
         spectrum.clear();

@@ -53,6 +53,16 @@ public final class HyenaMediumRegularized extends HyenaBlock {
         return len > FFT_THRESHOLD ? DataType.FLOAT32 : gemmType;
     }
 
+    /** The grouped filter taps (G, 1, K), applied as a true causal convolution (tap 0 on the current sample). */
+    public NDArray taps() {
+        return h;
+    }
+
+    /** The per-channel skip term D (D). */
+    public NDArray skip() {
+        return skip;
+    }
+
     @Override
     protected void visitFilterParameters(ParameterVisitor v) {
         v.visit(prefix + ".filter.h", ParameterKind.HCM_FILTER, h);

@@ -34,6 +34,11 @@ public final class HyenaShortExplicit extends HyenaBlock {
         return gemmType;
     }
 
+    /** The grouped filter taps (G, 1, K), applied as a causal cross-correlation (last tap on the current sample). */
+    public NDArray taps() {
+        return h;
+    }
+
     @Override
     protected void visitFilterParameters(ParameterVisitor v) {
         v.visit(prefix + ".filter.h", ParameterKind.HCS_FILTER, h);

@@ -40,6 +40,21 @@ public final class Rotary {
         return new NDArray[] {theta.cos(), theta.sin()};
     }
 
+    /**
+     * cos θ and sin θ at the single position {@code position}, shaped (1, 1, 1, d_h/2): the row {@code position} of
+     * {@link #cosSin} computed by the same operations, without the positions before it (step-by-step decoding).
+     */
+    public NDArray[] cosSinAt(long position) {
+        long half = invFreq.getShape().get(0);
+        NDArray t = invFreq.getManager().full(new ai.djl.ndarray.types.Shape(1), (float) position, DataType.FLOAT32,
+                invFreq.getDevice());
+        if (scalingFactor != 1.0) {
+            t = t.div(scalingFactor);
+        }
+        NDArray theta = t.reshape(1, 1).mul(invFreq.reshape(1, half)).reshape(1, 1, 1, half);
+        return new NDArray[] {theta.cos(), theta.sin()};
+    }
+
     /** Rotates x (B, L, H, d_h) with precomputed {@link #cosSin}. */
     public static NDArray apply(NDArray x, NDArray[] cosSin) {
         long hd = x.getShape().get(3);
