@@ -11,15 +11,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.dataset.DatasetSummary;
-import org.evo2wb.engine.load.FineTuneLauncher;
-import org.evo2wb.engine.train.Devices;
-import org.evo2wb.engine.train.FineTuneParameters;
-import org.evo2wb.engine.train.FineTuneSettings;
-import org.evo2wb.engine.train.Hyperparameter;
-import org.evo2wb.engine.train.Preset;
-import org.evo2wb.engine.train.SettingsProblem;
+import org.evo2wb.engine.finetune.FineTuneLauncher;
 import org.evo2wb.engine.train.TrainingListener;
 import org.evo2wb.engine.train.TrainingResult;
+import org.evo2wb.engine.train.parallel.TrainingDevices;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.evo2wb.engine.train.settings.Hyperparameter;
+import org.evo2wb.engine.train.settings.Preset;
+import org.evo2wb.engine.train.settings.SettingsProblem;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -108,7 +108,7 @@ final class FinetuneCommand implements Callable<Integer> {
             return Evo2wbCli.EXIT_USAGE;
         }
         if (settings != null) {
-            String note = Devices.choose(settings.get(FineTuneParameters.DEVICE)).note();   // GPUs passed over
+            String note = TrainingDevices.choose(settings.get(FineTuneParameters.DEVICE)).note();   // GPUs passed over
             if (!note.isEmpty()) {
                 err.println(note);
             }

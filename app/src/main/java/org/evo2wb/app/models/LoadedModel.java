@@ -15,14 +15,14 @@ public final class LoadedModel {
 
     private final ModelInspection inspection;
     private final StripedHyena network;
-    private final Devices.Option device;
+    private final AvailableDevices.Option device;
     private final Precision precision;
     private final double loadSeconds;
     private int leases;
     private boolean retired;
     private boolean closed;
 
-    public LoadedModel(ModelInspection inspection, StripedHyena network, Devices.Option device, Precision precision,
+    public LoadedModel(ModelInspection inspection, StripedHyena network, AvailableDevices.Option device, Precision precision,
                        double loadSeconds) {
         this.inspection = inspection;
         this.network = network;
@@ -90,7 +90,7 @@ public final class LoadedModel {
         return inspection.source();
     }
 
-    public Devices.Option device() {
+    public AvailableDevices.Option device() {
         return device;
     }
 

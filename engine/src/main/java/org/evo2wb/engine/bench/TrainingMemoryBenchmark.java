@@ -15,15 +15,15 @@ import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;
-import org.evo2wb.engine.train.Evo2Model;
-import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneRun;
-import org.evo2wb.engine.train.FineTuneSettings;
 import org.evo2wb.engine.train.FineTuneTask;
-import org.evo2wb.engine.train.TokenWindow;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
-import org.evo2wb.engine.train.WindowSource;
+import org.evo2wb.engine.train.TrainableStripedHyena;
+import org.evo2wb.engine.train.data.TokenWindow;
+import org.evo2wb.engine.train.data.WindowSource;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 import org.evo2wb.engine.train.run.ModelDescription;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * Measures the memory of real training steps on the CPU and sets it beside {@link TrainingMemoryEstimate}: a model
@@ -85,7 +85,7 @@ public final class TrainingMemoryBenchmark {
         int window = s.get(FineTuneParameters.WINDOW_LENGTH);
         int batch = s.get(FineTuneParameters.BATCH_SIZE);
         try (StripedHyena net = StripedHyena.random(config, 7, Device.cpu(), Precision.FP32)) {
-            Evo2Model model = Evo2Model.prepare(net, s);
+            TrainableStripedHyena model = TrainableStripedHyena.prepare(net, s);
             WindowSource windows = randomWindows(4 * batch, window);
             DatasetOptions options = DatasetOptions.of(window);
             DatasetManifest manifest = new DatasetManifest(List.of(), options, List.of(), new DatasetSummary(

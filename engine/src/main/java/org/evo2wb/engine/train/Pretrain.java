@@ -21,8 +21,15 @@ import org.evo2wb.engine.io.AtomicFiles;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;
+import org.evo2wb.engine.train.data.TokenWindow;
+import org.evo2wb.engine.train.data.TrainingData;
+import org.evo2wb.engine.train.data.WindowSource;
+import org.evo2wb.engine.train.parallel.TrainingDevices;
 import org.evo2wb.engine.train.run.ModelDescription;
 import org.evo2wb.engine.train.run.RunFolder;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * Training an Evo 2-shaped model from scratch: the fine-tuning loop ({@link FineTuneRun}, method {@code full}) started
@@ -95,7 +102,7 @@ public final class Pretrain {
             throw new IOException(e.getMessage(), e);
         }
         TrainingData data = TrainingData.of(dataset);
-        Device device = Devices.resolve(spec.settings().get(FineTuneParameters.DEVICE));
+        Device device = TrainingDevices.resolve(spec.settings().get(FineTuneParameters.DEVICE));
         Precision precision = spec.settings().get(FineTuneParameters.PRECISION);
         try (StripedHyena model = StripedHyena.random(spec.config(), spec.initSeed(), device, precision,
                 org.evo2wb.engine.model.MasterWeights.FP32)) {
@@ -103,7 +110,7 @@ public final class Pretrain {
             FineTuneRun.Builder b = resume ? FineTuneRun.resume(spec.folder())
                     : FineTuneRun.newRun(spec.folder(), spec.settings());
             FineTuneSettings effective = resume ? FineTuneRun.readSettings(spec.folder()) : spec.settings();
-            b.model(Evo2Model.prepare(model, effective), description(spec.config(), spec.initSeed()))
+            b.model(TrainableStripedHyena.prepare(model, effective), description(spec.config(), spec.initSeed()))
                     .data(data.train(), spread(data.validation(), effective), data.manifest());
             listeners.forEach(b::listener);
             FineTuneTask task = b.build().task();

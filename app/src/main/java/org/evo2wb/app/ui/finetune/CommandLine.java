@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.evo2wb.app.models.LoadedModel;
-import org.evo2wb.engine.train.FineTuneSettings;
-import org.evo2wb.engine.train.RecordSelection;
+import org.evo2wb.engine.train.data.RecordSelection;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * The {@code evo2wb finetune} command line equivalent to the form (as LlamaBoard's "preview command"): the starting

@@ -8,26 +8,26 @@ import java.util.concurrent.CancellationException;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.config.Evo2ConfigJson;
+import org.evo2wb.engine.finetune.FineTuneLauncher;
 import org.evo2wb.engine.io.Sha256;
-import org.evo2wb.engine.load.FineTuneLauncher;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
-import org.evo2wb.engine.train.Devices;
-import org.evo2wb.engine.train.Evo2Model;
-import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneRun;
-import org.evo2wb.engine.train.FineTuneSettings;
 import org.evo2wb.engine.train.FineTuneTask;
-import org.evo2wb.engine.train.FineTunedModel;
-import org.evo2wb.engine.train.RecordSelection;
-import org.evo2wb.engine.train.RecordSelection.Source;
 import org.evo2wb.engine.train.StepMetrics;
-import org.evo2wb.engine.train.TrainingData;
+import org.evo2wb.engine.train.TrainableStripedHyena;
 import org.evo2wb.engine.train.TrainingListener;
 import org.evo2wb.engine.train.TrainingResult;
+import org.evo2wb.engine.train.data.RecordSelection.Source;
+import org.evo2wb.engine.train.data.RecordSelection;
+import org.evo2wb.engine.train.data.TrainingData;
+import org.evo2wb.engine.train.parallel.TrainingDevices;
+import org.evo2wb.engine.train.run.FineTunedModel;
 import org.evo2wb.engine.train.run.ModelDescription;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * One fine-tuning session in the background: loads its own copy of the starting model on the device the settings
@@ -140,7 +140,7 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
             sel.write(folder);
         }
         checkCancelled();
-        Devices.Choice choice = Devices.choose(s.get(FineTuneParameters.DEVICE));
+        TrainingDevices.Choice choice = TrainingDevices.choose(s.get(FineTuneParameters.DEVICE));
         if (!choice.note().isEmpty()) {
             buffer.log(choice.note());
         }
@@ -151,9 +151,9 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
                 weights.getFileName(), device, precision.name().toLowerCase(Locale.ROOT), data.train().size(),
                 data.validation().size()));
         try (StripedHyena net = StripedHyena.load(weights, config, device, precision,
-                Evo2Model.masterWeights(s))) {
+                TrainableStripedHyena.masterWeights(s))) {
             checkCancelled();
-            Evo2Model model = Evo2Model.prepare(net, s);
+            TrainableStripedHyena model = TrainableStripedHyena.prepare(net, s);
             FineTuneRun.Builder b = resume ? FineTuneRun.resume(folder) : FineTuneRun.newRun(folder, s);
             FineTuneTask task = b.model(model, description).data(data.train(), data.validation(), data.manifest())
                     .listener(buffer).listener(new TrainingListener() {

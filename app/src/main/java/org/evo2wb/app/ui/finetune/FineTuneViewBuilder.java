@@ -37,11 +37,11 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 import org.evo2wb.app.ui.Controls;
-import org.evo2wb.engine.train.Preset;
 import org.evo2wb.engine.train.run.RunState;
 import org.evo2wb.engine.train.run.RunSummary;
+import org.evo2wb.engine.train.settings.Preset;
 
-/** Builds the Fine-tune view's controls and binds them to a {@link FineTuneModel}; user actions go to {@link Actions}. */
+/** Builds the Fine-tune view's controls and binds them to a {@link FineTuneViewModel}; user actions go to {@link Actions}. */
 final class FineTuneViewBuilder {
 
     /** What the view's buttons do. */
@@ -51,13 +51,13 @@ final class FineTuneViewBuilder {
     private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneId.systemDefault());
 
-    private final FineTuneModel model;
+    private final FineTuneViewModel model;
     private final Actions actions;
     private final TrainingCharts live;
     private final TrainingCharts compare;
     private final SettingsForm form;
 
-    FineTuneViewBuilder(FineTuneModel model, Actions actions, TrainingCharts live, TrainingCharts compare,
+    FineTuneViewBuilder(FineTuneViewModel model, Actions actions, TrainingCharts live, TrainingCharts compare,
                         SettingsForm form) {
         this.model = model;
         this.actions = actions;
@@ -171,7 +171,7 @@ final class FineTuneViewBuilder {
         TableColumn<RecordChoice, Boolean> val = new TableColumn<>("Validation");
         val.setCellValueFactory(c -> c.getValue().validationProperty());
         val.setCellFactory(CheckBoxTableCell.forTableColumn(val));
-        val.editableProperty().bind(Bindings.equal(model.validationModeProperty(), FineTuneModel.ValidationMode.CHOSEN));
+        val.editableProperty().bind(Bindings.equal(model.validationModeProperty(), FineTuneViewModel.ValidationMode.CHOSEN));
         val.visibleProperty().bind(val.editableProperty());
         val.setPrefWidth(70);
         table.getColumns().add(train);
@@ -193,11 +193,11 @@ final class FineTuneViewBuilder {
     }
 
     private Node dataChoices() {
-        ComboBox<FineTuneModel.FeatureChoice> feature = new ComboBox<>(model.featureChoices());
+        ComboBox<FineTuneViewModel.FeatureChoice> feature = new ComboBox<>(model.featureChoices());
         feature.setId("ft-feature-type");
         feature.valueProperty().bindBidirectional(model.featureChoiceProperty());
-        ComboBox<FineTuneModel.ValidationMode> validation = new ComboBox<>();
-        validation.getItems().setAll(FineTuneModel.ValidationMode.values());
+        ComboBox<FineTuneViewModel.ValidationMode> validation = new ComboBox<>();
+        validation.getItems().setAll(FineTuneViewModel.ValidationMode.values());
         validation.setId("ft-validation-mode");
         validation.valueProperty().bindBidirectional(model.validationModeProperty());
         VBox box = new VBox(4, row("Train on", feature), row("Validation", validation));
@@ -407,7 +407,7 @@ final class FineTuneViewBuilder {
     }
 
     private Node diffTable() {
-        TableView<FineTuneModel.DiffRow> table = new TableView<>(model.diff());
+        TableView<FineTuneViewModel.DiffRow> table = new TableView<>(model.diff());
         table.setId("history-diff");
         table.setPlaceholder(new Label("Select two or more runs to see the settings that differ."));
         model.selectedRuns().addListener((ListChangeListener<RunSummary>) c -> columns(table));
@@ -415,9 +415,9 @@ final class FineTuneViewBuilder {
         return table;
     }
 
-    private void columns(TableView<FineTuneModel.DiffRow> table) {
+    private void columns(TableView<FineTuneViewModel.DiffRow> table) {
         table.getColumns().clear();
-        TableColumn<FineTuneModel.DiffRow, String> name = text("Setting", 140, FineTuneModel.DiffRow::setting);
+        TableColumn<FineTuneViewModel.DiffRow, String> name = text("Setting", 140, FineTuneViewModel.DiffRow::setting);
         table.getColumns().add(name);
         for (int i = 0; i < model.selectedRuns().size(); i++) {
             int k = i;

@@ -25,9 +25,9 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
 import javafx.util.StringConverter;
-import org.evo2wb.engine.train.FineTuneParameters;
-import org.evo2wb.engine.train.Hyperparameter;
-import org.evo2wb.engine.train.ValueType;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.Hyperparameter;
+import org.evo2wb.engine.train.settings.ValueType;
 
 /**
  * The settings form, generated from the engine's declarations ({@link FineTuneParameters#ALL}): one row per
@@ -39,11 +39,11 @@ import org.evo2wb.engine.train.ValueType;
  */
 final class SettingsForm {
 
-    private final FineTuneModel model;
+    private final FineTuneViewModel model;
     private final Consumer<String> reset;
     private final Map<String, Control> controls = new LinkedHashMap<>();
 
-    SettingsForm(FineTuneModel model, Consumer<String> reset) {
+    SettingsForm(FineTuneViewModel model, Consumer<String> reset) {
         this.model = model;
         this.reset = reset;
     }
