@@ -44,16 +44,12 @@ public final class FineTuneBenchmark {
     private FineTuneBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        System.out.println(run(args));
-    }
-
     /** The figures of one timed run. */
     record Result(String line, double tokensPerSecond, double secondsPerStep) {
     }
 
     /**
-     * Runs the benchmark with the arguments of {@link #main} and returns its figures (one line, or three with
+     * Runs the benchmark with the arguments of {@code evo2wb bench train} and returns its figures (one line, or three with
      * {@code --scaling}).
      *
      * @throws IllegalStateException when the run fails (the message says why)

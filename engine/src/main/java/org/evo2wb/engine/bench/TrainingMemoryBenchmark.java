@@ -33,7 +33,7 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  * are left out), compared with the estimate's total minus its weights.
  *
  * <pre>
- *   java ... org.evo2wb.engine.bench.TrainingMemoryBenchmark CONFIG.yml METHOD BATCH WINDOW [RANK]
+ *   evo2wb bench memory CONFIG.yml METHOD BATCH WINDOW [--rank R]
  * </pre>
  */
 public final class TrainingMemoryBenchmark {
@@ -57,22 +57,6 @@ public final class TrainingMemoryBenchmark {
     }
 
     private TrainingMemoryBenchmark() {
-    }
-
-    public static void main(String[] args) throws Exception {
-        if (args.length < 4) {
-            System.err.println("usage: TrainingMemoryBenchmark CONFIG.yml lora|full|filters BATCH WINDOW [RANK]");
-            System.exit(2);
-        }
-        Evo2Config config = Evo2Config.load(Path.of(args[0]));
-        FineTuneSettings.Builder b = FineTuneSettings.builder(null).setText("method", args[1])
-                .setText("batch-size", args[2]).setText("window-length", args[3]);
-        if (args.length > 4) {
-            b.setText("lora-rank", args[4]);
-        }
-        Result r = measure(config, b, Files.createTempDirectory("evo2wb-memory"));
-        System.out.println(config.modelName() + " " + args[1] + " batch " + args[2] + " window " + args[3] + ": "
-                + r.format());
     }
 
     /**

@@ -33,7 +33,7 @@ import org.evo2wb.engine.model.StripedHyena;
  * <p>To write the file for a model, score {@link #standardSequences()} with it ({@link #generate}) and
  * {@link #write} the cases, or from the command line:
  * <pre>
- *   java -cp &lt;engine classpath&gt; org.evo2wb.engine.score.SelfTest CHECKPOINT CONFIG.yml OUT.tsv [TOLERANCE]
+ *   evo2wb selftest-table CHECKPOINT CONFIG.yml OUT.tsv [--tolerance NATS]
  * </pre>
  * (fp32 on the CPU, the reference path). The default tolerance {@value #DEFAULT_TOLERANCE} nats is far above the
  * fp32 differences between devices (about 1e-5) and far below what a wrong config, wrong weights or a broken
@@ -41,7 +41,7 @@ import org.evo2wb.engine.model.StripedHyena;
  */
 public final class SelfTest {
 
-    /** Tolerance written by {@link #main} unless one is given. */
+    /** Tolerance written by {@code evo2wb selftest-table} unless one is given. */
     public static final double DEFAULT_TOLERANCE = 1e-3;
 
     /** How self-test sequences are scored: no BOS, forward strand only, batches of 4, one window up to 8192. */
@@ -230,23 +230,6 @@ public final class SelfTest {
         } catch (NumberFormatException e) {
             throw new IOException(file + ", line " + line + ", case '" + id + "', field " + field + ": '" + text
                     + "' is not a number");
-        }
-    }
-
-    /** Writes a self-test for a checkpoint: {@code CHECKPOINT CONFIG.yml OUT.tsv [TOLERANCE]}. */
-    public static void main(String[] args) throws IOException {
-        if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: SelfTest CHECKPOINT CONFIG.yml OUT.tsv [TOLERANCE]");
-            System.exit(2);
-        }
-        double tol = args.length == 4 ? Double.parseDouble(args[3]) : DEFAULT_TOLERANCE;
-        Path checkpoint = Path.of(args[0]);
-        Evo2Config config = Evo2Config.load(Path.of(args[1]));
-        try (StripedHyena model = StripedHyena.load(checkpoint, config, Device.cpu(), Precision.FP32)) {
-            List<Case> cases = generate(model, standardSequences(), tol);
-            write(Path.of(args[2]), config.modelName() + " (" + checkpoint.getFileName() + ")", cases);
-            cases.forEach(c -> System.out.printf(Locale.ROOT, "%-12s %5d bases  mean %.6f%n", c.id(),
-                    c.sequence().length(), c.expectedMean()));
         }
     }
 }

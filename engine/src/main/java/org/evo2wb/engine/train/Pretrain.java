@@ -43,7 +43,7 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  *
  * <p>Command line (one JVM; PyTorch threads from {@code OMP_NUM_THREADS}):
  * <pre>
- *   Pretrain --config MODEL.yml --out RUN_FOLDER [--init-seed N] [--validation-file FILE]...
+ *   evo2wb pretrain --config MODEL.yml --out RUN_FOLDER [--init-seed N] [--validation-file FILE]...
  *            [--SETTING VALUE]... TRAINING_FILE...
  * </pre>
  * {@code --SETTING} is any fine-tuning setting by name ({@code --learning-rate 2e-3 --max-steps 400 ...}); the
@@ -177,46 +177,8 @@ public final class Pretrain {
         return weights;
     }
 
-    /** Command line: see the class comment. */
-    public static void main(String[] args) throws Exception {
-        Path configFile = null;
-        Path out = null;
-        long initSeed = 1;
-        List<Path> validation = new ArrayList<>();
-        List<Path> train = new ArrayList<>();
-        FineTuneSettings.Builder settings = FineTuneSettings.builder(null);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                train.add(Path.of(a));
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--config" -> configFile = Path.of(v);
-                case "--out" -> out = Path.of(v);
-                case "--init-seed" -> initSeed = Long.parseLong(v);
-                case "--validation-file" -> validation.add(Path.of(v));
-                default -> settings.setText(a.substring(2), v);
-            }
-        }
-        if (configFile == null || out == null || train.isEmpty()) {
-            System.err.println("usage: Pretrain --config MODEL.yml --out RUN_FOLDER [--init-seed N] "
-                    + "[--validation-file FILE]... [--SETTING VALUE]... TRAINING_FILE...");
-            System.exit(2);
-        }
-        Evo2Config config = Evo2Config.load(configFile);
-        Spec spec = new Spec(config, initSeed, train, validation, settings.build("command line"), out);
-        Result r = run(spec, List.of(new ConsoleListener()));
-        System.out.printf(Locale.ROOT, "%s%nmodel: %s (%,d parameters)%n", r.training().message(), r.weights(),
-                r.parameters());
-    }
-
     /** Prints one line per step and per evaluation. */
-    private static final class ConsoleListener implements TrainingListener {
+    public static final class ConsoleListener implements TrainingListener {
 
         @Override
         public void onStart(TrainingPlan plan, long fromStep) {
