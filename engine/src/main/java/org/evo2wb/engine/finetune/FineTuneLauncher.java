@@ -9,26 +9,27 @@ import java.util.List;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.SequenceFormatException;
 import org.evo2wb.engine.config.Evo2Config;
-import org.evo2wb.engine.model.PrecisionSupport;
 import org.evo2wb.engine.load.ModelSpec;
+import org.evo2wb.engine.model.PrecisionSupport;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.FineTuneRun;
 import org.evo2wb.engine.train.TrainableStripedHyena;
 import org.evo2wb.engine.train.TrainingListener;
+import org.evo2wb.engine.train.data.RecordSelection.Source;
 import org.evo2wb.engine.train.data.TrainingData;
 import org.evo2wb.engine.train.parallel.TrainingDevices;
 import org.evo2wb.engine.train.run.FineTunedModel;
 import org.evo2wb.engine.train.run.ModelDescription;
-import org.evo2wb.engine.train.run.RunInputs;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.evo2wb.engine.train.settings.InvalidSettingsException;
 import org.evo2wb.engine.train.settings.SettingsProblem;
 
 /**
- * Gathers a fine-tuning run from what a user names (a model, sequence files, settings, a run folder): loads the
- * model on the settings' device and precision, readies it for the method, reads and cuts the data, and records the
- * input files in the run folder ({@link RunInputs}) so that {@link #resume} needs only the folder.
+ * The one entry for a fine-tuning run, used by the Fine-tune view and by {@code evo2wb finetune}: loads the model on
+ * the settings' device and precision, readies it for the method, reads and cuts the data its
+ * {@link FineTuneInputs} name, and records those inputs in the run folder so that {@link #resume} — from either
+ * place — needs only the folder and trains on the same windows with the same validation split.
  */
 public final class FineTuneLauncher {
 
@@ -38,8 +39,11 @@ public final class FineTuneLauncher {
      * @param run the run
      * @param model the model being trained
      * @param data the windows and their summary
+     * @param inputs what the run reads, as recorded in its folder
+     * @param device where the model was loaded
      */
-    public record Prepared(FineTuneRun run, StripedHyena model, TrainingData data) implements AutoCloseable {
+    public record Prepared(FineTuneRun run, StripedHyena model, TrainingData data, FineTuneInputs inputs,
+                           Device device) implements AutoCloseable {
         @Override
         public void close() {
             model.close();
@@ -50,35 +54,47 @@ public final class FineTuneLauncher {
     }
 
     /**
-     * Prepares a new run in {@code folder}.
+     * Prepares a new run in {@code folder} from a model as the user named it.
      *
-     * @param validation separate validation files (empty: split the training files by the validation fraction)
+     * @param open records already open (the view's), used instead of reading the files again; may be empty
      * @throws IOException when the folder already holds a run, or files cannot be read
      */
-    public static Prepared newRun(Path folder, FineTuneSettings settings, ModelSpec model, List<Path> train,
-                                  List<Path> validation, List<TrainingListener> listeners, ReadProgress progress,
+    public static Prepared newRun(Path folder, FineTuneSettings settings, ModelSpec model, FineTuneInputs inputs,
+                                  List<Source> open, List<TrainingListener> listeners, ReadProgress progress,
                                   String appVersion) throws IOException, SequenceFormatException {
+        return newRun(folder, settings, model.resolve(), inputs, open, listeners, progress, appVersion);
+    }
+
+    /**
+     * Prepares a new run in {@code folder} from a resolved model (the view's loaded model).
+     *
+     * @param open records already open (the view's), used instead of reading the files again; may be empty
+     * @throws IOException when the folder already holds a run, or files cannot be read
+     */
+    public static Prepared newRun(Path folder, FineTuneSettings settings, ModelSpec.Resolved model,
+                                  FineTuneInputs inputs, List<Source> open, List<TrainingListener> listeners,
+                                  ReadProgress progress, String appVersion)
+            throws IOException, SequenceFormatException {
         if (FineTunedModel.isRunFolder(folder)) {
             throw new IOException(folder + " already holds a fine-tuning run: resume it, or choose a new folder");
         }
-        if (train.isEmpty()) {
+        if (inputs.train().isEmpty()) {
             throw new IllegalArgumentException("no training files given");
         }
         Device device = device(settings);
-        ModelSpec.Resolved resolved = model.resolve();
-        ModelDescription description = resolved.describe();
-        TrainingData data = TrainingData.build(train, validation, settings, progress);
-        StripedHyena loaded = resolved.load(device, settings.get(FineTuneParameters.PRECISION),
+        ModelDescription description = model.describe();
+        FineTuneInputs recorded = inputs.wholeFiles() ? inputs : inputs.withChecksums();
+        TrainingData data = recorded.build(settings, open, progress);
+        StripedHyena loaded = model.load(device, settings.get(FineTuneParameters.PRECISION),
                 TrainableStripedHyena.masterWeights(settings));
         try {
-            RunInputs inputs = new RunInputs(train, validation);
             Files.createDirectories(folder);
-            inputs.write(folder);
+            recorded.write(folder);
             FineTuneRun.Builder b = FineTuneRun.newRun(folder, settings)
                     .model(TrainableStripedHyena.prepare(loaded, settings), description)
                     .data(data.train(), data.validation(), data.manifest()).appVersion(appVersion);
             listeners.forEach(b::listener);
-            return new Prepared(b.build(), loaded, data);
+            return new Prepared(b.build(), loaded, data, recorded, device);
         } catch (IOException | RuntimeException e) {
             loaded.close();
             throw e;
@@ -87,14 +103,15 @@ public final class FineTuneLauncher {
 
     /**
      * Prepares the continuation of the run in {@code folder}: its recorded settings, its recorded starting model
-     * (or {@code model}, e.g. when the file has moved; it must have the same SHA-256), the files of its
-     * {@link RunInputs}.
+     * (or {@code model}, e.g. when the file has moved; it must have the same SHA-256), its recorded
+     * {@link FineTuneInputs}.
      *
      * @param model another location of the starting model, or null for the recorded one
      * @param maxTime a new time limit, or null to keep the recorded one
+     * @param open records already open (the view's), used instead of reading the files again; may be empty
      */
-    public static Prepared resume(Path folder, ModelSpec model, Duration maxTime, List<TrainingListener> listeners,
-                                  ReadProgress progress, String appVersion)
+    public static Prepared resume(Path folder, ModelSpec model, Duration maxTime, List<Source> open,
+                                  List<TrainingListener> listeners, ReadProgress progress, String appVersion)
             throws IOException, SequenceFormatException {
         FineTuneSettings settings = FineTuneRun.readSettings(folder);
         if (maxTime != null) {
@@ -110,18 +127,19 @@ public final class FineTuneLauncher {
         }
         ModelDescription description = new ModelDescription(recorded.name(), recorded.config(),
                 weights.toAbsolutePath().toString(), org.evo2wb.engine.io.Sha256.of(weights));
-        RunInputs inputs = RunInputs.read(folder);
-        TrainingData data = TrainingData.build(inputs.train(), inputs.validation(), settings, progress);
+        FineTuneInputs inputs = FineTuneInputs.read(folder);
+        TrainingData data = inputs.build(settings, open, progress);
         StripedHyena loaded = StripedHyena.load(weights, config, device, settings.get(FineTuneParameters.PRECISION),
                 TrainableStripedHyena.masterWeights(settings));
         try {
-            FineTuneRun.Builder b = FineTuneRun.resume(folder).model(TrainableStripedHyena.prepare(loaded, settings), description)
+            FineTuneRun.Builder b = FineTuneRun.resume(folder)
+                    .model(TrainableStripedHyena.prepare(loaded, settings), description)
                     .data(data.train(), data.validation(), data.manifest()).appVersion(appVersion);
             if (maxTime != null) {
                 b.maxTime(maxTime);
             }
             listeners.forEach(b::listener);
-            return new Prepared(b.build(), loaded, data);
+            return new Prepared(b.build(), loaded, data, inputs, device);
         } catch (IOException | RuntimeException e) {
             loaded.close();
             throw e;

@@ -17,6 +17,8 @@ import org.evo2wb.app.models.LoadedModel;
 import org.evo2wb.app.models.ModelSource;
 import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.app.ui.finetune.FineTuneViewModel.DiffRow;
+import org.evo2wb.engine.finetune.FineTuneInputs;
+import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
@@ -266,9 +268,13 @@ public final class FineTuneController {
         Path folder = RunHistory.newRunFolder(model.runsFolderProperty().get(), s.get(FineTuneParameters.METHOD)
                 .key(), Instant.now());
         buffer = new MetricsBuffer();
-        FineTuneSessionTask task = FineTuneSessionTask.newRun(folder, s, selection, data.sources(),
-                new FineTuneSessionTask.StartModel(m.source().weights(), m.inspection().config(), m.modelName()),
-                buffer, appVersion);
+        FineTuneInputs inputs = FineTuneInputs.records(selection.records(), selection.featureType(),
+                selection.validationRecords());
+        ModelSpec.Resolved start = new ModelSpec.Resolved(m.source().kind() == ModelSource.Kind.DEFAULT
+                ? ModelSpec.Kind.DEFAULT : ModelSpec.Kind.FILE, m.modelName(), m.source().weights(),
+                m.inspection().config(), "the loaded model", null);
+        FineTuneSessionTask task = FineTuneSessionTask.newRun(folder, s, inputs, data.sources(), start, buffer,
+                appVersion);
         live.startLive(folder.getFileName().toString(), false);
         model.log().clear();
         begin(task, "Starting " + folder.getFileName());
