@@ -142,7 +142,15 @@ class RunAcrossViewAndCommandLineTest {
                 ReadProgress.NONE);
         // as the view wrote it before: selection.json and no inputs.json
         Files.delete(run.resolve(FineTuneInputs.FILE));
-        RecordSelection.of(ticked, null, held).write(run);
+        StringBuilder refs = new StringBuilder();
+        for (RecordRef r : ticked) {
+            refs.append(refs.length() == 0 ? "" : ", ").append("{\"file\": 0, \"id\": \"").append(r.id())
+                    .append("\"}");
+        }
+        Files.writeString(run.resolve("selection.json"), "{\"files\": [{\"path\": \"" + ffn.toAbsolutePath()
+                + "\", \"sha256\": \"" + org.evo2wb.engine.io.Sha256.of(ffn) + "\"}], \"records\": [" + refs
+                + "], \"feature-type\": null, \"validation\": [{\"file\": 0, \"id\": \"" + held.get(0).id()
+                + "\"}]}");
         FineTuneInputs legacy = FineTuneInputs.read(run);
         assertEquals(ticked, legacy.records());
         assertEquals(held, legacy.validationRecords());

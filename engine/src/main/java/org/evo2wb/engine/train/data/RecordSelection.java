@@ -1,7 +1,5 @@
 package org.evo2wb.engine.train.data;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -12,30 +10,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.evo2wb.bio.Feature;
 import org.evo2wb.bio.Iupac;
 import org.evo2wb.bio.Location;
-import org.evo2wb.bio.ReadProgress;
-import org.evo2wb.bio.SequenceFiles;
-import org.evo2wb.bio.SequenceFormatException;
 import org.evo2wb.bio.SequenceRecord;
 import org.evo2wb.bio.Strand;
 import org.evo2wb.bio.dataset.Corpus;
 import org.evo2wb.bio.dataset.TrainingDataset;
-import org.evo2wb.engine.io.AtomicFiles;
-import org.evo2wb.engine.io.Sha256;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * Which of the records open in the workbench a run trains on, and how: whole records or only the spans of one
  * feature type (e.g. every CDS, spliced parts joined, reverse-strand features reverse-complemented so that each region
  * reads 5'→3' on its own strand), and which records are held out for validation (split by the seed and the
- * validation fraction, or chosen by the user). Written into the run folder as {@value #FILE} so that a stopped run
- * can be resumed on the same sequences:
+ * validation fraction, or chosen by the user). Run folders of earlier versions of the Fine-tune view hold it as
+ * {@value #FILE}; runs now record their inputs in {@code inputs.json}
+ * ({@code org.evo2wb.engine.finetune.FineTuneInputs}), which reads this file where it finds no other:
  *
  * <pre>
  *   files        [{path, sha256}]          the files the records were read from
@@ -54,7 +47,6 @@ public record RecordSelection(List<Path> files, List<RecordRef> records, String 
 
     public static final String FILE = "selection.json";
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
     /** A record by the file it was read from and its id. */
     public record RecordRef(Path file, String id) {
@@ -206,35 +198,6 @@ public record RecordSelection(List<Path> files, List<RecordRef> records, String 
 
     // ---- the run folder -------------------------------------------------------------------------------------
 
-    /** Writes {@value #FILE} into the run folder, with each file's SHA-256 (reads the files). */
-    public void write(Path runFolder) throws IOException {
-        JsonObject o = new JsonObject();
-        JsonArray f = new JsonArray();
-        for (Path p : files) {
-            JsonObject e = new JsonObject();
-            e.addProperty("path", p.toAbsolutePath().toString());
-            e.addProperty("sha256", Sha256.of(p));
-            f.add(e);
-        }
-        o.add("files", f);
-        o.add("records", refs(records));
-        o.addProperty("feature-type", featureType);
-        o.add("validation", validationRecords == null ? null : refs(validationRecords));
-        Files.createDirectories(runFolder);
-        AtomicFiles.writeString(runFolder.resolve(FILE), GSON.toJson(o));
-    }
-
-    private JsonArray refs(List<RecordRef> list) {
-        JsonArray a = new JsonArray();
-        for (RecordRef r : list) {
-            JsonObject e = new JsonObject();
-            e.addProperty("file", files.indexOf(r.file()));
-            e.addProperty("id", r.id());
-            a.add(e);
-        }
-        return a;
-    }
-
     /** True when the run folder holds a selection. */
     public static boolean exists(Path runFolder) {
         return Files.isRegularFile(runFolder.resolve(FILE));
@@ -273,33 +236,6 @@ public record RecordSelection(List<Path> files, List<RecordRef> records, String 
                 throw new IOException(where + ": record '" + id + "' names file " + f + " of " + files.size());
             }
             out.add(new RecordRef(files.get(f), id));
-        }
-        return out;
-    }
-
-    /**
-     * Reads the selection's files again (to resume a run when its records are no longer open), refusing a file whose
-     * content changed since the run started.
-     */
-    public static List<Source> readSources(Path runFolder, ReadProgress progress)
-            throws IOException, SequenceFormatException {
-        Path file = runFolder.resolve(FILE);
-        JsonObject o = com.google.gson.JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        List<Source> out = new ArrayList<>();
-        for (JsonElement e : o.getAsJsonArray("files")) {
-            Path p = Path.of(e.getAsJsonObject().get("path").getAsString());
-            String sha = e.getAsJsonObject().get("sha256").getAsString();
-            if (!Files.exists(p)) {
-                throw new IOException(file + ": data file " + p + " of this run is missing");
-            }
-            String now = Sha256.of(p);
-            if (!now.equalsIgnoreCase(sha)) {
-                throw new IOException(file + ": data file " + p + " has changed since the run started (SHA-256 was "
-                        + sha.toLowerCase(Locale.ROOT) + ", is " + now + ")");
-            }
-            for (SequenceRecord r : SequenceFiles.read(p, progress)) {
-                out.add(new Source(p, r));
-            }
         }
         return out;
     }

@@ -97,28 +97,4 @@ class RecordSelectionTest {
         assertThrows(IllegalArgumentException.class,
                 () -> RecordSelection.of(held, null, held).build(open, s), "nothing left to train on");
     }
-
-    @Test
-    void theSelectionIsKeptInTheRunFolderAndItsFilesAreCheckedOnResume(@TempDir Path dir) throws Exception {
-        Path copy = dir.resolve("plasmid.gb.gz");
-        Files.copy(GENBANK, copy);
-        List<Source> open = open(copy);
-        RecordSelection sel = RecordSelection.of(List.of(open.get(0).ref()), "CDS",
-                List.of(open.get(0).ref()));
-        Path run = dir.resolve("run");
-        sel.write(run);
-        assertTrue(RecordSelection.exists(run));
-        assertEquals(sel, RecordSelection.read(run));
-        List<Source> again = RecordSelection.readSources(run, ReadProgress.NONE);
-        assertEquals(1, again.size());
-        assertEquals(9_609, again.get(0).record().length());
-
-        Files.write(copy, new byte[] {1, 2, 3});
-        IOException changed = assertThrows(IOException.class, () -> RecordSelection.readSources(run,
-                ReadProgress.NONE));
-        assertTrue(changed.getMessage().contains(copy + " has changed since the run started"), changed.getMessage());
-        Files.writeString(run.resolve(RecordSelection.FILE), "{\"files\": [], \"records\": [{\"file\": 3, \"id\": \"x\"}]}");
-        IOException bad = assertThrows(IOException.class, () -> RecordSelection.read(run));
-        assertTrue(bad.getMessage().contains("selection.json: record 'x' names file 3 of 0"), bad.getMessage());
-    }
 }
