@@ -111,6 +111,20 @@ public record FineTuneInputs(List<Path> train, List<Path> validation, List<Recor
     }
 
     /**
+     * The inputs of a choice made in the Fine-tune view. When every record of the files is ticked, whole, with the
+     * seeded validation split, the files are the inputs (as {@code evo2wb finetune --train} gives them), so that the
+     * view's run and the command line's record the same data.
+     *
+     * @param everyRecord every record of the selection's files is chosen
+     */
+    public static FineTuneInputs of(RecordSelection selection, boolean everyRecord) {
+        if (everyRecord && selection.featureType() == null && !selection.validationChosen()) {
+            return files(selection.files(), List.of());
+        }
+        return records(selection.records(), selection.featureType(), selection.validationRecords());
+    }
+
+    /**
      * Inputs and the records read to make them.
      *
      * @param inputs the inputs

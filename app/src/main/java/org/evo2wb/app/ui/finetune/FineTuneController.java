@@ -268,8 +268,7 @@ public final class FineTuneController {
         Path folder = RunHistory.newRunFolder(model.runsFolderProperty().get(), s.get(FineTuneParameters.METHOD)
                 .key(), Instant.now());
         buffer = new MetricsBuffer();
-        FineTuneInputs inputs = FineTuneInputs.records(selection.records(), selection.featureType(),
-                selection.validationRecords());
+        FineTuneInputs inputs = FineTuneInputs.of(selection, data.chosen() == model.records().size());
         ModelSpec.Resolved start = new ModelSpec.Resolved(m.source().kind() == ModelSource.Kind.DEFAULT
                 ? ModelSpec.Kind.DEFAULT : ModelSpec.Kind.FILE, m.modelName(), m.source().weights(),
                 m.inspection().config(), "the loaded model", null);

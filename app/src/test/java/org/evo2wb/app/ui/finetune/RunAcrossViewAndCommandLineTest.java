@@ -34,7 +34,6 @@ import org.evo2wb.engine.train.run.RunState;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * A run begun in the Fine-tune view resumes with {@code evo2wb finetune --resume}, and the reverse, on the same
@@ -175,6 +174,85 @@ class RunAcrossViewAndCommandLineTest {
         assertEquals(RunState.FINISHED, new RunFolder(cliRun).readStatus().state());
     }
 
+    @Test
+    void theCommandShownInTheViewReproducesTheRun() throws Exception {
+        Path ffn = copy("data/biopython_NC_005816.ffn.gz");
+        List<Source> open = open(ffn);
+        FineTuneSettings s = FineTuneSettings.builder(null).setText("window-length", "64").setText("batch-size", "2")
+                .setText("lora-rank", "4").setText("max-steps", "2").setText("warmup-steps", "1")
+                .setText("eval-every", "2").setText("eval-batches", "2").setText("device", "cpu")
+                .setText("seed", "7").build();
+        // some records ticked, two of them held out by hand; then every record with the seeded split
+        List<RecordRef> ticked = open.subList(1, 8).stream().map(Source::ref).toList();
+        RecordSelection some = RecordSelection.of(ticked, null, List.of(open.get(6).ref(), open.get(7).ref()));
+        RecordSelection all = RecordSelection.of(open.stream().map(Source::ref).toList(), null, null);
+        int n = 0;
+        for (RecordSelection selection : List.of(some, all)) {
+            Path runs = Files.createDirectories(tmp.resolve("runs" + n++));
+            Path viewRun = runs.resolve("view");
+            FineTuneSessionTask view = FineTuneSessionTask.newRun(viewRun, s, FineTuneInputs.of(selection,
+                    selection == all), open, tiny(), new MetricsBuffer(), "test");
+            view.run();
+            assertEquals(TaskStatus.FINISHED, view.status(), view.message());
+
+            String shown = CommandLine.of(resource("golden/tiny.pt").toString(), selection, s, runs,
+                    selection == all);
+            List<String> words = shellWords(shown);
+            assertEquals(List.of("evo2wb", "finetune"), words.subList(0, 2), shown);
+            String[] out = cli(words.subList(1, words.size()).toArray(String[]::new));
+            assertEquals("0", out[0], shown + "\n" + out[1] + out[2]);
+            Path cliRun = runs.resolve(CommandLine.RUN_FOLDER);
+
+            com.google.gson.JsonObject a = new RunFolder(viewRun).readRecord();
+            com.google.gson.JsonObject b = new RunFolder(cliRun).readRecord();
+            for (String key : List.of("settings", "data", "model")) {
+                assertEquals(a.get(key), b.get(key), key + " of the run records, for " + shown);
+            }
+            assertEquals(FineTuneInputs.read(viewRun), FineTuneInputs.read(cliRun), shown);
+            assertEquals(losses(viewRun), losses(cliRun), "the same steps: " + shown);
+        }
+    }
+
+    private static List<Double> losses(Path run) throws Exception {
+        return MetricsLog.read(run.resolve(RunFolder.METRICS)).stream().map(m -> Double.valueOf(m.get("train_loss")))
+                .toList();
+    }
+
+    /** The words a POSIX shell makes of a command: single quotes, backslash-newline continuations. */
+    private static List<String> shellWords(String command) {
+        List<String> out = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean inWord = false;
+        boolean quoted = false;
+        String text = command.lines().filter(l -> !l.startsWith("#")).reduce("", (x, y) -> x + y + "\n")
+                .replace("\\\n", " ");
+        for (char c : text.toCharArray()) {
+            if (quoted) {
+                if (c == '\'') {
+                    quoted = false;
+                } else {
+                    w.append(c);
+                }
+            } else if (c == '\'') {
+                quoted = true;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                w.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            out.add(w.toString());
+        }
+        return out;
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------
 
     /** The recorded settings of a run, as resuming reads them. */
@@ -219,7 +297,7 @@ class RunAcrossViewAndCommandLineTest {
     private static String[] cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = Evo2wbCli.commandLine();
+        picocli.CommandLine cl = Evo2wbCli.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int exit = cl.execute(args);
