@@ -1,16 +1,11 @@
 package org.evo2wb.engine.bench;
 
-import ai.djl.Device;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.ModelArchitecture;
-import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.Scorer;
 import org.evo2wb.engine.score.ScoringOptions;

@@ -2,7 +2,6 @@ package org.evo2wb.engine.bench;
 
 import ai.djl.Device;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

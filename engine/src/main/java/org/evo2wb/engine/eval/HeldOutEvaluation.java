@@ -1,6 +1,5 @@
 package org.evo2wb.engine.eval;
 
-import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +10,6 @@ import java.util.function.LongConsumer;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.SequenceFiles;
 import org.evo2wb.bio.SequenceFormatException;
-import org.evo2wb.engine.config.Evo2Config;
-import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.Scorer;
 import org.evo2wb.engine.score.ScoringOptions;

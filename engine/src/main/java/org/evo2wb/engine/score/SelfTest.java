@@ -1,6 +1,5 @@
 package org.evo2wb.engine.score;
 
-import ai.djl.Device;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
-import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.io.AtomicFiles;
-import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 
 /**
@@ -24,8 +21,8 @@ import org.evo2wb.engine.model.StripedHyena;
  * <p>File format (UTF-8, tab-separated; lines starting with {@code #} are comments):
  * <pre>
  *   # Evo 2 self-test for &lt;model&gt;
- *   id	sequence	expected_mean_logprob	tolerance
- *   acgt-repeat	ACGTACGT…	-1.23456789	0.001
+ *   id&#9;sequence&#9;expected_mean_logprob&#9;tolerance
+ *   acgt-repeat&#9;ACGTACGT…&#9;-1.23456789&#9;0.001
  * </pre>
  * {@code expected_mean_logprob} is {@link SequenceScore#mean()} in nats under {@link #OPTIONS} (no BOS, no
  * reverse complement, one forward pass per sequence); a case passes when |actual − expected| ≤ tolerance.

@@ -1,13 +1,11 @@
 package org.evo2wb.engine.train;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

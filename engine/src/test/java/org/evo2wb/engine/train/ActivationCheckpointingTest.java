@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.function.Function;
 import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.GradMode;
-import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;

@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.SequenceFiles;
 import org.evo2wb.bio.SequenceRecord;
 import org.evo2wb.bio.dataset.DatasetSummary;
@@ -19,7 +16,6 @@ import org.evo2wb.engine.train.data.RecordSelection.Source;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Training data chosen from open records: the CDS of the Yersinia pestis plasmid pPCP1 (GenBank NC_005816, 9,609 bp,
