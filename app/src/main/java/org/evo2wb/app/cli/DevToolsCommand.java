@@ -39,15 +39,16 @@ final class DevToolsCommand {
     /** {@code evo2wb pretrain}: trains a model of a given shape from random weights ({@link Pretrain}). */
     @Command(name = "pretrain", hidden = true, mixinStandardHelpOptions = true, sortOptions = false,
             modelTransformer = SettingFlags.class,
-            description = {"Pre-train a model of the shape in --config from random weights on the training files "
+            description = {"Pre-train a model of the shape in --model-config from random weights on the training files "
                     + "(method full); writes a run folder and the trained weights with their config.",
-                "Example: evo2wb pretrain --config tiny.yml --out run phages.fasta --max-steps 200"})
+                "Example: evo2wb pretrain --model-config tiny.yml --out run phages.fasta --max-steps 200"})
     static final class PretrainCommand implements Callable<Integer> {
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--config", required = true, paramLabel = "MODEL.yml", description = "The model's shape.")
+        @Option(names = "--model-config", required = true, paramLabel = "MODEL.yml",
+                description = "The shape of the model to pre-train (an Evo 2 config YAML).")
         Path config;
 
         @Option(names = "--out", required = true, paramLabel = "RUN_FOLDER", description = "The new run folder.")

@@ -41,7 +41,7 @@ class ModelOptionsTest {
                 "mutagenesis", "score", "selftest", "trace"), having("--model"));
         assertEquals(having("--model"), having("--config"));
         assertEquals(List.of("bench forward", "bench parity", "bench score", "check-gradients", "eval markov", "eval vep",
-                "finetune", "mutagenesis", "score", "selftest", "trace"), having("--device"));
+                "finetune", "mutagenesis", "pretrain", "score", "selftest", "trace"), having("--device"));
 
         CommandSpec reference = CommandSpec.forAnnotatedObject(new ModelOptions());
         CommandSpec devices = CommandSpec.forAnnotatedObject(new DeviceOptions());
@@ -49,8 +49,8 @@ class ModelOptionsTest {
             for (CommandSpec ref : List.of(reference, devices)) {
                 for (OptionSpec expected : ref.options()) {
                     OptionSpec o = c.getValue().findOption(expected.longestName());
-                    if (o == null || c.getKey().equals("finetune") && ref == devices) {
-                        continue;                  // fine-tuning's --device and --precision are its settings
+                    if (o == null || List.of("finetune", "pretrain").contains(c.getKey()) && ref == devices) {
+                        continue;                  // training's --device and --precision are its settings
                     }
                     String where = c.getKey() + " " + expected.longestName();
                     assertArrayEquals(expected.description(), o.description(), where);
