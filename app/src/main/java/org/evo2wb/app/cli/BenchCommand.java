@@ -34,7 +34,8 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure how fast this machine runs Evo 2 models (tokens per second, memory).",
         subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class, BenchCommand.Train.class,
-            BenchCommand.Parity.class, BenchCommand.Generate.class, ColdStartCommand.class})
+            BenchCommand.Parity.class, BenchCommand.Generate.class, ColdStartCommand.class,
+            DevToolsCommand.MemoryCommand.class, DevToolsCommand.CheckpointCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec

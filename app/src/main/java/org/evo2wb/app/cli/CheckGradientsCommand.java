@@ -11,7 +11,7 @@ import org.evo2wb.bio.dataset.Evo2Tokenizer;
 import org.evo2wb.engine.checkpoint.Safetensors;
 import org.evo2wb.engine.io.AtomicFiles;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.train.LossGradients;
+import org.evo2wb.engine.train.optim.LossGradients;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Locale;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.PrecisionSupport;
-import org.evo2wb.engine.train.Devices;
-import org.evo2wb.engine.train.FineTuneParameters;
-import org.evo2wb.engine.train.Hyperparameter;
+import org.evo2wb.engine.train.parallel.TrainingDevices;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.Hyperparameter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,7 +43,7 @@ final class DeviceOptions {
      */
     Device device() {
         if (resolved == null) {
-            Devices.Choice c = Devices.choose(checked(FineTuneParameters.DEVICE,
+            TrainingDevices.Choice c = TrainingDevices.choose(checked(FineTuneParameters.DEVICE,
                     device.trim().toLowerCase(Locale.ROOT)));
             if (!c.note().isEmpty() && mixee != null) {
                 mixee.commandLine().getErr().println(c.note());

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.engine.device.GpuCheck;
 import org.evo2wb.engine.model.PrecisionSupport;
 import picocli.CommandLine.Command;
@@ -29,14 +29,14 @@ final class DevicesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Devices.Detection found = Devices.detectWithNote();
-        List<Devices.Option> devices = new ArrayList<>(found.devices());
-        Devices.Option cpu = devices.get(0);
+        AvailableDevices.Detection found = AvailableDevices.detectWithNote();
+        List<AvailableDevices.Option> devices = new ArrayList<>(found.devices());
+        AvailableDevices.Option cpu = devices.get(0);
         GpuCheck.Result check = GpuCheck.of(Device.cpu());
-        devices.set(0, new Devices.Option(cpu.label(), cpu.device(), cpu.memoryBytes(), "", check.problem(), ""));
+        devices.set(0, new AvailableDevices.Option(cpu.label(), cpu.device(), cpu.memoryBytes(), "", check.problem(), ""));
         PrintWriter out = spec.commandLine().getOut();
         out.println(engineLine());
-        out.print(format(new Devices.Detection(devices, found.note()), System.getenv()));
+        out.print(format(new AvailableDevices.Detection(devices, found.note()), System.getenv()));
         out.flush();
         return Evo2wbCli.EXIT_OK;
     }
@@ -51,9 +51,9 @@ final class DevicesCommand implements Callable<Integer> {
     }
 
     /** One block per device (its --device name, label, check, precisions), then the note when there is one. */
-    static String format(Devices.Detection found, Map<String, String> env) {
+    static String format(AvailableDevices.Detection found, Map<String, String> env) {
         StringBuilder b = new StringBuilder();
-        for (Devices.Option d : found.devices()) {
+        for (AvailableDevices.Option d : found.devices()) {
             String name = d.isGpu() ? "gpu:" + d.device().getDeviceId() : "cpu";
             b.append(String.format(Locale.ROOT, "%-7s %s%n", name, d.label()));
             if (!d.usable()) {
@@ -61,9 +61,9 @@ final class DevicesCommand implements Callable<Integer> {
                 continue;
             }
             b.append(indent("check: passed"));
-            List<Devices.PrecisionChoice> choices = Devices.precisions(d, env);
-            b.append(indent("precisions: " + choices.stream().filter(Devices.PrecisionChoice::available)
-                    .map(Devices.PrecisionChoice::label).collect(Collectors.joining(", "))));
+            List<AvailableDevices.PrecisionChoice> choices = AvailableDevices.precisions(d, env);
+            b.append(indent("precisions: " + choices.stream().filter(AvailableDevices.PrecisionChoice::available)
+                    .map(AvailableDevices.PrecisionChoice::label).collect(Collectors.joining(", "))));
             String missing = choices.stream().filter(c -> !c.available())
                     .map(c -> c.label() + ": " + c.reason()).collect(Collectors.joining(" "));
             if (!missing.isEmpty()) {

@@ -43,6 +43,8 @@ import picocli.CommandLine.Spec;
             GpuCommand.class,
             CheckGradientsCommand.class,
             TraceCommand.class,
+            DevToolsCommand.PretrainCommand.class,
+            DevToolsCommand.SelfTestTableCommand.class,
         })
 public final class Evo2wbCli implements Callable<Integer> {
 

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.evo2wb.engine.model.ModelExport;
 import org.evo2wb.engine.model.Precision;
-import org.evo2wb.engine.train.FineTunedModel;
+import org.evo2wb.engine.train.run.FineTunedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

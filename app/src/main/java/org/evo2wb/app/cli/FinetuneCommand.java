@@ -11,15 +11,16 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.dataset.DatasetSummary;
-import org.evo2wb.engine.load.FineTuneLauncher;
-import org.evo2wb.engine.train.Devices;
-import org.evo2wb.engine.train.FineTuneParameters;
-import org.evo2wb.engine.train.FineTuneSettings;
-import org.evo2wb.engine.train.Hyperparameter;
-import org.evo2wb.engine.train.Preset;
-import org.evo2wb.engine.train.SettingsProblem;
+import org.evo2wb.engine.finetune.FineTuneInputs;
+import org.evo2wb.engine.finetune.FineTuneLauncher;
 import org.evo2wb.engine.train.TrainingListener;
 import org.evo2wb.engine.train.TrainingResult;
+import org.evo2wb.engine.train.parallel.TrainingDevices;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.evo2wb.engine.train.settings.Hyperparameter;
+import org.evo2wb.engine.train.settings.Preset;
+import org.evo2wb.engine.train.settings.SettingsProblem;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,7 +36,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "finetune", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = SettingFlags.class,
         synopsisHeading = "Usage: ",
         customSynopsis = {"evo2wb finetune --model <model> --train <file>... --run-dir <folder>",
-            "         [--config <yaml|preset>] [--val <file>...] [--preset <name>] [--<setting> <value>]...",
+            "         [--config <yaml|preset>] [--val <file>...] [--record <id>]... [--feature-type <type>]",
+            "         [--val-record <id>]... [--preset <name>] [--<setting> <value>]...",
             "       evo2wb finetune --resume <folder> [--max-time <duration>]", ""},
         description = {"Fine-tune an Evo 2 model on your sequences: small LoRA adapters (the default), only the "
                 + "Hyena filters, or every weight.",
@@ -66,6 +68,21 @@ final class FinetuneCommand implements Callable<Integer> {
             description = "Separate files to validate on. Default: hold out whole records of the training files "
                     + "(--validation-fraction).")
     List<Path> validation = new ArrayList<>();
+
+    @Option(names = "--record", paramLabel = "<id>",
+            description = "Train only on this record of the --train files (by its id; repeat for more). Default: "
+                    + "every record.")
+    List<String> recordIds = new ArrayList<>();
+
+    @Option(names = "--feature-type", paramLabel = "<type>",
+            description = "Train on the spans of the features of this type (e.g. CDS), each read 5'→3' on its own "
+                    + "strand, instead of whole records.")
+    String featureType;
+
+    @Option(names = "--val-record", paramLabel = "<id>",
+            description = "Hold out this record of the --train files for validation (repeat for more), instead of "
+                    + "the seeded split by --validation-fraction.")
+    List<String> validationIds = new ArrayList<>();
 
     @Option(names = "--run-dir", paramLabel = "<folder>",
             description = "New folder for the run: settings, progress, checkpoints and the adapter or weights.")
@@ -108,7 +125,7 @@ final class FinetuneCommand implements Callable<Integer> {
             return Evo2wbCli.EXIT_USAGE;
         }
         if (settings != null) {
-            String note = Devices.choose(settings.get(FineTuneParameters.DEVICE)).note();   // GPUs passed over
+            String note = TrainingDevices.choose(settings.get(FineTuneParameters.DEVICE)).note();   // GPUs passed over
             if (!note.isEmpty()) {
                 err.println(note);
             }
@@ -117,10 +134,9 @@ final class FinetuneCommand implements Callable<Integer> {
         List<TrainingListener> listeners = List.of(bar);
         String version = Evo2wbCli.version();
         FineTuneLauncher.Prepared prepared = resume != null
-                ? FineTuneLauncher.resume(resume, model == null ? null : model.spec(), maxTime, listeners,
-                        ReadProgress.NONE, version)
-                : FineTuneLauncher.newRun(runDir, settings, model.spec(), train, validation, listeners,
-                        ReadProgress.NONE, version);
+                ? FineTuneLauncher.resume(resume, model == null ? null : model.spec(), maxTime, List.of(),
+                        listeners, ReadProgress.NONE, version)
+                : newRun(settings, listeners, version);
         try (prepared) {
             PrintWriter out = spec.commandLine().getOut();
             DatasetSummary d = prepared.data().dataset().summary();
@@ -153,6 +169,18 @@ final class FinetuneCommand implements Callable<Integer> {
         }
     }
 
+    private FineTuneLauncher.Prepared newRun(FineTuneSettings settings, List<TrainingListener> listeners,
+                                             String version) throws Exception {
+        if (recordIds.isEmpty() && featureType == null && validationIds.isEmpty()) {
+            return FineTuneLauncher.newRun(runDir, settings, model.spec(), FineTuneInputs.files(train, validation),
+                    List.of(), listeners, ReadProgress.NONE, version);
+        }
+        FineTuneInputs.Read read = FineTuneInputs.byIds(train, recordIds, featureType, validationIds,
+                ReadProgress.NONE);
+        return FineTuneLauncher.newRun(runDir, settings, model.spec(), read.inputs(), read.sources(), listeners,
+                ReadProgress.NONE, version);
+    }
+
     private void checkResume(Map<Hyperparameter<?>, String> given, List<String> problems) {
         if (runDir != null) {
             problems.add("--run-dir: with --resume the run folder is the one being resumed; leave --run-dir out");
@@ -162,6 +190,10 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         if (!train.isEmpty() || !validation.isEmpty()) {
             problems.add("--train, --val: a resumed run reads the files it started with (recorded in the run folder)");
+        }
+        if (!recordIds.isEmpty() || featureType != null || !validationIds.isEmpty()) {
+            problems.add("--record, --feature-type, --val-record: a resumed run reads the records it started with "
+                    + "(recorded in the run folder)");
         }
         for (Hyperparameter<?> p : given.keySet()) {
             if (p != FineTuneParameters.MAX_TIME) {
@@ -183,6 +215,14 @@ final class FinetuneCommand implements Callable<Integer> {
         }
         if (!validation.isEmpty() && given.containsKey(FineTuneParameters.VALIDATION_FRACTION)) {
             problems.add("--validation-fraction: validation records come from the --val files; leave one of the "
+                    + "two out");
+        }
+        if (!validation.isEmpty() && (!recordIds.isEmpty() || featureType != null || !validationIds.isEmpty())) {
+            problems.add("--val: separate validation files go with every record of the --train files, whole; with "
+                    + "--record, --feature-type or --val-record, name the validation records with --val-record");
+        }
+        if (!validationIds.isEmpty() && given.containsKey(FineTuneParameters.VALIDATION_FRACTION)) {
+            problems.add("--validation-fraction: the validation records are named by --val-record; leave one of the "
                     + "two out");
         }
         Preset p = null;

@@ -16,7 +16,7 @@ import org.evo2wb.engine.runtime.GpuRuntimeSettings;
 import org.evo2wb.engine.runtime.GpuRuntimeSetup;
 import org.evo2wb.engine.runtime.LibtorchArchive;
 import org.evo2wb.engine.runtime.NvidiaDriver;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

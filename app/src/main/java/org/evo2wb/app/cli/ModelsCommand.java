@@ -10,13 +10,13 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.evo2wb.app.models.CatalogRow;
-import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.engine.hub.HubDownload;
 import org.evo2wb.engine.hub.ModelCatalog;
 import org.evo2wb.engine.hub.ModelDownloads;
 import org.evo2wb.engine.hub.ModelNeeds;
 import org.evo2wb.engine.hub.WorkbenchFolders;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -54,7 +54,7 @@ final class ModelsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             ModelCatalog catalog = ModelCatalog.load();
-            Devices.Detection found = Devices.detectWithNote();
+            AvailableDevices.Detection found = AvailableDevices.detectWithNote();
             List<CatalogRow> rows = CatalogRow.of(catalog, found.devices());
             PrintWriter out = spec.commandLine().getOut();
             out.print(json ? json(catalog, rows, found) : text(catalog, rows, found));
@@ -63,12 +63,12 @@ final class ModelsCommand implements Callable<Integer> {
         }
     }
 
-    static String text(ModelCatalog catalog, List<CatalogRow> rows, Devices.Detection found) {
+    static String text(ModelCatalog catalog, List<CatalogRow> rows, AvailableDevices.Detection found) {
         StringBuilder b = new StringBuilder();
         String n = System.lineSeparator();
         b.append("Evo 2 checkpoints on the Hugging Face Hub (list checked ").append(catalog.checked()).append(')')
                 .append(n);
-        b.append("This computer: ").append(String.join("; ", found.devices().stream().map(Devices.Option::toString)
+        b.append("This computer: ").append(String.join("; ", found.devices().stream().map(AvailableDevices.Option::toString)
                 .toList())).append(n);
         for (CatalogRow r : rows) {
             ModelCatalog.Entry e = r.entry();
@@ -87,12 +87,12 @@ final class ModelsCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    static String json(ModelCatalog catalog, List<CatalogRow> rows, Devices.Detection found) {
+    static String json(ModelCatalog catalog, List<CatalogRow> rows, AvailableDevices.Detection found) {
         JsonObject o = new JsonObject();
         o.addProperty("checked", catalog.checked().toString());
         o.addProperty("source", catalog.source());
         JsonArray devices = new JsonArray();
-        for (Devices.Option d : found.devices()) {
+        for (AvailableDevices.Option d : found.devices()) {
             JsonObject j = new JsonObject();
             j.addProperty("device", d.isGpu() ? "gpu:" + d.device().getDeviceId() : "cpu");
             j.addProperty("label", d.label());

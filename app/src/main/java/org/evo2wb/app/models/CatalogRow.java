@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.evo2wb.engine.hub.ModelCatalog;
 import org.evo2wb.engine.hub.ModelNeeds;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 
 /**
  * A released checkpoint as the Models view's **Get models…** dialog and {@code evo2wb models list} show it: its
@@ -18,9 +18,9 @@ import org.evo2wb.engine.train.TrainingMemoryEstimate;
  */
 public record CatalogRow(ModelCatalog.Entry entry, List<ModelNeeds.Need> needs, List<String> fits) {
 
-    /** The rows of the catalog against {@code devices} (as {@link Devices#detectWithNote()} lists them). */
-    public static List<CatalogRow> of(ModelCatalog catalog, List<Devices.Option> devices) {
-        List<Devices.Option> gpus = devices.stream().filter(d -> d.isGpu() && d.usable() && d.memoryBytes() > 0)
+    /** The rows of the catalog against {@code devices} (as {@link AvailableDevices#detectWithNote()} lists them). */
+    public static List<CatalogRow> of(ModelCatalog catalog, List<AvailableDevices.Option> devices) {
+        List<AvailableDevices.Option> gpus = devices.stream().filter(d -> d.isGpu() && d.usable() && d.memoryBytes() > 0)
                 .toList();
         List<CatalogRow> rows = new ArrayList<>();
         for (ModelCatalog.Entry e : catalog.models()) {
@@ -31,17 +31,17 @@ public record CatalogRow(ModelCatalog.Entry entry, List<ModelNeeds.Need> needs, 
     }
 
     /** Where {@code bytes} fit among the GPUs. */
-    static String fit(long bytes, List<Devices.Option> gpus) {
+    static String fit(long bytes, List<AvailableDevices.Option> gpus) {
         if (gpus.isEmpty()) {
             return "no usable GPU here";
         }
         List<String> fit = new ArrayList<>();
-        for (Devices.Option g : gpus) {
+        for (AvailableDevices.Option g : gpus) {
             if (g.memoryBytes() >= bytes) {
                 fit.add("GPU " + g.device().getDeviceId());
             }
         }
-        Devices.Option largest = gpus.stream().max(java.util.Comparator.comparingLong(Devices.Option::memoryBytes))
+        AvailableDevices.Option largest = gpus.stream().max(java.util.Comparator.comparingLong(AvailableDevices.Option::memoryBytes))
                 .orElseThrow();
         return fit.isEmpty() ? "too big for " + GpuLabel.of(largest) : "fits " + String.join(", ", fit);
     }
@@ -82,7 +82,7 @@ public record CatalogRow(ModelCatalog.Entry entry, List<ModelNeeds.Need> needs, 
     static final class GpuLabel {
         private GpuLabel() {}
 
-        static String of(Devices.Option g) {
+        static String of(AvailableDevices.Option g) {
             return "GPU " + g.device().getDeviceId() + " (" + TrainingMemoryEstimate.bytes(g.memoryBytes()) + ")";
         }
     }

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.EngineTask;
-import org.evo2wb.engine.train.FineTunedModel;
+import org.evo2wb.engine.train.run.FineTunedModel;
 
 /**
  * Loads a model in the background: progress counts checkpoint tensors converted onto the device; cancellation is
@@ -15,11 +15,11 @@ import org.evo2wb.engine.train.FineTunedModel;
 public final class LoadModelTask extends EngineTask<LoadedModel> {
 
     private final Path run;
-    private final Devices.Option device;
+    private final AvailableDevices.Option device;
     private final Precision precision;
     private ModelInspection inspection;
 
-    public LoadModelTask(ModelInspection inspection, Devices.Option device, Precision precision) {
+    public LoadModelTask(ModelInspection inspection, AvailableDevices.Option device, Precision precision) {
         super("Load " + inspection.source().name());
         if (!inspection.loadable()) {
             throw new IllegalArgumentException(inspection.source().weights() + ": "
@@ -31,7 +31,7 @@ public final class LoadModelTask extends EngineTask<LoadedModel> {
         this.precision = precision;
     }
 
-    private LoadModelTask(Path run, Devices.Option device, Precision precision) {
+    private LoadModelTask(Path run, AvailableDevices.Option device, Precision precision) {
         super("Load the model of " + run.getFileName());
         this.run = run;
         this.device = device;
@@ -39,7 +39,7 @@ public final class LoadModelTask extends EngineTask<LoadedModel> {
     }
 
     /** Loads the model a fine-tuning run trained (the run folder is read in the background). */
-    public static LoadModelTask ofRun(Path run, Devices.Option device, Precision precision) {
+    public static LoadModelTask ofRun(Path run, AvailableDevices.Option device, Precision precision) {
         return new LoadModelTask(run, device, precision);
     }
 

@@ -18,7 +18,7 @@ public final class LoadedModel {
 
     private final ModelInspection inspection;
     private final StripedHyena network;
-    private final Devices.Option device;
+    private final AvailableDevices.Option device;
     private final Precision precision;
     private final double loadSeconds;
     private final int context;
@@ -26,7 +26,7 @@ public final class LoadedModel {
     private boolean retired;
     private boolean closed;
 
-    public LoadedModel(ModelInspection inspection, StripedHyena network, Devices.Option device, Precision precision,
+    public LoadedModel(ModelInspection inspection, StripedHyena network, AvailableDevices.Option device, Precision precision,
                        double loadSeconds) {
         this.inspection = inspection;
         this.network = network;
@@ -107,7 +107,7 @@ public final class LoadedModel {
         return inspection.source();
     }
 
-    public Devices.Option device() {
+    public AvailableDevices.Option device() {
         return device;
     }
 

@@ -15,7 +15,7 @@ import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.config.WeightPrecision;
 import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.train.FineTunedModel;
+import org.evo2wb.engine.train.run.FineTunedModel;
 import org.evo2wb.engine.train.run.RunFolder;
 
 /**

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.evo2wb.engine.load.DefaultModel;
 import org.evo2wb.engine.load.ModelFiles;
-import org.evo2wb.engine.train.FineTunedModel;
+import org.evo2wb.engine.train.run.FineTunedModel;
 import org.evo2wb.engine.train.run.RunFolder;
 import org.evo2wb.engine.train.run.RunSummary;
 

@@ -12,7 +12,7 @@ import org.evo2wb.bio.dataset.Evo2Tokenizer;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.Safetensors;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.train.LossGradients;
+import org.evo2wb.engine.train.optim.LossGradients;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

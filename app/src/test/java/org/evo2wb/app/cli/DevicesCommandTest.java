@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.engine.device.GpuCheck;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,9 +37,9 @@ class DevicesCommandTest {
     void aGpuThatFailedTheCheckShowsWhyAndAWorkingOneItsPrecisions() {
         String problem = GpuCheck.explain("GPU 1", "Cannot access data pointer of Tensor that doesn't have storage",
                 false);
-        Devices.Detection found = Devices.detection(new Devices.Option("CPU (8 cores, 64.0 GB)", ai.djl.Device.cpu(),
-                64_000_000_000L), List.of(Devices.gpu(0, 79_600_000_000L, "90", "", ""),
-                Devices.gpu(1, 79_600_000_000L, "90", problem, "")), true);
+        AvailableDevices.Detection found = AvailableDevices.detection(new AvailableDevices.Option("CPU (8 cores, 64.0 GB)", ai.djl.Device.cpu(),
+                64_000_000_000L), List.of(AvailableDevices.gpu(0, 79_600_000_000L, "90", "", ""),
+                AvailableDevices.gpu(1, 79_600_000_000L, "90", problem, "")), true);
         String text = DevicesCommand.format(found, Map.of("TORCH_ALLOW_TF32_CUBLAS_OVERRIDE", "1"));
         String n = System.lineSeparator();
         assertEquals("cpu     CPU (8 cores, 64.0 GB)" + n

@@ -42,8 +42,8 @@ class ModelOptionsTest {
                 "trace", "variants"), having("--model"));
         assertEquals(having("--model"), having("--config"));
         assertEquals(List.of("bench forward", "bench generate", "bench parity", "bench score", "check-gradients",
-                "embed", "eval markov", "eval vep", "finetune", "generate", "mutagenesis", "probe apply", "probe train",
-                "score", "selftest", "trace", "variants"), having("--device"));
+                "embed", "eval markov", "eval vep", "finetune", "generate", "mutagenesis", "pretrain", "probe apply",
+                "probe train", "score", "selftest", "trace", "variants"), having("--device"));
 
         CommandSpec reference = CommandSpec.forAnnotatedObject(new ModelOptions());
         CommandSpec devices = CommandSpec.forAnnotatedObject(new DeviceOptions());
@@ -51,8 +51,8 @@ class ModelOptionsTest {
             for (CommandSpec ref : List.of(reference, devices)) {
                 for (OptionSpec expected : ref.options()) {
                     OptionSpec o = c.getValue().findOption(expected.longestName());
-                    if (o == null || c.getKey().equals("finetune") && ref == devices) {
-                        continue;                  // fine-tuning's --device and --precision are its settings
+                    if (o == null || List.of("finetune", "pretrain").contains(c.getKey()) && ref == devices) {
+                        continue;                  // training's --device and --precision are its settings
                     }
                     String where = c.getKey() + " " + expected.longestName();
                     assertArrayEquals(expected.description(), o.description(), where);

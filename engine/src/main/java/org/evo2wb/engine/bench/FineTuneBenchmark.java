@@ -9,20 +9,20 @@ import java.util.List;
 import java.util.Locale;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.engine.config.Evo2Config;
-import org.evo2wb.engine.load.FineTuneLauncher;
+import org.evo2wb.engine.finetune.FineTuneLauncher;
 import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.train.Devices;
-import org.evo2wb.engine.train.Evo2Model;
-import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneRun;
-import org.evo2wb.engine.train.FineTuneSettings;
 import org.evo2wb.engine.train.FineTuneTask;
 import org.evo2wb.engine.train.StepMetrics;
-import org.evo2wb.engine.train.TrainingData;
+import org.evo2wb.engine.train.TrainableStripedHyena;
 import org.evo2wb.engine.train.TrainingListener;
+import org.evo2wb.engine.train.data.TrainingData;
+import org.evo2wb.engine.train.parallel.TrainingDevices;
 import org.evo2wb.engine.train.run.ModelDescription;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * Fine-tuning throughput: a real run (settings check, steps, evaluation, checkpoints) of a model on sequence files,
@@ -44,16 +44,12 @@ public final class FineTuneBenchmark {
     private FineTuneBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        System.out.println(run(args));
-    }
-
     /** The figures of one timed run. */
     record Result(String line, double tokensPerSecond, double secondsPerStep) {
     }
 
     /**
-     * Runs the benchmark with the arguments of {@link #main} and returns its figures (one line, or three with
+     * Runs the benchmark with the arguments of {@code evo2wb bench train} and returns its figures (one line, or three with
      * {@code --scaling}).
      *
      * @throws IllegalStateException when the run fails (the message says why)
@@ -106,7 +102,7 @@ public final class FineTuneBenchmark {
     /** One device with the batch given, then every device of {@code devices} with that batch per device. */
     private static String scaling(Model model, FineTuneSettings s, List<Path> fasta, Path runDir, String devices)
             throws Exception {
-        List<String> names = devices.matches("[0-9a-z:, ]+") ? Devices.names(devices) : List.of();
+        List<String> names = devices.matches("[0-9a-z:, ]+") ? TrainingDevices.names(devices) : List.of();
         if (names.size() < 2) {
             throw new IllegalArgumentException("--scaling: name at least two devices (a count, or a list such as "
                     + "gpu:0,gpu:1), not '" + devices + "'");
@@ -153,7 +149,7 @@ public final class FineTuneBenchmark {
     private static Result once(Model model, FineTuneSettings s, List<Path> fasta, Path runDir, Device device,
                                DeviceMemoryPeak peak) throws Exception {
         long t0 = System.nanoTime();
-        StripedHyena base = model.load(device, s.get(FineTuneParameters.PRECISION), Evo2Model.masterWeights(s));
+        StripedHyena base = model.load(device, s.get(FineTuneParameters.PRECISION), TrainableStripedHyena.masterWeights(s));
         ModelDescription description = model.describe();
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         TrainingData data = TrainingData.build(fasta, s, ReadProgress.NONE);
@@ -161,7 +157,7 @@ public final class FineTuneBenchmark {
         long[] firstStepAt = {0};
         long start = System.nanoTime();
         try (base) {
-            FineTuneTask task = FineTuneRun.newRun(runDir, s).model(Evo2Model.prepare(base, s), description)
+            FineTuneTask task = FineTuneRun.newRun(runDir, s).model(TrainableStripedHyena.prepare(base, s), description)
                     .data(data.train(), data.validation(), data.manifest()).appVersion("benchmark")
                     .listener(new TrainingListener() {
                         @Override

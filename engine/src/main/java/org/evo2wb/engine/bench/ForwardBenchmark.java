@@ -71,36 +71,6 @@ public final class ForwardBenchmark {
     }
 
     /**
-     * {@code --preset <name> --length L [--batch B] [--warmup W] [--reps R] [--gpu i]}; prints one line of figures.
-     */
-    public static void main(String[] args) {
-        String preset = null;
-        int length = 1024;
-        int batch = 1;
-        int warmup = 2;
-        int reps = 5;
-        Device device = Device.cpu();
-        for (int i = 0; i < args.length; i++) {
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--preset" -> preset = v;
-                case "--length" -> length = Integer.parseInt(v);
-                case "--batch" -> batch = Integer.parseInt(v);
-                case "--warmup" -> warmup = Integer.parseInt(v);
-                case "--reps" -> reps = Integer.parseInt(v);
-                case "--gpu" -> device = Device.gpu(Integer.parseInt(v));
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (use --preset NAME --length L [--batch B] [--warmup W] [--reps R] [--gpu I])");
-            }
-            i++;
-        }
-        if (preset == null) {
-            throw new IllegalArgumentException("--preset is required; one of " + Evo2Config.PRESETS);
-        }
-        System.out.println(runPreset(preset, batch, length, warmup, reps, device, Precision.FP32).format());
-    }
-
-    /**
      * Runs {@code warmup} untimed and {@code repetitions} timed forwards of a random batch (B, L) through a random
      * model of {@code arch}, with grad mode off. On a GPU the result includes the peak of device memory in use from
      * before the model is built ({@link DeviceMemoryPeak}); in fp16-mixed the model holds fp16 linear weights only.

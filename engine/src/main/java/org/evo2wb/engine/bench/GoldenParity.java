@@ -149,21 +149,4 @@ public final class GoldenParity {
         }
         return Math.sqrt(num / den);
     }
-
-    /**
-     * {@code <golden dir> [cpu|gpu:N] [fp32|tf32|fp16]}: prints the report, one line per tensor, and for a precision
-     * other than fp32 the spread against fp32 on the CPU.
-     */
-    public static void main(String[] args) throws IOException {
-        Device device = args.length > 1 && args[1].startsWith("gpu")
-                ? Device.gpu(Integer.parseInt(args[1].substring(args[1].indexOf(':') + 1))) : Device.cpu();
-        Precision precision = args.length > 2 ? Precision.valueOf(args[2].toUpperCase(Locale.ROOT)) : Precision.FP32;
-        Report r = run(Path.of(args[0]), device, precision);
-        r.gradientErrors().forEach((k, v) -> System.out.printf(Locale.ROOT, "  grad %-50s %.3g%n", k, v));
-        System.out.println(device + ", " + precision + ": " + r.format());
-        if (precision != Precision.FP32) {
-            System.out.println(device + ", " + precision + " against fp32 on the CPU: "
-                    + spread(Path.of(args[0]), device, precision).format());
-        }
-    }
 }

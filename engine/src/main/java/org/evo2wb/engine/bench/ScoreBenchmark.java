@@ -1,16 +1,11 @@
 package org.evo2wb.engine.bench;
 
-import ai.djl.Device;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.ModelArchitecture;
-import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.Scorer;
 import org.evo2wb.engine.score.ScoringOptions;
@@ -27,8 +22,7 @@ import org.evo2wb.engine.score.ScoringOptions;
  * Each figure follows a warm-up of at least 3 s. Native allocation matters a great deal on virtual machines where
  * page faults are expensive: compare runs with and without {@code LD_PRELOAD=libjemalloc.so.2} (see
  * {@code docs/decisions/0005-native-allocator.md}).
- * Run: {@code mvn -o -q -pl engine exec:java -Dexec.mainClass=org.evo2wb.engine.bench.ScoreBenchmark
- * -Dexec.classpathScope=test}.
+ * Run: {@code evo2wb bench score}.
  */
 public final class ScoreBenchmark {
 
@@ -39,40 +33,6 @@ public final class ScoreBenchmark {
     public static ModelArchitecture small() {
         return new ModelArchitecture(512, 128, 5, Set.of(0, 4), Set.of(1), Set.of(2), Set.of(3), 384, 1e-6, 3, 8, 7,
                 8, 128, 16, 1, 1.0, 10000, true);
-    }
-
-    public static void main(String[] args) throws Exception {
-        Path tinyPath = args.length > 0 ? Path.of(args[0])
-                : Path.of(ScoreBenchmark.class.getResource("/golden/tiny.pt").toURI());
-        Path tinyYml = args.length > 1 ? Path.of(args[1]) : tinyPath.resolveSibling("tiny.yml");
-        ai.djl.engine.Engine.getEngine("PyTorch");
-        System.out.println("threads: torch intra-op " + ai.djl.pytorch.jni.JniUtils.getNumThreads()
-                + ", CPUs " + Runtime.getRuntime().availableProcessors()
-                + ", LD_PRELOAD=" + System.getenv().getOrDefault("LD_PRELOAD", "")
-                + ", MALLOC_CONF=" + System.getenv().getOrDefault("MALLOC_CONF", ""));
-        Random r = new Random(1);
-        try (StripedHyena tiny = StripedHyena.load(tinyPath, Evo2Config.load(tinyYml), Device.cpu(), Precision.FP32)) {
-            List<Scorer.Input> in = List.of(new Scorer.Input("a", dna(r, 300)), new Scorer.Input("b", dna(r, 300)));
-            double[] t = time(new Scorer(tiny, ScoringOptions.defaults().withBatchSize(2)), in, 20);
-            System.out.printf(Locale.ROOT, "tiny golden model: score 2 x 300 bases: median %.1f ms, min %.1f ms, "
-                    + "process CPU %.1f ms and %,.0f page faults per call (%,.0f bases/s at the median)%n",
-                    t[0] * 1e3, t[1] * 1e3, t[2] * 1e3, t[3], 600 / t[0]);
-        }
-        try (StripedHyena small = StripedHyena.random(small(), 7, Device.cpu(), Precision.FP32)) {
-            for (int[] shape : shapes(System.getProperty("bench.shapes", "8x1024,4x2048,1x8192"))) {
-                List<Scorer.Input> in = new ArrayList<>();
-                for (int i = 0; i < shape[0]; i++) {
-                    in.add(new Scorer.Input("s" + i, dna(r, shape[1])));
-                }
-                double[] t = time(new Scorer(small, ScoringOptions.defaults().withBatchSize(shape[0])), in, 7);
-                long bases = (long) shape[0] * shape[1];
-                System.out.printf(Locale.ROOT, "%,d-parameter model: score %d x %d bases: median %.1f ms, min %.1f ms,"
-                                + " process CPU %.1f ms and %,.0f page faults per call; %,.0f bases/s at the median,"
-                                + " %,.0f at the min%n", small.parameterCount(), shape[0], shape[1], t[0] * 1e3,
-                        t[1] * 1e3, t[2] * 1e3, t[3], bases / t[0], bases / t[1]);
-            }
-        }
-        System.out.println(MemoryStats.summary());
     }
 
     /**

@@ -2,7 +2,6 @@ package org.evo2wb.engine.bench;
 
 import ai.djl.Device;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,15 +14,15 @@ import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;
-import org.evo2wb.engine.train.Evo2Model;
-import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneRun;
-import org.evo2wb.engine.train.FineTuneSettings;
 import org.evo2wb.engine.train.FineTuneTask;
-import org.evo2wb.engine.train.TokenWindow;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
-import org.evo2wb.engine.train.WindowSource;
+import org.evo2wb.engine.train.TrainableStripedHyena;
+import org.evo2wb.engine.train.data.TokenWindow;
+import org.evo2wb.engine.train.data.WindowSource;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 import org.evo2wb.engine.train.run.ModelDescription;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * Measures the memory of real training steps on the CPU and sets it beside {@link TrainingMemoryEstimate}: a model
@@ -33,7 +32,7 @@ import org.evo2wb.engine.train.run.ModelDescription;
  * are left out), compared with the estimate's total minus its weights.
  *
  * <pre>
- *   java ... org.evo2wb.engine.bench.TrainingMemoryBenchmark CONFIG.yml METHOD BATCH WINDOW [RANK]
+ *   evo2wb bench memory CONFIG.yml METHOD BATCH WINDOW [--rank R]
  * </pre>
  */
 public final class TrainingMemoryBenchmark {
@@ -59,22 +58,6 @@ public final class TrainingMemoryBenchmark {
     private TrainingMemoryBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length < 4) {
-            System.err.println("usage: TrainingMemoryBenchmark CONFIG.yml lora|full|filters BATCH WINDOW [RANK]");
-            System.exit(2);
-        }
-        Evo2Config config = Evo2Config.load(Path.of(args[0]));
-        FineTuneSettings.Builder b = FineTuneSettings.builder(null).setText("method", args[1])
-                .setText("batch-size", args[2]).setText("window-length", args[3]);
-        if (args.length > 4) {
-            b.setText("lora-rank", args[4]);
-        }
-        Result r = measure(config, b, Files.createTempDirectory("evo2wb-memory"));
-        System.out.println(config.modelName() + " " + args[1] + " batch " + args[2] + " window " + args[3] + ": "
-                + r.format());
-    }
-
     /**
      * Runs two steps and measures them. The settings get max steps 2, no validation, device cpu; the run folder is
      * created under {@code dir}.
@@ -85,7 +68,7 @@ public final class TrainingMemoryBenchmark {
         int window = s.get(FineTuneParameters.WINDOW_LENGTH);
         int batch = s.get(FineTuneParameters.BATCH_SIZE);
         try (StripedHyena net = StripedHyena.random(config, 7, Device.cpu(), Precision.FP32)) {
-            Evo2Model model = Evo2Model.prepare(net, s);
+            TrainableStripedHyena model = TrainableStripedHyena.prepare(net, s);
             WindowSource windows = randomWindows(4 * batch, window);
             DatasetOptions options = DatasetOptions.of(window);
             DatasetManifest manifest = new DatasetManifest(List.of(), options, List.of(), new DatasetSummary(

@@ -13,8 +13,8 @@ import org.evo2wb.engine.config.Evo2Config;
  * Benchmark command (not a test): how fast a checkpoint opens and streams, and how little heap it takes.
  *
  * <pre>
- *   java -Xmx512m -cp … org.evo2wb.engine.checkpoint.CheckpointBenchmark read  &lt;file.pt | file.pt.part0 | file.safetensors&gt;
- *   java -Xmx512m -cp … org.evo2wb.engine.checkpoint.CheckpointBenchmark synth &lt;preset&gt; &lt;out.pt&gt;
+ *   evo2wb bench checkpoint read  &lt;file.pt | file.pt.part0 | file.safetensors&gt;
+ *   evo2wb bench checkpoint synth &lt;preset&gt; &lt;out.pt&gt;
  * </pre>
  *
  * {@code read} opens the file, prints the summary, then widens every tensor to fp32 one at a time (what a loader
@@ -25,18 +25,7 @@ public final class CheckpointBenchmark {
 
     private CheckpointBenchmark() {}
 
-    public static void main(String[] args) throws IOException {
-        if (args.length == 2 && args[0].equals("read")) {
-            read(Path.of(args[1]));
-        } else if (args.length == 3 && args[0].equals("synth")) {
-            synth(args[1], Path.of(args[2]));
-        } else {
-            System.err.println("usage: read <checkpoint> | synth <preset> <out.pt>");
-            System.exit(2);
-        }
-    }
-
-    private static void read(Path file) throws IOException {
+    public static void read(Path file) throws IOException {
         long t0 = System.nanoTime();
         try (CheckpointFile f = Checkpoints.open(file)) {
             long t1 = System.nanoTime();
@@ -60,7 +49,7 @@ public final class CheckpointBenchmark {
         }
     }
 
-    private static void synth(String preset, Path out) throws IOException {
+    public static void synth(String preset, Path out) throws IOException {
         Evo2Config c = Evo2Config.preset(preset);
         Map<String, TensorInfo> layout = new LinkedHashMap<>();
         c.checkpointShapes(true).forEach((k, s) -> layout.put(k, new TensorInfo(

@@ -1,6 +1,5 @@
 package org.evo2wb.engine.eval;
 
-import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +10,6 @@ import java.util.function.LongConsumer;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.SequenceFiles;
 import org.evo2wb.bio.SequenceFormatException;
-import org.evo2wb.engine.config.Evo2Config;
-import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.Scorer;
 import org.evo2wb.engine.score.ScoringOptions;
@@ -209,50 +206,5 @@ public final class HeldOutEvaluation {
             SequenceFiles.forEach(f, ReadProgress.NONE, r -> out.add(r.sequence()));
         }
         return out;
-    }
-
-    /**
-     * {@code --weights FILE --config MODEL.yml --validation-file FILE... [--window N] [--segments N] TRAINING_FILE...}
-     * prints the comparison (fp32 on the CPU).
-     */
-    public static void main(String[] args) throws Exception {
-        Path weights = null;
-        Path config = null;
-        List<Path> validation = new ArrayList<>();
-        List<Path> train = new ArrayList<>();
-        Options d = Options.defaults();
-        int window = d.window();
-        int count = d.maxSegments();
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                train.add(Path.of(a));
-                continue;
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--weights" -> weights = Path.of(v);
-                case "--config" -> config = Path.of(v);
-                case "--validation-file" -> validation.add(Path.of(v));
-                case "--window" -> window = Integer.parseInt(v);
-                case "--segments" -> count = Integer.parseInt(v);
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        if (weights == null || config == null || validation.isEmpty() || train.isEmpty()) {
-            System.err.println("usage: HeldOutEvaluation --weights FILE --config MODEL.yml --validation-file FILE... "
-                    + "[--window N] [--segments N] TRAINING_FILE...");
-            System.exit(2);
-        }
-        Options o = new Options(window, count, d.minOrder(), d.maxOrder(), d.alphas(), d.batchSize());
-        try (StripedHyena model = StripedHyena.load(weights, Evo2Config.load(config), Device.cpu(), Precision.FP32)) {
-            Result r = run(model, readSequences(train), readSequences(validation), o, x -> { }, () -> false);
-            System.out.println(r.format());
-            StringBuilder perOrder = new StringBuilder("Markov bits/base by order (alpha " + r.markovAlpha() + "):");
-            for (int k = 0; k < r.bitsPerOrder().length; k++) {
-                perOrder.append(String.format(Locale.ROOT, " k=%d %.4f", r.minOrder() + k, r.bitsPerOrder()[k]));
-            }
-            System.out.println(perOrder);
-        }
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.evo2wb.engine.task.EngineTask;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 
 /**
  * Downloads every file of a Hub model repository into a folder, verified: the file list from the Hub, a check that

@@ -7,10 +7,10 @@ import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.AttentionBlock;
 import org.evo2wb.engine.model.Convolutions;
 import org.evo2wb.engine.model.Precision;
-import org.evo2wb.engine.train.FineTuneMethod;
-import org.evo2wb.engine.train.FineTuneParameters;
-import org.evo2wb.engine.train.FineTuneSettings;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 
 /**
  * The GPU memory a model needs for scoring and for LoRA fine-tuning at a few windows, batch 1, fp16-mixed precision

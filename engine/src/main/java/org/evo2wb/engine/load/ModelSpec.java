@@ -14,7 +14,7 @@ import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.train.FineTunedModel;
+import org.evo2wb.engine.train.run.FineTunedModel;
 import org.evo2wb.engine.train.run.ModelDescription;
 
 /**

@@ -18,7 +18,7 @@ import org.evo2wb.engine.hub.RetryPolicy;
 import org.evo2wb.engine.hub.WorkbenchFolders;
 import org.evo2wb.engine.io.AtomicFiles;
 import org.evo2wb.engine.task.EngineTask;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 
 /**
  * Sets up the GPU runtime: downloads the published libtorch archive ({@link LibtorchArchive}) into

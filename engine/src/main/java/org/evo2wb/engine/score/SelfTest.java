@@ -1,6 +1,5 @@
 package org.evo2wb.engine.score;
 
-import ai.djl.Device;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,9 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
-import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.io.AtomicFiles;
-import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 
 /**
@@ -24,8 +21,8 @@ import org.evo2wb.engine.model.StripedHyena;
  * <p>File format (UTF-8, tab-separated; lines starting with {@code #} are comments):
  * <pre>
  *   # Evo 2 self-test for &lt;model&gt;
- *   id	sequence	expected_mean_logprob	tolerance
- *   acgt-repeat	ACGTACGT…	-1.23456789	0.001
+ *   id&#9;sequence&#9;expected_mean_logprob&#9;tolerance
+ *   acgt-repeat&#9;ACGTACGT…&#9;-1.23456789&#9;0.001
  * </pre>
  * {@code expected_mean_logprob} is {@link SequenceScore#mean()} in nats under {@link #OPTIONS} (no BOS, no
  * reverse complement, one forward pass per sequence); a case passes when |actual − expected| ≤ tolerance.
@@ -33,7 +30,7 @@ import org.evo2wb.engine.model.StripedHyena;
  * <p>To write the file for a model, score {@link #standardSequences()} with it ({@link #generate}) and
  * {@link #write} the cases, or from the command line:
  * <pre>
- *   java -cp &lt;engine classpath&gt; org.evo2wb.engine.score.SelfTest CHECKPOINT CONFIG.yml OUT.tsv [TOLERANCE]
+ *   evo2wb selftest-table CHECKPOINT CONFIG.yml OUT.tsv [--tolerance NATS]
  * </pre>
  * (fp32 on the CPU, the reference path). The default tolerance {@value #DEFAULT_TOLERANCE} nats is far above the
  * fp32 differences between devices (about 1e-5) and far below what a wrong config, wrong weights or a broken
@@ -41,7 +38,7 @@ import org.evo2wb.engine.model.StripedHyena;
  */
 public final class SelfTest {
 
-    /** Tolerance written by {@link #main} unless one is given. */
+    /** Tolerance written by {@code evo2wb selftest-table} unless one is given. */
     public static final double DEFAULT_TOLERANCE = 1e-3;
 
     /** How self-test sequences are scored: no BOS, forward strand only, batches of 4, one window up to 8192. */
@@ -230,23 +227,6 @@ public final class SelfTest {
         } catch (NumberFormatException e) {
             throw new IOException(file + ", line " + line + ", case '" + id + "', field " + field + ": '" + text
                     + "' is not a number");
-        }
-    }
-
-    /** Writes a self-test for a checkpoint: {@code CHECKPOINT CONFIG.yml OUT.tsv [TOLERANCE]}. */
-    public static void main(String[] args) throws IOException {
-        if (args.length < 3 || args.length > 4) {
-            System.err.println("usage: SelfTest CHECKPOINT CONFIG.yml OUT.tsv [TOLERANCE]");
-            System.exit(2);
-        }
-        double tol = args.length == 4 ? Double.parseDouble(args[3]) : DEFAULT_TOLERANCE;
-        Path checkpoint = Path.of(args[0]);
-        Evo2Config config = Evo2Config.load(Path.of(args[1]));
-        try (StripedHyena model = StripedHyena.load(checkpoint, config, Device.cpu(), Precision.FP32)) {
-            List<Case> cases = generate(model, standardSequences(), tol);
-            write(Path.of(args[2]), config.modelName() + " (" + checkpoint.getFileName() + ")", cases);
-            cases.forEach(c -> System.out.printf(Locale.ROOT, "%-12s %5d bases  mean %.6f%n", c.id(),
-                    c.sequence().length(), c.expectedMean()));
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.evo2wb.engine.model.GradMode;
+import org.evo2wb.engine.train.data.BatchStream;
 
 /**
  * Forward and backward of one batch keeping only each block's input instead of every block's activations

@@ -9,8 +9,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.evo2wb.bio.dataset.DatasetManifest;
+import org.evo2wb.engine.train.data.WindowSource;
 import org.evo2wb.engine.train.run.ModelDescription;
 import org.evo2wb.engine.train.run.RunFolder;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * Everything a fine-tuning run needs, gathered before it starts. A new run:

@@ -1,13 +1,11 @@
 package org.evo2wb.engine.train;
 
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,8 +19,15 @@ import org.evo2wb.engine.io.AtomicFiles;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;
+import org.evo2wb.engine.train.data.TokenWindow;
+import org.evo2wb.engine.train.data.TrainingData;
+import org.evo2wb.engine.train.data.WindowSource;
+import org.evo2wb.engine.train.parallel.TrainingDevices;
 import org.evo2wb.engine.train.run.ModelDescription;
 import org.evo2wb.engine.train.run.RunFolder;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * Training an Evo 2-shaped model from scratch: the fine-tuning loop ({@link FineTuneRun}, method {@code full}) started
@@ -36,7 +41,7 @@ import org.evo2wb.engine.train.run.RunFolder;
  *
  * <p>Command line (one JVM; PyTorch threads from {@code OMP_NUM_THREADS}):
  * <pre>
- *   Pretrain --config MODEL.yml --out RUN_FOLDER [--init-seed N] [--validation-file FILE]...
+ *   evo2wb pretrain --model-config MODEL.yml --out RUN_FOLDER [--init-seed N] [--validation-file FILE]...
  *            [--SETTING VALUE]... TRAINING_FILE...
  * </pre>
  * {@code --SETTING} is any fine-tuning setting by name ({@code --learning-rate 2e-3 --max-steps 400 ...}); the
@@ -95,7 +100,7 @@ public final class Pretrain {
             throw new IOException(e.getMessage(), e);
         }
         TrainingData data = TrainingData.of(dataset);
-        Device device = Devices.resolve(spec.settings().get(FineTuneParameters.DEVICE));
+        Device device = TrainingDevices.resolve(spec.settings().get(FineTuneParameters.DEVICE));
         Precision precision = spec.settings().get(FineTuneParameters.PRECISION);
         try (StripedHyena model = StripedHyena.random(spec.config(), spec.initSeed(), device, precision,
                 org.evo2wb.engine.model.MasterWeights.FP32)) {
@@ -103,7 +108,7 @@ public final class Pretrain {
             FineTuneRun.Builder b = resume ? FineTuneRun.resume(spec.folder())
                     : FineTuneRun.newRun(spec.folder(), spec.settings());
             FineTuneSettings effective = resume ? FineTuneRun.readSettings(spec.folder()) : spec.settings();
-            b.model(Evo2Model.prepare(model, effective), description(spec.config(), spec.initSeed()))
+            b.model(TrainableStripedHyena.prepare(model, effective), description(spec.config(), spec.initSeed()))
                     .data(data.train(), spread(data.validation(), effective), data.manifest());
             listeners.forEach(b::listener);
             FineTuneTask task = b.build().task();
@@ -170,46 +175,8 @@ public final class Pretrain {
         return weights;
     }
 
-    /** Command line: see the class comment. */
-    public static void main(String[] args) throws Exception {
-        Path configFile = null;
-        Path out = null;
-        long initSeed = 1;
-        List<Path> validation = new ArrayList<>();
-        List<Path> train = new ArrayList<>();
-        FineTuneSettings.Builder settings = FineTuneSettings.builder(null);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (!a.startsWith("--")) {
-                train.add(Path.of(a));
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--config" -> configFile = Path.of(v);
-                case "--out" -> out = Path.of(v);
-                case "--init-seed" -> initSeed = Long.parseLong(v);
-                case "--validation-file" -> validation.add(Path.of(v));
-                default -> settings.setText(a.substring(2), v);
-            }
-        }
-        if (configFile == null || out == null || train.isEmpty()) {
-            System.err.println("usage: Pretrain --config MODEL.yml --out RUN_FOLDER [--init-seed N] "
-                    + "[--validation-file FILE]... [--SETTING VALUE]... TRAINING_FILE...");
-            System.exit(2);
-        }
-        Evo2Config config = Evo2Config.load(configFile);
-        Spec spec = new Spec(config, initSeed, train, validation, settings.build("command line"), out);
-        Result r = run(spec, List.of(new ConsoleListener()));
-        System.out.printf(Locale.ROOT, "%s%nmodel: %s (%,d parameters)%n", r.training().message(), r.weights(),
-                r.parameters());
-    }
-
     /** Prints one line per step and per evaluation. */
-    private static final class ConsoleListener implements TrainingListener {
+    public static final class ConsoleListener implements TrainingListener {
 
         @Override
         public void onStart(TrainingPlan plan, long fromStep) {

@@ -11,6 +11,8 @@ import java.util.Map;
 import org.evo2wb.engine.train.TrainingFailedException.Kind;
 import org.evo2wb.engine.train.run.ModelDescription;
 import org.evo2wb.engine.train.run.RunFolder;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * {@code run.json}: everything needed to know what a run was and to redo it.

@@ -53,7 +53,7 @@ public final class Tensors {
      * Frees a copy made by {@code source.toDevice(other device)}: DJL puts it in a new sub-manager of the source's
      * manager, which would otherwise stay attached there (one more per copy) after the copy is closed.
      */
-    static void closeMoved(NDArray moved, NDArray source) {
+    public static void closeMoved(NDArray moved, NDArray source) {
         if (moved.getManager() != source.getManager()) {
             moved.getManager().close();
         } else {

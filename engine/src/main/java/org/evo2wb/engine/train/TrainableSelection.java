@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
 
 /**
  * Which parameters a method trains; everything else is frozen (no gradient is computed for it).

@@ -1,17 +1,17 @@
 package org.evo2wb.engine.train;
 
-import static org.evo2wb.engine.train.FineTuneParameters.BATCH_SIZE;
-import static org.evo2wb.engine.train.FineTuneParameters.CLIP_NORM;
-import static org.evo2wb.engine.train.FineTuneParameters.GRAD_ACCUMULATION;
-import static org.evo2wb.engine.train.FineTuneParameters.KEEP_BEST;
-import static org.evo2wb.engine.train.FineTuneParameters.KEEP_LAST;
-import static org.evo2wb.engine.train.FineTuneParameters.LEARNING_RATE;
-import static org.evo2wb.engine.train.FineTuneParameters.MAX_TIME;
-import static org.evo2wb.engine.train.FineTuneParameters.METHOD;
-import static org.evo2wb.engine.train.FineTuneParameters.MIN_LEARNING_RATE;
-import static org.evo2wb.engine.train.FineTuneParameters.PATIENCE;
-import static org.evo2wb.engine.train.FineTuneParameters.SEED;
-import static org.evo2wb.engine.train.FineTuneParameters.WINDOW_LENGTH;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.BATCH_SIZE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.CLIP_NORM;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.GRAD_ACCUMULATION;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.KEEP_BEST;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.KEEP_LAST;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.LEARNING_RATE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.MAX_TIME;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.METHOD;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.MIN_LEARNING_RATE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.PATIENCE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.SEED;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.WINDOW_LENGTH;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -32,16 +32,35 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import org.evo2wb.engine.checkpoint.Safetensors;
-import org.evo2wb.engine.lora.PeftAdapter;
 import org.evo2wb.engine.checkpoint.TensorInfo;
+import org.evo2wb.engine.lora.PeftAdapter;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.train.TrainingFailedException.Kind;
+import org.evo2wb.engine.train.data.BatchStream;
+import org.evo2wb.engine.train.data.HostBatch;
+import org.evo2wb.engine.train.data.LossWeights;
+import org.evo2wb.engine.train.data.TokenWindow;
+import org.evo2wb.engine.train.data.WindowSource;
+import org.evo2wb.engine.train.optim.AdamW;
+import org.evo2wb.engine.train.optim.GradientClipping;
+import org.evo2wb.engine.train.optim.LearningRateSchedule;
+import org.evo2wb.engine.train.optim.LossScaler;
+import org.evo2wb.engine.train.optim.NextTokenLoss;
+import org.evo2wb.engine.train.optim.ParameterGradients;
+import org.evo2wb.engine.train.parallel.DataParallel;
+import org.evo2wb.engine.train.parallel.MemoryProbe;
+import org.evo2wb.engine.train.parallel.TrainingDevices;
 import org.evo2wb.engine.train.run.CheckpointStore;
 import org.evo2wb.engine.train.run.LoopState;
 import org.evo2wb.engine.train.run.MetricsLog;
 import org.evo2wb.engine.train.run.RunFolder;
 import org.evo2wb.engine.train.run.RunState;
 import org.evo2wb.engine.train.run.RunStatus;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.evo2wb.engine.train.settings.ShortSequencePolicy;
+import org.evo2wb.engine.train.settings.ValueType;
 
 /**
  * The training loop, readable top to bottom: {@link #run()} prepares (plan, checks, restore), runs the settings
@@ -189,7 +208,7 @@ final class Trainer {
     private void checkDevice() {
         ai.djl.Device wanted;
         try {
-            devices = Devices.forTraining(s);
+            devices = TrainingDevices.forTraining(s);
             wanted = devices.get(0);
         } catch (IllegalArgumentException e) {
             throw new TrainingFailedException(Kind.SETTINGS_CHECK, e.getMessage(), e);

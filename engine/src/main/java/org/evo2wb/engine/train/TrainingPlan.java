@@ -1,16 +1,19 @@
 package org.evo2wb.engine.train;
 
-import static org.evo2wb.engine.train.FineTuneParameters.BATCH_SIZE;
-import static org.evo2wb.engine.train.FineTuneParameters.CHECKPOINT_EVERY;
-import static org.evo2wb.engine.train.FineTuneParameters.EPOCHS;
-import static org.evo2wb.engine.train.FineTuneParameters.EVAL_BATCHES;
-import static org.evo2wb.engine.train.FineTuneParameters.EVAL_EVERY;
-import static org.evo2wb.engine.train.FineTuneParameters.GRAD_ACCUMULATION;
-import static org.evo2wb.engine.train.FineTuneParameters.MAX_STEPS;
-import static org.evo2wb.engine.train.FineTuneParameters.WARMUP_STEPS;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.BATCH_SIZE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.CHECKPOINT_EVERY;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.EPOCHS;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.EVAL_BATCHES;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.EVAL_EVERY;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.GRAD_ACCUMULATION;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.MAX_STEPS;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.WARMUP_STEPS;
 
 import com.google.gson.JsonObject;
 import java.util.List;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.evo2wb.engine.train.settings.InvalidSettingsException;
+import org.evo2wb.engine.train.settings.SettingsProblem;
 
 /**
  * The settings that depend on the data, resolved once the number of windows is known: "auto" values get their

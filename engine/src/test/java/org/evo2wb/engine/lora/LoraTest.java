@@ -20,8 +20,8 @@ import org.evo2wb.engine.checkpoint.Safetensors;
 import org.evo2wb.engine.checkpoint.TensorInfo;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.Tensors;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -154,9 +154,9 @@ class LoraTest {
             }
             NDArray tokens = m.create(ids, new Shape(1, 64));
             NDArray targets = tokens.get(":, 1:");
-            NDArray weights = org.evo2wb.engine.train.NextTokenLoss.weightsOnDevice(m, onesOf(63), 1, 63);
+            NDArray weights = org.evo2wb.engine.train.optim.NextTokenLoss.weightsOnDevice(m, onesOf(63), 1, 63);
             try (ai.djl.training.GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
-                NDArray loss = org.evo2wb.engine.train.NextTokenLoss.loss(model.forward(tokens), targets, weights, 63);
+                NDArray loss = org.evo2wb.engine.train.optim.NextTokenLoss.loss(model.forward(tokens), targets, weights, 63);
                 if (collectGarbage) {
                     for (int i = 0; i < 50; i++) {
                         java.nio.ByteBuffer.allocateDirect(1 << 16).putFloat(0, Float.NaN);

@@ -19,7 +19,7 @@ import org.evo2wb.engine.bench.PrecisionSpread;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.lora.Lora;
 import org.evo2wb.engine.lora.LoraLinear;
-import org.evo2wb.engine.train.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -20,7 +20,7 @@ import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.StorageType;
 import org.evo2wb.engine.lora.Lora;
 import org.evo2wb.engine.lora.LoraLinear;
-import org.evo2wb.engine.train.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

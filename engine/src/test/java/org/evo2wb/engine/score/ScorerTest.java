@@ -1,7 +1,6 @@
 package org.evo2wb.engine.score;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -244,7 +243,7 @@ class ScorerTest {
         cancelled.cancel();
         cancelled.run();
         assertEquals(TaskStatus.CANCELLED, cancelled.status());
-        assertFalse(cancelled.result().isCompletedExceptionally() == false);
+        assertTrue(cancelled.result().isCompletedExceptionally());
     }
 
     @Test

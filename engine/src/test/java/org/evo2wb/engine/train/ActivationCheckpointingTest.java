@@ -18,10 +18,15 @@ import java.util.Map;
 import java.util.function.Function;
 import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.GradMode;
-import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;
+import org.evo2wb.engine.train.data.HostBatch;
+import org.evo2wb.engine.train.optim.NextTokenLoss;
+import org.evo2wb.engine.train.parallel.DataParallel;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +40,8 @@ class ActivationCheckpointingTest {
     Path tmp;
 
     /** LoRA's B starts at zero, and then A has no gradient: give every B small values first. */
-    private static Evo2Model prepared(StripedHyena base, FineTuneSettings s) {
-        Evo2Model model = Evo2Model.prepare(base, s);
+    private static TrainableStripedHyena prepared(StripedHyena base, FineTuneSettings s) {
+        TrainableStripedHyena model = TrainableStripedHyena.prepare(base, s);
         java.util.Random r = new java.util.Random(3);
         model.adapters().values().forEach(l -> {
             float[] v = new float[Math.toIntExact(l.loraB().size())];
@@ -53,13 +58,13 @@ class ActivationCheckpointingTest {
     }
 
     private interface Backward {
-        double run(Evo2Model model, NDArray tokens, Function<NDArray, NDArray> lossOfLogits, double lossScale);
+        double run(TrainableStripedHyena model, NDArray tokens, Function<NDArray, NDArray> lossOfLogits, double lossScale);
     }
 
     private static Outcome outcome(FineTuneSettings s, Precision precision, HostBatch b, double lossScale,
                                    Backward backward) throws Exception {
-        try (StripedHyena base = TinyModel.load(precision, Evo2Model.masterWeights(s))) {
-            Evo2Model model = prepared(base, s);
+        try (StripedHyena base = TinyModel.load(precision, TrainableStripedHyena.masterWeights(s))) {
+            TrainableStripedHyena model = prepared(base, s);
             Map<String, NDArray> trainable = TrainableSelection.select(model, s.get(FineTuneParameters.METHOD));
             TrainableSelection.freezeAllBut(model, trainable);
             double loss;
@@ -77,18 +82,18 @@ class ActivationCheckpointingTest {
     }
 
     /** One backward through the whole graph. */
-    private static double plain(Evo2Model model, NDArray tokens, Function<NDArray, NDArray> lossOfLogits,
+    private static double plain(TrainableStripedHyena model, NDArray tokens, Function<NDArray, NDArray> lossOfLogits,
                                 double lossScale) {
         return DataParallel.backward(lossOfLogits.apply(model.logits(tokens)), lossScale);
     }
 
-    private static double checkpointed(Evo2Model model, NDArray tokens, Function<NDArray, NDArray> lossOfLogits,
+    private static double checkpointed(TrainableStripedHyena model, NDArray tokens, Function<NDArray, NDArray> lossOfLogits,
                                        double lossScale) {
         return ActivationCheckpointing.forwardBackward(model.stages(), tokens, lossOfLogits::apply, lossScale, 77);
     }
 
     /** One backward through the whole graph, each block's random numbers seeded as the checkpointed pass seeds them. */
-    private static double plainSeededPerBlock(Evo2Model model, NDArray tokens,
+    private static double plainSeededPerBlock(TrainableStripedHyena model, NDArray tokens,
                                               Function<NDArray, NDArray> lossOfLogits, double lossScale) {
         TrainableModel.Stages st = model.stages();
         NDArray x = st.embed(tokens);
@@ -199,7 +204,7 @@ class ActivationCheckpointingTest {
     private List<StepMetrics> run(FineTuneSettings s, String name) throws Exception {
         List<StepMetrics> steps = new ArrayList<>();
         try (StripedHyena base = TinyModel.load(Precision.FP32)) {
-            FineTuneTask task = Evo2FineTuneTest.run(tmp.resolve(name), s, Evo2Model.prepare(base, s), steps);
+            FineTuneTask task = Evo2FineTuneTest.run(tmp.resolve(name), s, TrainableStripedHyena.prepare(base, s), steps);
             assertEquals(TaskStatus.FINISHED, task.status(), task.message());
         }
         assertEquals(3, steps.size());

@@ -19,10 +19,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;
+import org.evo2wb.engine.train.data.HostBatch;
+import org.evo2wb.engine.train.data.LossWeights;
+import org.evo2wb.engine.train.data.TokenWindow;
+import org.evo2wb.engine.train.parallel.DataParallel;
+import org.evo2wb.engine.train.parallel.TrainingDevices;
+import org.evo2wb.engine.train.optim.NextTokenLoss;
+import org.evo2wb.engine.train.optim.ParameterGradients;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,8 +117,8 @@ class DataParallelTest {
     }
 
     /** LoRA's B starts at zero, and then A has no gradient: give every B small values first. */
-    private static Evo2Model prepared(StripedHyena base, FineTuneSettings s) {
-        Evo2Model model = Evo2Model.prepare(base, s);
+    private static TrainableStripedHyena prepared(StripedHyena base, FineTuneSettings s) {
+        TrainableStripedHyena model = TrainableStripedHyena.prepare(base, s);
         java.util.Random r = new java.util.Random(3);
         model.adapters().values().forEach(l -> {
             float[] v = new float[Math.toIntExact(l.loraB().size())];
@@ -127,7 +136,7 @@ class DataParallelTest {
         double single;
         Map<String, float[]> expected;
         try (StripedHyena base = TinyModel.load()) {
-            Evo2Model model = prepared(base, s);
+            TrainableStripedHyena model = prepared(base, s);
             Map<String, NDArray> trainable = TrainableSelection.select(model, method);
             TrainableSelection.freezeAllBut(model, trainable);
             try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope();
@@ -139,7 +148,7 @@ class DataParallelTest {
             expected = gradients(trainable);
         }
         try (StripedHyena base = TinyModel.load()) {
-            Evo2Model model = prepared(base, s);
+            TrainableStripedHyena model = prepared(base, s);
             Map<String, NDArray> trainable = TrainableSelection.select(model, method);
             TrainableSelection.freezeAllBut(model, trainable);
             double split;
@@ -214,7 +223,7 @@ class DataParallelTest {
     private Map<String, float[]> train(FineTuneSettings s, FineTuneMethod method, List<StepMetrics> steps,
                                        String name) throws Exception {
         try (StripedHyena base = TinyModel.load()) {
-            Evo2Model model = Evo2Model.prepare(base, s);
+            TrainableStripedHyena model = TrainableStripedHyena.prepare(base, s);
             FineTuneTask task = Evo2FineTuneTest.run(tmp.resolve(name), s, model, steps);
             assertEquals(TaskStatus.FINISHED, task.status(), task.message());
             Map<String, float[]> out = new LinkedHashMap<>();
@@ -264,12 +273,12 @@ class DataParallelTest {
         String m = FineTuneSettings.builder(null).setText("devices", "gpu:1,gpu:0").setText("device", "gpu:0")
                 .problems().get(0).message();
         assertTrue(m.contains("gpu:1") && m.contains("first"), m);
-        assertEquals(List.of("gpu:0", "gpu:1", "gpu:2"), Devices.names("3"));
-        assertEquals(List.of("gpu:0", "cpu"), Devices.names("gpu, cpu"));
-        assertEquals(List.of(), Devices.names("1"));
-        assertEquals(List.of(Device.cpu(), Device.cpu()), Devices.forTraining(FineTuneSettings.builder(null)
+        assertEquals(List.of("gpu:0", "gpu:1", "gpu:2"), TrainingDevices.names("3"));
+        assertEquals(List.of("gpu:0", "cpu"), TrainingDevices.names("gpu, cpu"));
+        assertEquals(List.of(), TrainingDevices.names("1"));
+        assertEquals(List.of(Device.cpu(), Device.cpu()), TrainingDevices.forTraining(FineTuneSettings.builder(null)
                 .setText("devices", "cpu,cpu").build()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Devices.forTraining(
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingDevices.forTraining(
                 FineTuneSettings.builder(null).setText("devices", "cpu,gpu:7").setText("batch-size", "2").build()));
         assertTrue(e.getMessage().contains("gpu:7"), e.getMessage());
     }

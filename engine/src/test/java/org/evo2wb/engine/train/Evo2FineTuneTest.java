@@ -25,8 +25,14 @@ import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.ParameterKind;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;
+import org.evo2wb.engine.train.data.TrainingData;
+import org.evo2wb.engine.train.optim.NextTokenLoss;
+import org.evo2wb.engine.train.optim.WeightDecayRule;
 import org.evo2wb.engine.train.run.MetricsLog;
 import org.evo2wb.engine.train.run.ModelDescription;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +62,7 @@ class Evo2FineTuneTest {
                 TinyModel.resource("golden/tiny.pt"));
     }
 
-    static FineTuneTask run(Path folder, FineTuneSettings s, Evo2Model model, List<StepMetrics> steps)
+    static FineTuneTask run(Path folder, FineTuneSettings s, TrainableStripedHyena model, List<StepMetrics> steps)
             throws Exception {
         TrainingData data = TrainingData.build(List.of(FASTA), s, ReadProgress.NONE);
         FineTuneTask task = FineTuneRun.newRun(folder, s).model(model, tinyDescription())
@@ -89,7 +95,7 @@ class Evo2FineTuneTest {
         try (StripedHyena base = TinyModel.load()) {
             Map<String, float[]> before = frozen(base);
             FineTuneSettings s = settings(FineTuneMethod.LORA).build();
-            Evo2Model model = Evo2Model.prepare(base, s);
+            TrainableStripedHyena model = TrainableStripedHyena.prepare(base, s);
             assertEquals(25, model.adapters().size());
             int[] arrays = new int[2];
             List<StepMetrics> counting = new ArrayList<>() {
@@ -148,14 +154,14 @@ class Evo2FineTuneTest {
                 .set(FineTuneParameters.CHECKPOINT_EVERY, 3).set(FineTuneParameters.LORA_DROPOUT, 0.3).build();
         Map<String, float[]> expected;
         try (StripedHyena base = TinyModel.load()) {
-            Evo2Model model = Evo2Model.prepare(base, s);
+            TrainableStripedHyena model = TrainableStripedHyena.prepare(base, s);
             run(tmp.resolve("straight"), s, model, new ArrayList<>());
             expected = adapters(base);
         }
         Path folder = tmp.resolve("crashed");
         try (StripedHyena base = TinyModel.load()) {
             TrainingData data = TrainingData.build(List.of(FASTA), s, ReadProgress.NONE);
-            FineTuneTask crashed = FineTuneRun.newRun(folder, s).model(Evo2Model.prepare(base, s), tinyDescription())
+            FineTuneTask crashed = FineTuneRun.newRun(folder, s).model(TrainableStripedHyena.prepare(base, s), tinyDescription())
                     .data(data.train(), data.validation(), data.manifest()).listener(new TrainingListener() {
                         @Override
                         public void onStep(StepMetrics m) {
@@ -170,7 +176,7 @@ class Evo2FineTuneTest {
         try (StripedHyena base = TinyModel.load()) {
             FineTuneSettings recorded = FineTuneRun.readSettings(folder);
             TrainingData data = TrainingData.build(List.of(FASTA), recorded, ReadProgress.NONE);
-            FineTuneTask resumed = FineTuneRun.resume(folder).model(Evo2Model.prepare(base, recorded),
+            FineTuneTask resumed = FineTuneRun.resume(folder).model(TrainableStripedHyena.prepare(base, recorded),
                     tinyDescription()).data(data.train(), data.validation(), data.manifest()).build().task();
             resumed.run();
             assertEquals(TaskStatus.FINISHED, resumed.status(), resumed.message());
@@ -192,7 +198,7 @@ class Evo2FineTuneTest {
             Map<String, float[]> before = frozen(base);
             FineTuneSettings s = settings(FineTuneMethod.FILTERS).set(FineTuneParameters.MAX_STEPS, 2)
                     .set(FineTuneParameters.WARMUP_STEPS, 0).build();
-            FineTuneTask task = run(tmp.resolve("filters"), s, Evo2Model.prepare(base, s), new ArrayList<>());
+            FineTuneTask task = run(tmp.resolve("filters"), s, TrainableStripedHyena.prepare(base, s), new ArrayList<>());
             assertEquals(TaskStatus.FINISHED, task.status(), task.message());
             Map<String, float[]> after = frozen(base);
             List<String> changed = new ArrayList<>();
@@ -217,7 +223,7 @@ class Evo2FineTuneTest {
             Map<String, float[]> before = frozen(base);
             FineTuneSettings s = settings(FineTuneMethod.FULL).set(FineTuneParameters.MAX_STEPS, 2)
                     .set(FineTuneParameters.WARMUP_STEPS, 0).set(FineTuneParameters.LEARNING_RATE, 1e-3).build();
-            FineTuneTask task = run(tmp.resolve("full"), s, Evo2Model.prepare(base, s), new ArrayList<>());
+            FineTuneTask task = run(tmp.resolve("full"), s, TrainableStripedHyena.prepare(base, s), new ArrayList<>());
             assertEquals(TaskStatus.FINISHED, task.status(), task.message());
             Map<String, float[]> after = frozen(base);
             Map<String, ParameterKind> kinds = base.parameterKinds();

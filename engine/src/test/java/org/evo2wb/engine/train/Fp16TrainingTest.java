@@ -20,8 +20,13 @@ import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.Scalars;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;
+import org.evo2wb.engine.train.data.TrainingData;
 import org.evo2wb.engine.train.run.CheckpointStore;
+import org.evo2wb.engine.train.run.FineTunedModel;
 import org.evo2wb.engine.train.run.RunFolder;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -151,7 +156,7 @@ class Fp16TrainingTest {
             FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.FULL)
                     .set(FineTuneParameters.PRECISION, Precision.FP16).set(FineTuneParameters.LEARNING_RATE, 3e-3)
                     .build();
-            Evo2Model model = Evo2Model.prepare(base, s);
+            TrainableStripedHyena model = TrainableStripedHyena.prepare(base, s);
             FineTuneTask task = run(tmp.resolve("full16"), s, model, steps);
             assertEquals(TaskStatus.FINISHED, task.status(), task.message());
             double first = steps.get(0).trainLoss();
@@ -173,9 +178,9 @@ class Fp16TrainingTest {
         Path folder = tmp.resolve("lora16");
         FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.LORA)
                 .set(FineTuneParameters.PRECISION, Precision.FP16).set(FineTuneParameters.MAX_STEPS, 6).build();
-        try (StripedHyena base = TinyModel.load(Precision.FP16, Evo2Model.masterWeights(s))) {
+        try (StripedHyena base = TinyModel.load(Precision.FP16, TrainableStripedHyena.masterWeights(s))) {
             Map<String, float[]> before = Evo2FineTuneTest.frozen(base);
-            Evo2Model model = Evo2Model.prepare(base, s);
+            TrainableStripedHyena model = TrainableStripedHyena.prepare(base, s);
             FineTuneTask task = run(folder, s, model, steps);
             assertEquals(TaskStatus.FINISHED, task.status(), task.message());
             assertTrue(steps.get(5).trainLoss() < steps.get(0).trainLoss(), "the adapters learn");
@@ -201,16 +206,16 @@ class Fp16TrainingTest {
         FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.FULL).set(FineTuneParameters.MAX_STEPS, 2)
                 .build();
         FineTuneSettings s16 = s.toBuilder().set(FineTuneParameters.PRECISION, Precision.FP16).build();
-        assertEquals(MasterWeights.FP32, Evo2Model.masterWeights(s16));
+        assertEquals(MasterWeights.FP32, TrainableStripedHyena.masterWeights(s16));
         try (StripedHyena base = TinyModel.load(Precision.FP16, MasterWeights.NONE)) {
-            FineTuneTask task = run(tmp.resolve("refused"), s16, Evo2Model.prepare(base, s16),
+            FineTuneTask task = run(tmp.resolve("refused"), s16, TrainableStripedHyena.prepare(base, s16),
                     new ArrayList<>());
             assertEquals(TaskStatus.FAILED, task.status());
             assertTrue(task.message().contains("without fp32 master weights"), task.message());
         }
         Path folder = tmp.resolve("full32");
         try (StripedHyena base = TinyModel.load(Precision.FP32)) {
-            FineTuneTask task = run(folder, s, Evo2Model.prepare(base, s), new ArrayList<>());
+            FineTuneTask task = run(folder, s, TrainableStripedHyena.prepare(base, s), new ArrayList<>());
             assertEquals(TaskStatus.FINISHED, task.status(), task.message());
         }
         try (FineTunedModel half = FineTunedModel.load(folder, ai.djl.Device.cpu(), Precision.FP16, false);
@@ -224,7 +229,7 @@ class Fp16TrainingTest {
     }
 
     /** {@link Evo2FineTuneTest#run} with the tiny model's config recorded, so {@link FineTunedModel#load} works. */
-    private static FineTuneTask run(Path folder, FineTuneSettings s, Evo2Model model, List<StepMetrics> steps)
+    private static FineTuneTask run(Path folder, FineTuneSettings s, TrainableStripedHyena model, List<StepMetrics> steps)
             throws Exception {
         TrainingData data = TrainingData.build(List.of(Evo2FineTuneTest.FASTA), s,
                 org.evo2wb.bio.ReadProgress.NONE);

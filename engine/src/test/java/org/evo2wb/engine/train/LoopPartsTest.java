@@ -15,6 +15,14 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.evo2wb.engine.train.data.BatchStream;
+import org.evo2wb.engine.train.data.HostBatch;
+import org.evo2wb.engine.train.data.LossWeights;
+import org.evo2wb.engine.train.data.TokenWindow;
+import org.evo2wb.engine.train.data.WindowSource;
+import org.evo2wb.engine.train.optim.LearningRateSchedule;
+import org.evo2wb.engine.train.optim.NextTokenLoss;
+import org.evo2wb.engine.train.optim.WeightDecayRule;
 import org.junit.jupiter.api.Test;
 
 /** Schedule, data order, loss weights and the loss itself, against hand computations. */

@@ -21,7 +21,12 @@ import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.ParameterKind;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
+import org.evo2wb.engine.train.data.TokenWindow;
+import org.evo2wb.engine.train.data.WindowSource;
 import org.evo2wb.engine.train.run.RunFolder;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,7 +80,7 @@ class PretrainTest {
             assertEquals(r.parameters(), loaded.parameterCount());
             loaded.visitParameters((key, kind, value) -> {
                 if (kind == ParameterKind.LOG_POLES) {
-                    assertTrue(value.max().getFloat() <= Evo2Model.MAX_LOG_POLE, key + " max " + value.max());
+                    assertTrue(value.max().getFloat() <= TrainableStripedHyena.MAX_LOG_POLE, key + " max " + value.max());
                 }
             });
             try (StripedHyena fresh = StripedHyena.random(config, 5, Device.cpu(), Precision.FP32)) {
@@ -100,7 +105,7 @@ class PretrainTest {
         try (StripedHyena base = TinyModel.load()) {
             FineTuneSettings s = FineTuneSettings.builder(null).set(FineTuneParameters.METHOD, FineTuneMethod.FULL)
                     .build();
-            Evo2Model model = Evo2Model.prepare(base, s);
+            TrainableStripedHyena model = TrainableStripedHyena.prepare(base, s);
             NDArray poles = base.parameters().get("blocks.2.filter.log_poles");
             float[] before = poles.toFloatArray();
             float[] pushed = before.clone();
@@ -118,8 +123,8 @@ class PretrainTest {
                 model.afterUpdate();
             }
             float[] after = poles.toFloatArray();
-            assertEquals(Evo2Model.MAX_LOG_POLE, after[0]);
-            assertEquals(Evo2Model.MAX_LOG_POLE, after[5]);
+            assertEquals(TrainableStripedHyena.MAX_LOG_POLE, after[0]);
+            assertEquals(TrainableStripedHyena.MAX_LOG_POLE, after[5]);
             for (int i = 0; i < after.length; i++) {
                 if (i != 0 && i != 5) {
                     assertEquals(before[i], after[i], "pole " + i + " was decaying already");

@@ -15,10 +15,14 @@ import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;
+import org.evo2wb.engine.train.data.TrainingData;
 import org.evo2wb.engine.train.run.RunCurves;
 import org.evo2wb.engine.train.run.RunHistory;
 import org.evo2wb.engine.train.run.RunState;
 import org.evo2wb.engine.train.run.RunSummary;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +40,7 @@ class RunHistoryTest {
         assertEquals("lora-20260102-030405", a.getFileName().toString());
         List<StepMetrics> steps = new ArrayList<>();
         try (StripedHyena base = TinyModel.load()) {
-            FineTuneTask t = Evo2FineTuneTest.run(a, first, Evo2Model.prepare(base, first), steps);
+            FineTuneTask t = Evo2FineTuneTest.run(a, first, TrainableStripedHyena.prepare(base, first), steps);
             assertEquals(TaskStatus.FINISHED, t.status(), t.message());
         }
 
@@ -47,7 +51,7 @@ class RunHistoryTest {
         try (StripedHyena base = TinyModel.load()) {
             TrainingData data = TrainingData.build(List.of(Evo2FineTuneTest.FASTA), second, ReadProgress.NONE);
             FineTuneTask[] task = new FineTuneTask[1];
-            task[0] = FineTuneRun.newRun(b, second).model(Evo2Model.prepare(base, second),
+            task[0] = FineTuneRun.newRun(b, second).model(TrainableStripedHyena.prepare(base, second),
                             Evo2FineTuneTest.tinyDescription())
                     .data(data.train(), data.validation(), data.manifest()).listener(new TrainingListener() {
                         @Override

@@ -8,6 +8,8 @@ import java.util.Random;
 import org.evo2wb.bio.dataset.DatasetManifest;
 import org.evo2wb.bio.dataset.DatasetOptions;
 import org.evo2wb.bio.dataset.DatasetSummary;
+import org.evo2wb.engine.train.data.TokenWindow;
+import org.evo2wb.engine.train.data.WindowSource;
 import org.evo2wb.engine.train.run.ModelDescription;
 
 /** Small synthetic DNA for loop tests: a learnable repeat with mutations, cut into windows. */

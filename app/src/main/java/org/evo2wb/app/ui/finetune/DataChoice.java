@@ -7,11 +7,11 @@ import java.util.Map;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import org.evo2wb.app.data.LoadedRecord;
-import org.evo2wb.app.ui.finetune.FineTuneModel.FeatureChoice;
-import org.evo2wb.app.ui.finetune.FineTuneModel.ValidationMode;
-import org.evo2wb.engine.train.RecordSelection;
-import org.evo2wb.engine.train.RecordSelection.RecordRef;
-import org.evo2wb.engine.train.RecordSelection.Source;
+import org.evo2wb.app.ui.finetune.FineTuneViewModel.FeatureChoice;
+import org.evo2wb.app.ui.finetune.FineTuneViewModel.ValidationMode;
+import org.evo2wb.engine.train.data.RecordSelection.RecordRef;
+import org.evo2wb.engine.train.data.RecordSelection.Source;
+import org.evo2wb.engine.train.data.RecordSelection;
 
 /**
  * The data side of the Fine-tune view: mirrors the workspace's open records as ticked rows (new records start
@@ -21,10 +21,10 @@ import org.evo2wb.engine.train.RecordSelection.Source;
 final class DataChoice {
 
     private final ObservableList<LoadedRecord> open;
-    private final FineTuneModel model;
+    private final FineTuneViewModel model;
     private final Runnable onChange;
 
-    DataChoice(ObservableList<LoadedRecord> open, FineTuneModel model, Runnable onChange) {
+    DataChoice(ObservableList<LoadedRecord> open, FineTuneViewModel model, Runnable onChange) {
         this.open = open;
         this.model = model;
         this.onChange = onChange;

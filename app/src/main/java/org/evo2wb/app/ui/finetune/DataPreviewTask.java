@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.Locale;
 import org.evo2wb.bio.dataset.DatasetSummary;
 import org.evo2wb.engine.task.EngineTask;
-import org.evo2wb.engine.train.FineTuneParameters;
-import org.evo2wb.engine.train.FineTuneSettings;
-import org.evo2wb.engine.train.InvalidSettingsException;
-import org.evo2wb.engine.train.RecordSelection;
-import org.evo2wb.engine.train.RecordSelection.Source;
-import org.evo2wb.engine.train.TrainingData;
 import org.evo2wb.engine.train.TrainingPlan;
+import org.evo2wb.engine.train.data.RecordSelection.Source;
+import org.evo2wb.engine.train.data.RecordSelection;
+import org.evo2wb.engine.train.data.TrainingData;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.evo2wb.engine.train.settings.InvalidSettingsException;
 
 /**
  * Cuts the chosen records into windows with the settings, in the background, to show before a run what it will

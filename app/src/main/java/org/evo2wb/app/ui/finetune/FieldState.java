@@ -4,7 +4,7 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
-import org.evo2wb.engine.train.Hyperparameter;
+import org.evo2wb.engine.train.settings.Hyperparameter;
 
 /**
  * The form state of one setting, as properties: its text, whether the user set it (else it shows the default the

@@ -11,26 +11,28 @@ import java.util.Map;
 import java.util.function.Consumer;
 import javafx.scene.Node;
 import org.evo2wb.app.data.LoadedRecord;
-import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.app.models.LoadModelTask;
 import org.evo2wb.app.models.LoadedModel;
 import org.evo2wb.app.models.ModelSource;
 import org.evo2wb.app.ui.AppServices;
-import org.evo2wb.app.ui.finetune.FineTuneModel.DiffRow;
+import org.evo2wb.app.ui.finetune.FineTuneViewModel.DiffRow;
+import org.evo2wb.engine.finetune.FineTuneInputs;
+import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
-import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneRun;
-import org.evo2wb.engine.train.FineTuneSettings;
-import org.evo2wb.engine.train.Preset;
-import org.evo2wb.engine.train.RecordSelection;
 import org.evo2wb.engine.train.StepMetrics;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
 import org.evo2wb.engine.train.TrainingResult;
+import org.evo2wb.engine.train.data.RecordSelection;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 import org.evo2wb.engine.train.run.RunCurves;
 import org.evo2wb.engine.train.run.RunHistory;
 import org.evo2wb.engine.train.run.RunSummary;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.evo2wb.engine.train.settings.Preset;
 
 /**
  * The Fine-tune view: settings generated from the engine's declarations (with presets, defaults that follow the
@@ -48,7 +50,7 @@ public final class FineTuneController {
     static final int LOG_LINES = 2000;
 
     private final AppServices services;
-    private final FineTuneModel model = new FineTuneModel();
+    private final FineTuneViewModel model = new FineTuneViewModel();
     private final SettingsEditor settings;
     private final DataChoice data;
     private final TrainingCharts live = new TrainingCharts("live");
@@ -105,7 +107,7 @@ public final class FineTuneController {
         return view;
     }
 
-    public FineTuneModel model() {
+    public FineTuneViewModel model() {
         return model;
     }
 
@@ -167,7 +169,7 @@ public final class FineTuneController {
             return;
         }
         String device = s.get(FineTuneParameters.DEVICE);
-        Devices.Option option = device.equals("cpu") || !m.device().isGpu() && device.equals("auto") ? Devices.cpu()
+        AvailableDevices.Option option = device.equals("cpu") || !m.device().isGpu() && device.equals("auto") ? AvailableDevices.cpu()
                 : m.device();
         TrainingMemoryEstimate e = TrainingMemoryEstimate.of(m.inspection().config(), s, option.device());
         long available = option.memoryBytes();
@@ -267,9 +269,12 @@ public final class FineTuneController {
         Path folder = RunHistory.newRunFolder(model.runsFolderProperty().get(), s.get(FineTuneParameters.METHOD)
                 .key(), Instant.now());
         buffer = new MetricsBuffer();
-        FineTuneSessionTask task = FineTuneSessionTask.newRun(folder, s, selection, data.sources(),
-                new FineTuneSessionTask.StartModel(m.source().weights(), m.inspection().config(), m.modelName()),
-                buffer, appVersion);
+        FineTuneInputs inputs = FineTuneInputs.of(selection, data.chosen() == model.records().size());
+        ModelSpec.Resolved start = new ModelSpec.Resolved(m.source().kind() == ModelSource.Kind.DEFAULT
+                ? ModelSpec.Kind.DEFAULT : ModelSpec.Kind.FILE, m.modelName(), m.source().weights(),
+                m.inspection().config(), "the loaded model", null);
+        FineTuneSessionTask task = FineTuneSessionTask.newRun(folder, s, inputs, data.sources(), start, buffer,
+                appVersion);
         live.startLive(folder.getFileName().toString(), false);
         model.log().clear();
         begin(task, "Starting " + folder.getFileName());
@@ -503,7 +508,7 @@ public final class FineTuneController {
      */
     public LoadModelTask scoreWith(Path run) {
         LoadedModel current = services.workspace().currentModel();
-        Devices.Option device = current == null ? Devices.cpu() : current.device();
+        AvailableDevices.Option device = current == null ? AvailableDevices.cpu() : current.device();
         LoadModelTask t = LoadModelTask.ofRun(run, device, current == null ? Precision.FP32 : current.precision());
         model.historyStatusProperty().set("Loading the model of " + run.getFileName() + " …");
         services.tasks().submit(t, x -> { }, done -> {

@@ -38,11 +38,11 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 import org.evo2wb.app.ui.Controls;
-import org.evo2wb.engine.train.Preset;
 import org.evo2wb.engine.train.run.RunState;
 import org.evo2wb.engine.train.run.RunSummary;
+import org.evo2wb.engine.train.settings.Preset;
 
-/** Builds the Fine-tune view's controls and binds them to a {@link FineTuneModel}; user actions go to {@link Actions}. */
+/** Builds the Fine-tune view's controls and binds them to a {@link FineTuneViewModel}; user actions go to {@link Actions}. */
 final class FineTuneViewBuilder {
 
     /** What the view's buttons do. */
@@ -52,13 +52,13 @@ final class FineTuneViewBuilder {
     private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneId.systemDefault());
 
-    private final FineTuneModel model;
+    private final FineTuneViewModel model;
     private final Actions actions;
     private final TrainingCharts live;
     private final TrainingCharts compare;
     private final SettingsForm form;
 
-    FineTuneViewBuilder(FineTuneModel model, Actions actions, TrainingCharts live, TrainingCharts compare,
+    FineTuneViewBuilder(FineTuneViewModel model, Actions actions, TrainingCharts live, TrainingCharts compare,
                         SettingsForm form) {
         this.model = model;
         this.actions = actions;
@@ -177,7 +177,7 @@ final class FineTuneViewBuilder {
                 + "column'."));
         val.setCellValueFactory(c -> c.getValue().validationProperty());
         val.setCellFactory(CheckBoxTableCell.forTableColumn(val));
-        val.editableProperty().bind(Bindings.equal(model.validationModeProperty(), FineTuneModel.ValidationMode.CHOSEN));
+        val.editableProperty().bind(Bindings.equal(model.validationModeProperty(), FineTuneViewModel.ValidationMode.CHOSEN));
         val.setPrefWidth(78);
         val.setMinWidth(78);
         train.setMinWidth(44);
@@ -193,7 +193,7 @@ final class FineTuneViewBuilder {
         meaning.getStyleClass().add("drop-hint");
         meaning.setWrapText(true);
         meaning.textProperty().bind(Bindings.createStringBinding(() -> model.validationModeProperty().get()
-                == FineTuneModel.ValidationMode.CHOSEN
+                == FineTuneViewModel.ValidationMode.CHOSEN
                 ? "Use: train on the record. Validation: hold the whole record out and validate on it (a Validation "
                 + "tick alone is enough)."
                 : "Use: train on the record. Validation ticks apply when Validation below is 'Records ticked in the "
@@ -222,11 +222,11 @@ final class FineTuneViewBuilder {
     }
 
     private Node dataChoices() {
-        ComboBox<FineTuneModel.FeatureChoice> feature = new ComboBox<>(model.featureChoices());
+        ComboBox<FineTuneViewModel.FeatureChoice> feature = new ComboBox<>(model.featureChoices());
         feature.setId("ft-feature-type");
         feature.valueProperty().bindBidirectional(model.featureChoiceProperty());
-        ComboBox<FineTuneModel.ValidationMode> validation = new ComboBox<>();
-        validation.getItems().setAll(FineTuneModel.ValidationMode.values());
+        ComboBox<FineTuneViewModel.ValidationMode> validation = new ComboBox<>();
+        validation.getItems().setAll(FineTuneViewModel.ValidationMode.values());
         validation.setId("ft-validation-mode");
         validation.valueProperty().bindBidirectional(model.validationModeProperty());
         VBox box = new VBox(4, row("Train on", feature), row("Validation", validation));
@@ -436,7 +436,7 @@ final class FineTuneViewBuilder {
     }
 
     private Node diffTable() {
-        TableView<FineTuneModel.DiffRow> table = new TableView<>(model.diff());
+        TableView<FineTuneViewModel.DiffRow> table = new TableView<>(model.diff());
         table.setId("history-diff");
         table.setPlaceholder(new Label("Select two or more runs to see the settings that differ."));
         model.selectedRuns().addListener((ListChangeListener<RunSummary>) c -> columns(table));
@@ -444,9 +444,9 @@ final class FineTuneViewBuilder {
         return table;
     }
 
-    private void columns(TableView<FineTuneModel.DiffRow> table) {
+    private void columns(TableView<FineTuneViewModel.DiffRow> table) {
         table.getColumns().clear();
-        TableColumn<FineTuneModel.DiffRow, String> name = text("Setting", 140, FineTuneModel.DiffRow::setting);
+        TableColumn<FineTuneViewModel.DiffRow, String> name = text("Setting", 140, FineTuneViewModel.DiffRow::setting);
         table.getColumns().add(name);
         for (int i = 0; i < model.selectedRuns().size(); i++) {
             int k = i;

@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.evo2wb.engine.train.FineTuneParameters;
-import org.evo2wb.engine.train.FineTuneSettings;
-import org.evo2wb.engine.train.Hyperparameter;
-import org.evo2wb.engine.train.Preset;
-import org.evo2wb.engine.train.SettingsProblem;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.evo2wb.engine.train.settings.Hyperparameter;
+import org.evo2wb.engine.train.settings.Preset;
+import org.evo2wb.engine.train.settings.SettingsProblem;
 
 /**
  * Keeps the form's {@link FieldState}s and the engine's settings in step. A field the user has not touched shows the
@@ -18,7 +18,7 @@ import org.evo2wb.engine.train.SettingsProblem;
  */
 final class SettingsEditor {
 
-    private final FineTuneModel model;
+    private final FineTuneViewModel model;
     private final Runnable onChange;
     private boolean updating;
     /** Fields the user has just emptied: they follow the default but stay empty until left or reset. */
@@ -27,7 +27,7 @@ final class SettingsEditor {
     private FineTuneSettings valid = current;
 
     /** @param onChange called after every re-validation (on the FX thread) */
-    SettingsEditor(FineTuneModel model, Runnable onChange) {
+    SettingsEditor(FineTuneViewModel model, Runnable onChange) {
         this.model = model;
         this.onChange = onChange;
         for (FieldState f : model.fields().values()) {

@@ -9,7 +9,6 @@ import java.util.function.Consumer;
 import javafx.beans.binding.Bindings;
 import javafx.beans.value.ObservableValue;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ComboBox;
@@ -25,9 +24,9 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
 import javafx.util.StringConverter;
-import org.evo2wb.engine.train.FineTuneParameters;
-import org.evo2wb.engine.train.Hyperparameter;
-import org.evo2wb.engine.train.ValueType;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.Hyperparameter;
+import org.evo2wb.engine.train.settings.ValueType;
 
 /**
  * The settings form, generated from the engine's declarations ({@link FineTuneParameters#ALL}): one row per
@@ -39,11 +38,11 @@ import org.evo2wb.engine.train.ValueType;
  */
 final class SettingsForm {
 
-    private final FineTuneModel model;
+    private final FineTuneViewModel model;
     private final Consumer<String> reset;
     private final Map<String, Control> controls = new LinkedHashMap<>();
 
-    SettingsForm(FineTuneModel model, Consumer<String> reset) {
+    SettingsForm(FineTuneViewModel model, Consumer<String> reset) {
         this.model = model;
         this.reset = reset;
     }

@@ -16,7 +16,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.scene.Node;
 import org.evo2wb.app.models.CatalogRow;
-import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.app.models.FreshStartCheck;
 import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.engine.hub.DownloadQueue;
@@ -29,7 +29,7 @@ import org.evo2wb.engine.runtime.LibtorchArchive;
 import org.evo2wb.engine.runtime.NvidiaDriver;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 
 /**
  * The **Get models…** pane of the Models view: the catalog of released Evo 2 checkpoints against this computer's
@@ -62,7 +62,7 @@ public final class GetModelsController implements AutoCloseable {
     private final Timeline timer;
     private final Node view;
 
-    public GetModelsController(AppServices services, List<Devices.Option> devices, Consumer<Path> downloaded) {
+    public GetModelsController(AppServices services, List<AvailableDevices.Option> devices, Consumer<Path> downloaded) {
         this.services = services;
         this.downloaded = downloaded;
         rows.setAll(CatalogRow.of(catalog, devices));

@@ -16,7 +16,7 @@ import javafx.scene.layout.VBox;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import org.evo2wb.app.models.CatalogRow;
 import org.evo2wb.engine.hub.ModelNeeds;
-import org.evo2wb.engine.train.TrainingMemoryEstimate;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 
 /** Builds the **Get models…** pane from a {@link GetModelsController}. */
 final class GetModelsViewBuilder {

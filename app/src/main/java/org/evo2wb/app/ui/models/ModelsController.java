@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import javafx.scene.Node;
-import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.app.models.InspectModelTask;
 import org.evo2wb.app.models.LoadModelTask;
 import org.evo2wb.app.models.LoadedModel;
@@ -57,7 +57,7 @@ public final class ModelsController {
         model.configChoices().add(ModelInspection.ConfigChoice.AUTOMATIC);
         Evo2Config.PRESETS.forEach(p -> model.configChoices().add(ModelInspection.ConfigChoice.preset(p)));
         findDefaultModel();
-        model.devices().setAll(List.of(Devices.cpu()));
+        model.devices().setAll(List.of(AvailableDevices.cpu()));
         model.deviceProperty().addListener((obs, old, d) -> devicePrecisions(d));
         model.deviceProperty().set(model.devices().get(0));
         model.selectedSourceProperty().addListener((obs, old, s) -> inspect());
@@ -157,10 +157,10 @@ public final class ModelsController {
 
     /** Asks the engine for GPUs in the background (it loads the PyTorch library); the CPU is listed at once. */
     private void detectDevices() {
-        EngineTask<Devices.Detection> task = new EngineTask<>("Look for GPUs") {
+        EngineTask<AvailableDevices.Detection> task = new EngineTask<>("Look for GPUs") {
             @Override
-            protected Devices.Detection call() {
-                return Devices.detectWithNote();
+            protected AvailableDevices.Detection call() {
+                return AvailableDevices.detectWithNote();
             }
         };
         services.tasks().submit(task, t -> { }, t -> {
@@ -174,8 +174,8 @@ public final class ModelsController {
      * Lists the devices found. The device chosen so far stays chosen if it is still there and usable; otherwise the
      * CPU is (GPUs that failed the start-up check are listed as not usable, and the note says why).
      */
-    void showDevices(Devices.Detection found) {
-        Devices.Option chosen = model.deviceProperty().get();
+    void showDevices(AvailableDevices.Detection found) {
+        AvailableDevices.Option chosen = model.deviceProperty().get();
         model.devices().setAll(found.devices());
         model.deviceProperty().set(found.devices().stream()
                 .filter(d -> d.usable() && chosen != null && d.device().equals(chosen.device())).findFirst()
@@ -183,13 +183,13 @@ public final class ModelsController {
         model.deviceNoteProperty().set(found.note());
     }
 
-    private void devicePrecisions(Devices.Option d) {
+    private void devicePrecisions(AvailableDevices.Option d) {
         if (d == null) {
             return;
         }
-        List<Devices.PrecisionChoice> choices = Devices.precisions(d);
+        List<AvailableDevices.PrecisionChoice> choices = AvailableDevices.precisions(d);
         model.precisions().setAll(choices);
-        model.precisionProperty().set(choices.stream().filter(Devices.PrecisionChoice::available).findFirst()
+        model.precisionProperty().set(choices.stream().filter(AvailableDevices.PrecisionChoice::available).findFirst()
                 .orElse(choices.get(0)));
         model.precisionNoteProperty().set(!d.usable() ? "" : choices.stream().filter(c -> !c.available())
                 .map(c -> c.label() + ": " + c.reason()).collect(Collectors.joining("\n")));
@@ -283,7 +283,7 @@ public final class ModelsController {
     /** Loads the inspected model on the chosen device and precision; returns the task, or null if not possible. */
     public LoadModelTask load() {
         ModelInspection i = model.inspectionProperty().get();
-        Devices.PrecisionChoice p = model.precisionProperty().get();
+        AvailableDevices.PrecisionChoice p = model.precisionProperty().get();
         if (loading != null || i == null || !i.loadable() || p == null || !p.available()) {
             return null;
         }

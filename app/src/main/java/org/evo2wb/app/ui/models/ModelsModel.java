@@ -10,7 +10,7 @@ import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
-import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.app.models.LoadedModel;
 import org.evo2wb.app.models.ModelInspection;
 import org.evo2wb.app.models.ModelSource;
@@ -28,11 +28,11 @@ public final class ModelsModel {
             new SimpleObjectProperty<>(ModelInspection.ConfigChoice.AUTOMATIC);
     private final ObjectProperty<ModelInspection> inspection = new SimpleObjectProperty<>();
     private final BooleanProperty inspecting = new SimpleBooleanProperty();
-    private final ObservableList<Devices.Option> devices = FXCollections.observableArrayList();
-    private final ObjectProperty<Devices.Option> device = new SimpleObjectProperty<>();
+    private final ObservableList<AvailableDevices.Option> devices = FXCollections.observableArrayList();
+    private final ObjectProperty<AvailableDevices.Option> device = new SimpleObjectProperty<>();
     private final StringProperty deviceNote = new SimpleStringProperty("");
-    private final ObservableList<Devices.PrecisionChoice> precisions = FXCollections.observableArrayList();
-    private final ObjectProperty<Devices.PrecisionChoice> precision = new SimpleObjectProperty<>();
+    private final ObservableList<AvailableDevices.PrecisionChoice> precisions = FXCollections.observableArrayList();
+    private final ObjectProperty<AvailableDevices.PrecisionChoice> precision = new SimpleObjectProperty<>();
     private final StringProperty precisionNote = new SimpleStringProperty("");
     private final BooleanProperty loading = new SimpleBooleanProperty();
     private final DoubleProperty progress = new SimpleDoubleProperty();
@@ -81,11 +81,11 @@ public final class ModelsModel {
         return inspecting;
     }
 
-    public ObservableList<Devices.Option> devices() {
+    public ObservableList<AvailableDevices.Option> devices() {
         return devices;
     }
 
-    public ObjectProperty<Devices.Option> deviceProperty() {
+    public ObjectProperty<AvailableDevices.Option> deviceProperty() {
         return device;
     }
 
@@ -95,11 +95,11 @@ public final class ModelsModel {
     }
 
     /** Precisions of the chosen device, unavailable ones included (with their reason). */
-    public ObservableList<Devices.PrecisionChoice> precisions() {
+    public ObservableList<AvailableDevices.PrecisionChoice> precisions() {
         return precisions;
     }
 
-    public ObjectProperty<Devices.PrecisionChoice> precisionProperty() {
+    public ObjectProperty<AvailableDevices.PrecisionChoice> precisionProperty() {
         return precision;
     }
 

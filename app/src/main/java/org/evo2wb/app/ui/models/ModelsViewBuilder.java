@@ -26,7 +26,7 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
-import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.app.models.LoadedModel;
 import org.evo2wb.app.models.ModelInspection;
 import org.evo2wb.app.models.ModelSource;
@@ -349,24 +349,24 @@ final class ModelsViewBuilder {
     private Node runOn() {
         Label title = new Label("Run on");
         title.getStyleClass().add("section-title");
-        ComboBox<Devices.Option> device = new ComboBox<>(model.devices());
+        ComboBox<AvailableDevices.Option> device = new ComboBox<>(model.devices());
         device.setId("device-choice");
         device.valueProperty().bindBidirectional(model.deviceProperty());
         device.setCellFactory(v -> new ListCell<>() {
             @Override
-            protected void updateItem(Devices.Option d, boolean empty) {
+            protected void updateItem(AvailableDevices.Option d, boolean empty) {
                 super.updateItem(d, empty);
                 setText(empty || d == null ? null : d.toString());
                 setDisable(d != null && !d.usable());
                 setTooltip(d == null || d.usable() ? null : new Tooltip(d.problem()));
             }
         });
-        ComboBox<Devices.PrecisionChoice> precision = new ComboBox<>(model.precisions());
+        ComboBox<AvailableDevices.PrecisionChoice> precision = new ComboBox<>(model.precisions());
         precision.setId("precision-choice");
         precision.valueProperty().bindBidirectional(model.precisionProperty());
         precision.setCellFactory(v -> new ListCell<>() {
             @Override
-            protected void updateItem(Devices.PrecisionChoice c, boolean empty) {
+            protected void updateItem(AvailableDevices.PrecisionChoice c, boolean empty) {
                 super.updateItem(c, empty);
                 setText(empty || c == null ? null : c.toString());
                 setDisable(c != null && !c.available());
@@ -379,7 +379,7 @@ final class ModelsViewBuilder {
         load.setOnAction(e -> actions.load().run());
         BooleanBinding notLoadable = Bindings.createBooleanBinding(() -> {
             ModelInspection i = model.inspectionProperty().get();
-            Devices.PrecisionChoice p = model.precisionProperty().get();
+            AvailableDevices.PrecisionChoice p = model.precisionProperty().get();
             return i == null || !i.loadable() || p == null || !p.available();
         }, model.inspectionProperty(), model.precisionProperty());
         load.disableProperty().bind(notLoadable.or(model.loadingProperty()));

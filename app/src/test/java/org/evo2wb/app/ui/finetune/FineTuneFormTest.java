@@ -40,7 +40,7 @@ class FineTuneFormTest {
         return fx.workbench.finetune();
     }
 
-    private FineTuneModel model() {
+    private FineTuneViewModel model() {
         return ft().model();
     }
 
@@ -76,7 +76,7 @@ class FineTuneFormTest {
 
         // Records ticked in the Validation column: a Validation tick alone is enough.
         robot.interact(() -> {
-            model().validationModeProperty().set(FineTuneModel.ValidationMode.CHOSEN);
+            model().validationModeProperty().set(FineTuneViewModel.ValidationMode.CHOSEN);
             model().records().forEach(r -> r.trainProperty().set(false));
             model().records().get(0).validationProperty().set(true);
             model().records().get(1).trainProperty().set(true);

@@ -20,10 +20,10 @@ import org.evo2wb.app.TestData;
 import org.evo2wb.app.models.ModelSource;
 import org.evo2wb.app.ui.WorkbenchFixture;
 import org.evo2wb.app.ui.finetune.TrainingCharts.Metric;
-import org.evo2wb.engine.train.Preset;
 import org.evo2wb.engine.train.run.RunCurves;
 import org.evo2wb.engine.train.run.RunState;
 import org.evo2wb.engine.train.run.RunSummary;
+import org.evo2wb.engine.train.settings.Preset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.junit.jupiter.api.AfterEach;
@@ -61,7 +61,7 @@ class FineTuneViewTest {
         return fx.workbench.finetune();
     }
 
-    private FineTuneModel model() {
+    private FineTuneViewModel model() {
         return ft().model();
     }
 
@@ -230,7 +230,7 @@ class FineTuneViewTest {
         });
         WorkbenchFixture.waitUntil(() -> ft().compareCharts().seriesNames(Metric.BITS).size() == 2);
         Map<String, List<String>> diff = model().diff().stream().collect(java.util.stream.Collectors.toMap(
-                FineTuneModel.DiffRow::setting, FineTuneModel.DiffRow::values));
+                FineTuneViewModel.DiffRow::setting, FineTuneViewModel.DiffRow::values));
         assertTrue(diff.containsKey("learning-rate"), () -> "differences: " + diff);
         assertEquals(2, diff.get("learning-rate").size());
         assertEquals(2, diff.get("learning-rate").stream().distinct().count(), () -> "values " + diff);

@@ -17,7 +17,7 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.FlowPane;
 import javafx.stage.Stage;
 import org.evo2wb.app.TestData;
-import org.evo2wb.app.models.Devices;
+import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.app.models.LoadedModel;
 import org.evo2wb.app.models.ModelInspection;
 import org.evo2wb.app.ui.WorkbenchFixture;
@@ -85,7 +85,7 @@ class ModelsViewTest {
         // The CPU is always offered; GPUs only where the engine has CUDA (this build's tests run CPU-only natives).
         fx.awaitIdle();
         @SuppressWarnings("unchecked")
-        ComboBox<Devices.Option> device = robot.lookup("#device-choice").queryAs(ComboBox.class);
+        ComboBox<AvailableDevices.Option> device = robot.lookup("#device-choice").queryAs(ComboBox.class);
         assertEquals(ai.djl.Device.cpu(), device.getItems().get(0).device());
         assertTrue(device.getValue().label().startsWith("CPU (" + Runtime.getRuntime().availableProcessors()
                 + " cores"), device.getValue().label());
@@ -96,7 +96,7 @@ class ModelsViewTest {
 
         // On the CPU only fp32 can be chosen; the others say why.
         @SuppressWarnings("unchecked")
-        ComboBox<Devices.PrecisionChoice> precision = robot.lookup("#precision-choice").queryAs(ComboBox.class);
+        ComboBox<AvailableDevices.PrecisionChoice> precision = robot.lookup("#precision-choice").queryAs(ComboBox.class);
         assertEquals(List.of("fp32", "TF32 (not available)", "fp16 (not available)"),
                 precision.getItems().stream().map(Object::toString).toList());
         assertEquals(Precision.FP32, precision.getValue().precision());
@@ -120,12 +120,12 @@ class ModelsViewTest {
         fx.awaitIdle();                                         // the real detection has run
         String problem = org.evo2wb.engine.device.GpuCheck.explain("GPU 0", "Cannot access data pointer of Tensor "
                 + "that doesn't have storage", false);
-        Devices.Detection found = Devices.detection(Devices.cpu(),
-                List.of(Devices.gpu(0, 79_600_000_000L, "90", problem, "")), true);
+        AvailableDevices.Detection found = AvailableDevices.detection(AvailableDevices.cpu(),
+                List.of(AvailableDevices.gpu(0, 79_600_000_000L, "90", problem, "")), true);
         robot.interact(() -> fx.workbench.models().showDevices(found));
         @SuppressWarnings("unchecked")
-        ComboBox<Devices.Option> device = robot.lookup("#device-choice").queryAs(ComboBox.class);
-        assertEquals(List.of(Devices.cpu().label(), "GPU 0: compute 9.0, 79.6 GB (not usable)"),
+        ComboBox<AvailableDevices.Option> device = robot.lookup("#device-choice").queryAs(ComboBox.class);
+        assertEquals(List.of(AvailableDevices.cpu().label(), "GPU 0: compute 9.0, 79.6 GB (not usable)"),
                 device.getItems().stream().map(Object::toString).toList());
         assertEquals(ai.djl.Device.cpu(), device.getValue().device(), "the workbench falls back to the CPU");
         String note = text(robot, "#precision-note");
@@ -137,7 +137,7 @@ class ModelsViewTest {
         // chosen anyway (by keyboard, say), nothing can be loaded on it
         robot.interact(() -> device.setValue(device.getItems().get(1)));
         @SuppressWarnings("unchecked")
-        ComboBox<Devices.PrecisionChoice> precision = robot.lookup("#precision-choice").queryAs(ComboBox.class);
+        ComboBox<AvailableDevices.PrecisionChoice> precision = robot.lookup("#precision-choice").queryAs(ComboBox.class);
         assertEquals(List.of("fp32 (not available)", "TF32 (not available)", "fp16 (not available)"),
                 precision.getItems().stream().map(Object::toString).toList());
         assertTrue(robot.lookup("#load-model").queryAs(Button.class).isDisabled());

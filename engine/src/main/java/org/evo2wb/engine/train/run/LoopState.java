@@ -11,7 +11,7 @@ public final class LoopState {
 
     /** Completed optimiser steps. */
     public long step;
-    /** Training batches consumed (the position in the {@link org.evo2wb.engine.train.BatchStream}). */
+    /** Training batches consumed (the position in the {@link org.evo2wb.engine.train.data.BatchStream}). */
     public long batches;
     /** Real input tokens seen in training. */
     public long tokens;

@@ -9,10 +9,10 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.evo2wb.engine.train.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneRun;
-import org.evo2wb.engine.train.FineTuneSettings;
-import org.evo2wb.engine.train.Hyperparameter;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.evo2wb.engine.train.settings.Hyperparameter;
 
 /**
  * One run folder as a history lists it: what it is, how far it got, how good it is. Read with {@link #read(Path)};

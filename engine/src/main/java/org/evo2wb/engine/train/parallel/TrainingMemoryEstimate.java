@@ -1,0 +1,304 @@
+package org.evo2wb.engine.train.parallel;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.evo2wb.engine.config.BlockKind;
+import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.lora.LoraTargets;
+import org.evo2wb.engine.model.AttentionBlock;
+import org.evo2wb.engine.model.Convolutions;
+import org.evo2wb.engine.model.HyenaLongImplicit;
+import org.evo2wb.engine.model.HyenaMediumRegularized;
+import org.evo2wb.engine.train.TrainableSelection;
+import org.evo2wb.engine.train.settings.FineTuneMethod;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+
+/**
+ * Memory one training step needs on its device, estimated from the model config and the settings before anything is
+ * loaded. Activations are counted as fp32 (the residual stream, norms and convolutions are fp32 in every precision).
+ * With P the model's parameters, P_lin those of the linear layers (weights and biases), T the trained values, B the
+ * batch size, L the window length (tokens), D the width, I the MLP width, V the vocabulary, H the attention heads, S
+ * the modal state size, N the blocks and n the FFT length ({@link Convolutions#smoothSize}):
+ *
+ * <pre>
+ *   weights      4·P  (+ 4·T for LoRA adapters, which are extra tensors)
+ *                fp16-mixed: frozen linear layers (LoRA, filters) hold fp16 only: 4·(P − P_lin) + 2·P_lin (+ 4·T);
+ *                full fine-tuning keeps fp32 masters and the fp16 copies the graph keeps: 4·P + 2·P_lin
+ *   gradients    4·T
+ *   optimiser    8·T                                   AdamW's two moments
+ *   activations  4·B·L·( Σ_blocks a_block + 3D + 2V )   what autograd keeps for the backward pass, per token:
+ *                  every block      16D + 4I            two RMSNorms (input, x/rms, output), the gated MLP, and
+ *                                                       10D measured beyond the tensors autograd keeps (allocator
+ *                                                       slack, temporaries of the block being computed)
+ *                  hcs              9D                  padded projections, short conv output, padded k·v, filter
+ *                                                       output, gated output
+ *                  hcm              10D (FFT above 2048 tokens: 9D + (n+2)/L·D)
+ *                  hcl              9D + (n+2)/L·D       the spectrum of k·v kept for the product with the filter's
+ *                  attention        6D + H·K̄             q, k, v; rotated q and k; heads joined; the softmax
+ *                                                       probabilities over K̄ keys per query (L without query blocks,
+ *                                                       about L/2 with them)
+ *                  LoRA, per adapted layer  r + 1.5·(in + out), measured (+ 1.25·in with dropout: the dropped
+ *                                           input and its mask)
+ *                  final norm 3D; logits and log-probabilities 2V
+ *              + 4·( (n+2)·D per hcl block [+ S·L·D when the filters are trained] )   filter spectra, per step
+ *   working      4·B·L·(2V + max a_block) + the largest transient of one block (the attention scores of one query
+ *                block, three copies; the modal filter expansion, 3·S·L·D floats)
+ * </pre>
+ *
+ * With activation checkpointing ({@link ActivationCheckpointing}) only each block's input stays for the backward
+ * pass, and one block at a time is recomputed with its graph:
+ * <pre>
+ *   activations  4·B·L·( (N+1)·D + max(3D + 2V, max_blocks a_block) ) + 4·max over blocks of the per-step terms
+ * </pre>
+ *
+ * The figures were checked against the peak resident memory of training steps on the CPU (see
+ * {@code TrainingMemoryEstimateTest}); on a GPU add the CUDA context (about 0.5 GB), on the CPU the application
+ * itself (about 1 GB).
+ *
+ * @param parameters          P
+ * @param trainableParameters T
+ * @param weightBytes         model weights (and adapters)
+ * @param gradientBytes       gradients of the trained tensors
+ * @param optimizerBytes      AdamW state
+ * @param activationBytes     what the forward pass keeps for the backward pass
+ * @param workingBytes        transient buffers at the peak of the step
+ */
+public record TrainingMemoryEstimate(long parameters, long trainableParameters, long weightBytes, long gradientBytes,
+                                     long optimizerBytes, long activationBytes, long workingBytes) {
+
+    private static final long F = 4;
+
+    public long totalBytes() {
+        return weightBytes + gradientBytes + optimizerBytes + activationBytes + workingBytes;
+    }
+
+    /**
+     * Estimates one training step of this model with these settings (batch size, window length, method, precision
+     * and activation checkpointing of them).
+     */
+    public static TrainingMemoryEstimate of(Evo2Config c, FineTuneSettings s) {
+        return of(c, s, ai.djl.Device.cpu());
+    }
+
+    /**
+     * The estimate for a run on {@code device}: a GPU computes attention in larger score blocks and, while the long
+     * filters are frozen, keeps each one's spectrum between passes.
+     */
+    public static TrainingMemoryEstimate of(Evo2Config c, FineTuneSettings s, ai.djl.Device device) {
+        boolean half = s.get(FineTuneParameters.PRECISION).isHalf();
+        boolean checkpointing = s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING);
+        int batch = s.get(FineTuneParameters.BATCH_SIZE);
+        int len = s.get(FineTuneParameters.WINDOW_LENGTH);
+        FineTuneMethod method = s.get(FineTuneParameters.METHOD);
+        int rank = s.get(FineTuneParameters.LORA_RANK);
+        double dropout = s.get(FineTuneParameters.LORA_DROPOUT);
+        List<String> targets = s.get(FineTuneParameters.LORA_TARGETS);
+
+        long params = c.parameterCount();
+        long inBlock = half ? 2 : F;               // bytes of a value computed inside a block (fp16 in fp16-mixed)
+        long trainable = 0;
+        long linear = 0;                           // P_lin
+        long loraPerToken = 0;                     // bytes per token added by adapters
+        long[] loraOfBlock = new long[c.blockKinds().size()];
+        for (Map.Entry<String, long[]> e : c.checkpointShapes(false).entrySet()) {
+            String key = e.getKey();
+            long[] shape = e.getValue();
+            if (key.endsWith("rotary_emb.inv_freq")) {
+                continue;
+            }
+            long n = 1;
+            for (long d : shape) {
+                n *= d;
+            }
+            if (isLinearWeight(key, shape) || key.endsWith(".bias")) {
+                linear += n;
+            }
+            switch (method) {
+                case FULL -> trainable += n;
+                case FILTERS -> trainable += TrainableSelection.isFilterOrNorm(key) ? n : 0;
+                case LORA -> {
+                    if (isLinearWeight(key, shape) && LoraTargets.matchesAny(layer(key), targets)) {
+                        long out = shape[0];
+                        long in = shape[1];
+                        trainable += (long) rank * (in + out);
+                        long perToken = inBlock * (rank + 3 * (in + out) / 2 + (dropout > 0 ? in + in / 4 : 0));
+                        loraPerToken += perToken;
+                        loraOfBlock[blockOf(key)] += perToken;
+                    }
+                }
+            }
+        }
+        long weights = F * params + (method == FineTuneMethod.LORA ? F * trainable : 0);
+        if (half) {
+            weights += method == FineTuneMethod.FULL ? 2 * linear : -2 * linear;
+        }
+
+        long d = c.hiddenSize();
+        long inner = c.mlpInnerSize();
+        long tokens = (long) batch * len;
+        long nHcl = Convolutions.smoothSize(2L * len - 1);
+        long hcmTaps = Math.min(len, c.hcmFilterLength());
+        long nHcm = Convolutions.smoothSize(len + hcmTaps - 1);
+        boolean filtersTrained = method != FineTuneMethod.LORA;
+        long head = F * (3 * d + 2L * c.vocabSize());
+        long perToken = head + loraPerToken;       // bytes
+        long perStep = 0;                          // fp32 values
+        long largestBlock = 0;                     // bytes per token
+        long largestBlockWithAdapters = 0;
+        long largestPerStep = 0;
+        long largestTransient = 0;                 // bytes
+        List<BlockKind> kinds = c.blockKinds();
+        for (int i = 0; i < kinds.size(); i++) {
+            BlockKind k = kinds.get(i);
+            long stepBefore = perStep;
+            long a32 = 16 * d;                     // norms (and slack) around the block: fp32
+            long a16 = 4 * inner;                  // the gated MLP: inside the block
+            switch (k) {
+                case HCS -> a16 += 9 * d;
+                case HCM -> {
+                    if (len > HyenaMediumRegularized.FFT_THRESHOLD) {
+                        a16 += 6 * d;
+                        a32 += 3 * d + ceilDiv((nHcm + 2) * d, len);
+                        perStep += (nHcm + 2) * d;
+                    } else {
+                        a16 += 10 * d;
+                    }
+                }
+                case HCL -> {
+                    a16 += 6 * d;
+                    a32 += 3 * d + ceilDiv((nHcl + 2) * d, len);
+                    perStep += (nHcl + 2) * d + (filtersTrained ? (long) c.stateSize() * len * d : 0);
+                    largestTransient = Math.max(largestTransient,
+                            F * 3L * HyenaLongImplicit.modalTemporaryElements(d, c.stateSize(), len, device));
+                }
+                case ATTENTION -> {
+                    long heads = c.numAttentionHeads();
+                    long keys = keysPerQuery(device, batch, heads, len);
+                    a32 += 3 * d;
+                    a16 += 3 * d + heads * keys;
+                    long rows = AttentionBlock.queryRows(device, batch, heads, len, true);
+                    largestTransient = Math.max(largestTransient,
+                            inBlock * 3L * batch * heads * Math.min(rows, len) * len);
+                }
+            }
+            long a = F * a32 + inBlock * a16;
+            perToken += a;
+            largestBlock = Math.max(largestBlock, a);
+            largestBlockWithAdapters = Math.max(largestBlockWithAdapters, a + loraOfBlock[i]);
+            largestPerStep = Math.max(largestPerStep, perStep - stepBefore);
+        }
+        long activations = checkpointing
+                ? tokens * (F * (kinds.size() + 1) * d + Math.max(head, largestBlockWithAdapters))
+                        + F * largestPerStep
+                : tokens * perToken + F * perStep;
+        long hclLayers = kinds.stream().filter(k -> k == BlockKind.HCL).count();
+        long spectra = filtersTrained ? 0 : hclLayers * d * (nHcl / 2 + 1) * 2 * F;   // complex, one length kept
+        long working = tokens * (F * 2L * c.vocabSize() + largestBlock) + largestTransient + spectra;
+        return new TrainingMemoryEstimate(params, trainable, weights, F * trainable, 2 * F * trainable, activations,
+                working);
+    }
+
+    /** Share of a device's memory a run may plan to use (the rest: allocator slack, the CUDA context, the app). */
+    public static final double USABLE_SHARE = 0.9;
+
+    /**
+     * What fits when the settings do not: the largest window length, from the settings' own down by halves to 256,
+     * whose estimate fits {@link #USABLE_SHARE} of {@code availableBytes} without activation checkpointing, and the
+     * largest with it (checkpointing recomputes each block in the backward pass: slower, far less memory).
+     *
+     * @return the proposal, whose windows are 0 where none fits
+     */
+    public static Fit largestFitting(Evo2Config c, FineTuneSettings s, ai.djl.Device device, long availableBytes) {
+        long budget = (long) (USABLE_SHARE * availableBytes);
+        int without = 0;
+        int with = 0;
+        for (int w = s.get(FineTuneParameters.WINDOW_LENGTH); w >= 256 && (without == 0 || with == 0); w /= 2) {
+            for (boolean ckpt : new boolean[] {false, true}) {
+                if ((ckpt ? with : without) != 0) {
+                    continue;
+                }
+                FineTuneSettings t = s.toBuilder().set(FineTuneParameters.WINDOW_LENGTH, w)
+                        .set(FineTuneParameters.ACTIVATION_CHECKPOINTING, ckpt).build();
+                if (of(c, t, device).totalBytes() <= budget) {
+                    if (ckpt) {
+                        with = w;
+                    } else {
+                        without = w;
+                    }
+                }
+            }
+        }
+        return new Fit(without, with);
+    }
+
+    /**
+     * The largest window lengths that fit a device's memory, without and with activation checkpointing (0: none).
+     */
+    public record Fit(int windowWithoutCheckpointing, int windowWithCheckpointing) {
+
+        /** "Window 4,096 with activation checkpointing fits (1,024 without)." or the like, for the user. */
+        public String describe() {
+            if (windowWithoutCheckpointing == 0 && windowWithCheckpointing == 0) {
+                return "No window of 256 bases or more fits: use LoRA, fp16 or a smaller batch.";
+            }
+            if (windowWithCheckpointing > windowWithoutCheckpointing) {
+                return String.format(Locale.ROOT, "Window %,d fits with activation checkpointing%s.",
+                        windowWithCheckpointing, windowWithoutCheckpointing == 0 ? ""
+                                : String.format(Locale.ROOT, " (%,d without)", windowWithoutCheckpointing));
+            }
+            return String.format(Locale.ROOT, "Window %,d fits.", windowWithoutCheckpointing);
+        }
+    }
+
+    /** Keys each query's softmax spans, averaged over the queries (blocks see keys up to their last row). */
+    static long keysPerQuery(ai.djl.Device device, long batch, long heads, long len) {
+        long rows = AttentionBlock.queryRows(device, batch, heads, len, true);
+        if (rows >= len) {
+            return len;
+        }
+        long sum = 0;
+        for (long q0 = 0; q0 < len; q0 += rows) {
+            long q1 = Math.min(len, q0 + rows);
+            sum += (q1 - q0) * q1;
+        }
+        return ceilDiv(sum, len);
+    }
+
+    private static boolean isLinearWeight(String key, long[] shape) {
+        return shape.length == 2 && key.endsWith(".weight") && !key.startsWith("embedding_layer");
+    }
+
+    /** The block index of a key {@code blocks.i.…}. */
+    private static int blockOf(String key) {
+        int dot = key.indexOf('.', "blocks.".length());
+        return Integer.parseInt(key.substring("blocks.".length(), dot));
+    }
+
+    private static String layer(String key) {
+        return key.substring(0, key.length() - ".weight".length());
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
+    }
+
+    /** "7.9 GB: weights 6.5 GB, gradients 40 MB, optimiser 80 MB, activations 1.1 GB, working 0.2 GB". */
+    public String describe() {
+        return String.format(Locale.ROOT, "%s: weights %s, gradients %s, optimiser %s, activations %s, working %s",
+                bytes(totalBytes()), bytes(weightBytes), bytes(gradientBytes), bytes(optimizerBytes),
+                bytes(activationBytes), bytes(workingBytes));
+    }
+
+    /** Bytes in the largest fitting unit (kB, MB, GB; powers of 1000, as disks and GPU vendors count). */
+    public static String bytes(long b) {
+        if (b >= 1_000_000_000L) {
+            return String.format(Locale.ROOT, "%.1f GB", b / 1e9);
+        }
+        if (b >= 1_000_000L) {
+            return String.format(Locale.ROOT, "%.0f MB", b / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.0f kB", b / 1e3);
+    }
+}
