@@ -31,7 +31,10 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  *   activations  4·B·L·( Σ_blocks a_block + 3D + 2V )   what autograd keeps for the backward pass, per token:
  *                  every block      16D + 4I            two RMSNorms (input, x/rms, output), the gated MLP, and
  *                                                       10D measured beyond the tensors autograd keeps (allocator
- *                                                       slack, temporaries of the block being computed)
+ *                                                       slack, temporaries of the block being computed); 4D on a
+ *                                                       GPU, whose blocks free their temporaries as they go
+ *                fp16-mixed: the values inside a block (the MLP's 4I, the Hyena projections and gates, attention's
+ *                q, k, v and probabilities, LoRA's inputs) count 2 bytes; norms, FFT filters and the residual 4
  *                  hcs              9D                  padded projections, short conv output, padded k·v, filter
  *                                                       output, gated output
  *                  hcm              10D (FFT above 2048 tokens: 9D + (n+2)/L·D)
@@ -54,8 +57,9 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  * </pre>
  *
  * The figures were checked against the peak resident memory of training steps on the CPU (see
- * {@code TrainingMemoryEstimateTest}); on a GPU add the CUDA context (about 0.5 GB), on the CPU the application
- * itself (about 1 GB).
+ * {@code TrainingMemoryEstimateTest}) and against the peak GPU memory of Evo 2 7B LoRA and 1B full fine-tuning steps on
+ * an H100 (docs/benchmarks.md); on a GPU add the CUDA context (about 0.5 GB), on the CPU the application itself
+ * (about 1 GB).
  *
  * @param parameters          P
  * @param trainableParameters T
@@ -153,7 +157,7 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         for (int i = 0; i < kinds.size(); i++) {
             BlockKind k = kinds.get(i);
             long stepBefore = perStep;
-            long a32 = 16 * d;                     // norms (and slack) around the block: fp32
+            long a32 = 6 * d + (device.isGpu() ? 4 : 10) * d;   // norms and slack around the block: fp32
             long a16 = 4 * inner;                  // the gated MLP: inside the block
             switch (k) {
                 case HCS -> a16 += 9 * d;
