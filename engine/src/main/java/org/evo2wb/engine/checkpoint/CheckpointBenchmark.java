@@ -33,7 +33,7 @@ public final class CheckpointBenchmark {
         if (args.length == 2 && args[0].equals("read")) {
             read(Path.of(args[1]));
         } else if (args.length == 2 && args[0].equals("crc")) {
-            System.out.println(crcCost(Path.of(args[1]), 2));
+            System.out.println(crcCost(Path.of(args[1]), 3));
         } else if (args.length == 3 && args[0].equals("synth")) {
             synth(args[1], Path.of(args[2]));
         } else {

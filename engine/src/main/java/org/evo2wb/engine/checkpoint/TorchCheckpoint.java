@@ -261,8 +261,8 @@ public final class TorchCheckpoint implements CheckpointFile {
             throw new CheckpointFormatException(source.name() + ": storage " + z.name() + " of tensor '" + key + "' has "
                     + z.size() + " bytes, but " + e.storageNumel() + " " + e.type() + " elements need " + need);
         }
-        verify(z, () -> "tensor '" + key + "'" + sharers(key, e.storageKey()));
         ByteBuffer b = zip.slice(z, 0, need);
+        verify(z, b, need, () -> "tensor '" + key + "'" + sharers(key, e.storageKey()));
         storages.put(e.storageKey(), b);
         return b;
     }
@@ -275,7 +275,27 @@ public final class TorchCheckpoint implements CheckpointFile {
         if (integrity == Integrity.TRUSTED || !z.hasCrc() || z.method() != 0) {
             return;
         }
-        long actual = zip.crc32(z);
+        check(z, zip.crc32(z), what);
+    }
+
+    /**
+     * {@link #verify(StoredZip.Entry, Supplier)} for a storage whose first {@code length} bytes are already mapped as
+     * {@code head}: the check reads that very mapping (so its pages are the ones the tensors then read, already in
+     * memory) and only the entry's remaining bytes, if any, through a new one.
+     */
+    private void verify(StoredZip.Entry z, ByteBuffer head, long length, Supplier<String> what) throws IOException {
+        if (integrity == Integrity.TRUSTED || !z.hasCrc() || z.method() != 0) {
+            return;
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(head.duplicate());
+        if (z.size() > length) {
+            crc.update(zip.slice(z, length, z.size() - length));
+        }
+        check(z, crc.getValue(), what);
+    }
+
+    private void check(StoredZip.Entry z, long actual, Supplier<String> what) throws CheckpointFormatException {
         if (actual != z.crc32()) {
             throw new CheckpointFormatException(String.format("%s: %s is corrupt: its stored bytes (%s, %d bytes) have "
                     + "CRC-32 %08x but the file records %08x; the file was damaged in download or on disk, so fetch "
