@@ -37,6 +37,8 @@ import picocli.CommandLine.Spec;
             DevicesCommand.class,
             CheckGradientsCommand.class,
             TraceCommand.class,
+            FuzzCommand.class,
+            CrashSoakCommand.class,
         })
 public final class Evo2wbCli implements Callable<Integer> {
 
