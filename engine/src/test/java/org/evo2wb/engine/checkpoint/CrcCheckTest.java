@@ -95,6 +95,21 @@ class CrcCheckTest {
         }
     }
 
+    /** The front door every command and view loads through: refused by default, loaded when trusted. */
+    @Test
+    void loadingAModelChecksUnlessTheFileIsTrusted() throws IOException {
+        Path f = flipped("model.pt", fileOffsetOf(KEY, 100));
+        String yml = Golden.path("tiny.yml").toString();
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class,
+                () -> new org.evo2wb.engine.load.ModelSpec(f.toString(), yml).resolve()
+                        .load(ai.djl.Device.cpu(), org.evo2wb.engine.model.Precision.FP32).close());
+        assertTrue(e.getMessage().contains("'" + KEY + "'"), e.getMessage());
+        try (var m = new org.evo2wb.engine.load.ModelSpec(f.toString(), yml, Integrity.TRUSTED).resolve()
+                .load(ai.djl.Device.cpu(), org.evo2wb.engine.model.Precision.FP32)) {
+            assertTrue(m.parameterCount() > 0);
+        }
+    }
+
     @Test
     void aFlippedByteInTheTensorIndexIsRefusedWhenOpening() throws IOException {
         StoredZip zip = StoredZip.read(new FileByteSource(Golden.path("tiny.pt")));
