@@ -32,7 +32,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure how fast this machine runs Evo 2 models (tokens per second, memory).",
         subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class, BenchCommand.Train.class,
-            BenchCommand.Parity.class, ColdStartCommand.class})
+            BenchCommand.Parity.class, ColdStartCommand.class, MemorySoakCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
