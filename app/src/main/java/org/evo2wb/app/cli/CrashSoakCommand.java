@@ -69,6 +69,8 @@ final class CrashSoakCommand implements Callable<Integer> {
             description = "Largest difference of a loss or a weight. Default: ${DEFAULT-VALUE}.")
     double tolerance;
 
+    private double referenceSecondsMeasured;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -81,6 +83,7 @@ final class CrashSoakCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         int rc = child(newRun(reference), work.resolve("reference.log")).waitFor();
         double referenceSeconds = (System.nanoTime() - t0) / 1e9;
+        referenceSecondsMeasured = referenceSeconds;
         if (rc != 0) {
             throw new IOException("the reference run failed (exit code " + rc + "), see " + work.resolve("reference.log"));
         }
@@ -90,27 +93,35 @@ final class CrashSoakCommand implements Callable<Integer> {
         List<String> problems = new ArrayList<>();
         int killedAt = 0;
         for (int k = 0; k <= kills; k++) {
+            if (Files.exists(killed.resolve(RunFolder.RECORD)) && lastStep(killed) >= steps) {
+                out.printf(Locale.ROOT, "the run finished after kill %d; no more kills%n", k - 1);
+                break;
+            }
             boolean last = k == kills;
             boolean started = Files.exists(killed.resolve(RunFolder.RECORD));
             List<String> args = started ? List.of("finetune", "--resume", killed.toString()) : newRun(killed);
             Process p = child(args, work.resolve("killed-" + k + ".log"));
+            boolean wasKilled = false;
             if (last) {
                 rc = p.waitFor();
                 if (rc != 0) {
                     problems.add("the final resume failed (exit code " + rc + "), see killed-" + k + ".log");
                 }
             } else {
-                // Kill somewhere in the run's expected life: start-up, steps, or a checkpoint write.
-                long delay = (long) (random.nextDouble() * referenceSeconds * 1000);
+                // Kill somewhere in what is left of the run's expected life: start-up, steps, or a checkpoint write
+                // (start-up counted once more, as a resume starts a new process).
+                double left = referenceSeconds * (1 - (double) lastStep(killed) / steps) + startupSeconds(reference);
+                long delay = (long) (random.nextDouble() * left * 1000);
                 if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly().waitFor();
                     killedAt++;
+                    wasKilled = true;
                 }
             }
             String opened = opens(killed);
             long step = lastStep(killed);
             out.printf(Locale.ROOT, "%s %d: %s at step %d; run folder %s%n", last ? "final resume" : "kill", k,
-                    last ? "finished" : "killed", step, opened.isEmpty() ? "opens" : "DOES NOT OPEN: " + opened);
+                    last ? "finished" : wasKilled ? "killed" : "ended before the kill", step, opened.isEmpty() ? "opens" : "DOES NOT OPEN: " + opened);
             out.flush();
             if (!opened.isEmpty()) {
                 problems.add("after kill " + k + ": " + opened);
@@ -167,6 +178,13 @@ final class CrashSoakCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
+    }
+
+    /** Seconds from the reference run's start to its first step (its metrics' elapsed time covers steps only). */
+    private double startupSeconds(Path reference) throws IOException {
+        List<Map<String, String>> rows = MetricsLog.read(reference.resolve(RunFolder.METRICS));
+        double stepsSeconds = rows.isEmpty() ? 0 : Double.parseDouble(rows.get(rows.size() - 1).get("elapsed_s"));
+        return Math.max(1, referenceSecondsMeasured - stepsSeconds);
     }
 
     private static long lastStep(Path run) throws IOException {
