@@ -19,6 +19,7 @@ import org.evo2wb.engine.train.run.RunCurves;
 import org.evo2wb.engine.train.run.RunFolder;
 import org.evo2wb.engine.train.run.RunSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -40,11 +41,9 @@ final class CrashSoakCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "<model>", description = "The model to fine-tune.")
-    String model;
-
-    @Option(names = "--config", paramLabel = "<yaml|preset>", description = "Its config, if not next to it.")
-    String config;
+    /** The model to fine-tune, named as everywhere else; passed on to the child processes. */
+    @Mixin
+    ModelOptions model;
 
     @Option(names = "--train", required = true, paramLabel = "<file>", description = "Training sequences.")
     Path train;
@@ -136,12 +135,15 @@ final class CrashSoakCommand implements Callable<Integer> {
     }
 
     private List<String> newRun(Path dir) {
-        List<String> a = new ArrayList<>(List.of("finetune", "--model", model, "--train", train.toString(),
+        List<String> a = new ArrayList<>(List.of("finetune", "--model", model.model, "--train", train.toString(),
                 "--run-dir", dir.toString(), "--max-steps", Integer.toString(steps), "--checkpoint-every", "1",
                 "--validation-fraction", "0", "--device", "cpu", "--precision", "fp32", "--seed", "7",
                 "--window-length", "256", "--batch-size", "2"));
-        if (config != null) {
-            a.addAll(List.of("--config", config));
+        if (model.config != null) {
+            a.addAll(List.of("--config", model.config));
+        }
+        if (model.trustCheckpoint) {
+            a.add("--trust-checkpoint");
         }
         return a;
     }

@@ -37,8 +37,8 @@ class ModelOptionsTest {
 
     @Test
     void theModelAndDeviceOptionsAreTheSameEverywhere() {
-        assertEquals(List.of("bench parity", "bench score", "check-gradients", "eval markov", "eval vep", "finetune",
-                "mutagenesis", "score", "selftest", "trace"), having("--model"));
+        assertEquals(List.of("bench memory", "bench parity", "bench score", "check-gradients", "crash-soak",
+                "eval markov", "eval vep", "finetune", "mutagenesis", "score", "selftest", "trace"), having("--model"));
         assertEquals(having("--model"), having("--config"));
         assertEquals(List.of("bench forward", "bench parity", "bench score", "check-gradients", "eval markov", "eval vep",
                 "finetune", "mutagenesis", "score", "selftest", "trace"), having("--device"));

@@ -69,11 +69,11 @@ public final class FineTuneRun {
     /** The settings recorded in a run folder's {@code run.json}. */
     public static FineTuneSettings readSettings(Path folder) throws IOException {
         RunFolder f = new RunFolder(folder);
-        if (!java.nio.file.Files.isDirectory(folder)) {
-            throw new IOException(folder + ": the run folder no longer exists (deleted or moved); nothing can be "
-                    + "resumed from it");
-        }
         if (!f.hasRecord()) {
+            if (!java.nio.file.Files.isDirectory(folder)) {
+                throw new IOException(folder + ": no " + RunFolder.RECORD + " here, so there is no run to resume (the "
+                        + "folder does not exist: was it deleted or moved?)");
+            }
             throw new IOException(folder + ": no " + RunFolder.RECORD + " here, so there is no run to resume");
         }
         JsonObject record = f.readRecord();

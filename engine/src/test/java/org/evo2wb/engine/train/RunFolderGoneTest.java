@@ -27,7 +27,7 @@ class RunFolderGoneTest {
         Files.delete(gone);
 
         IOException resume = assertThrows(IOException.class, () -> FineTuneRun.resume(gone));
-        assertTrue(resume.getMessage().contains(gone.toString()) && resume.getMessage().contains("no longer exists"),
+        assertTrue(resume.getMessage().contains(gone.toString()) && resume.getMessage().contains("does not exist: was it deleted or moved?"),
                 resume.getMessage());
 
         IOException open = assertThrows(IOException.class, () -> new ModelSpec(gone.toString(), null).resolve());
