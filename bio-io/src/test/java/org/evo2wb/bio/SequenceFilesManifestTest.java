@@ -46,6 +46,7 @@ class SequenceFilesManifestTest {
             genbank/biopython_one_of.gb.gz                                 | GENBANK | GZIP  | 1  | 2509    | 6    | 0     | 0  | -1
             genbank/biopython_origin_line.gb                               | GENBANK | NONE  | 1  | 180     | 2    | 0     | 0  | -1
             genbank/biopython_pBAD30.gb.gz                                 | GENBANK | GZIP  | 1  | 4923    | 13   | 0     | 0  | -1
+            genbank/gbbct1.seq                                             | GENBANK | NONE  | 3  | 28170   | 61   | 0     | 0  | -1
             genbank/kaptive_Klebsiella_K_locus_variant_reference.gbk.gz    | GENBANK | GZIP  | 27 | 645779  | 641  | 904   | 20 | -1
             genbank/kaptive_Klebsiella_O_locus_primary_reference.gbk       | GENBANK | NONE  | 16 | 139875  | 231  | 0     | 0  | -1
             genbank/seqinr_ctrachomatis_CHLTCG.gbk.gz                      | GENBANK | GZIP  | 1  | 1042519 | 976  | 0     | 0  | -1

@@ -35,7 +35,7 @@ import picocli.CommandLine.Unmatched;
         description = "Measure how fast this machine runs Evo 2 models (tokens per second, memory).",
         subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class, BenchCommand.Train.class,
             BenchCommand.Parity.class, BenchCommand.Generate.class, ColdStartCommand.class,
-            DevToolsCommand.MemoryCommand.class, DevToolsCommand.CheckpointCommand.class})
+            DevToolsCommand.MemoryCommand.class, DevToolsCommand.CheckpointCommand.class, MemorySoakCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec

@@ -166,10 +166,11 @@ final class DevToolsCommand {
     /** {@code evo2wb bench checkpoint}: reading speed of a checkpoint, or a synthetic one written. */
     @Command(name = "checkpoint", hidden = true, mixinStandardHelpOptions = true, sortOptions = false,
             description = {"read FILE: open a checkpoint and widen every tensor, reporting time and heap.",
-                "synth PRESET OUT.pt: write a checkpoint of a preset's shapes with random values."})
+                "synth PRESET OUT.pt: write a checkpoint of a preset's shapes with random values.",
+                "crc FILE.pt: reading speed of a .pt file with and without checking its CRC-32s."})
     static final class CheckpointCommand implements Callable<Integer> {
 
-        @Parameters(index = "0", paramLabel = "read|synth", description = "What to do.")
+        @Parameters(index = "0", paramLabel = "read|synth|crc", description = "What to do.")
         String action;
 
         @Parameters(index = "1..*", paramLabel = "ARG", description = "FILE, or PRESET OUT.pt.")
@@ -184,9 +185,12 @@ final class DevToolsCommand {
                 CheckpointBenchmark.read(Path.of(args.get(0)));
             } else if (action.equals("synth") && args.size() == 2) {
                 CheckpointBenchmark.synth(args.get(0), Path.of(args.get(1)));
+            } else if (action.equals("crc") && args.size() == 1) {
+                spec.commandLine().getOut().println(CheckpointBenchmark.crcCost(Path.of(args.get(0)), 3));
+                spec.commandLine().getOut().flush();
             } else {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                        "use: bench checkpoint read FILE | bench checkpoint synth PRESET OUT.pt");
+                        "use: bench checkpoint read FILE | synth PRESET OUT.pt | crc FILE.pt");
             }
             return Evo2wbCli.EXIT_OK;
         }

@@ -45,6 +45,8 @@ import picocli.CommandLine.Spec;
             TraceCommand.class,
             DevToolsCommand.PretrainCommand.class,
             DevToolsCommand.SelfTestTableCommand.class,
+            FuzzCommand.class,
+            CrashSoakCommand.class,
         })
 public final class Evo2wbCli implements Callable<Integer> {
 

@@ -1,6 +1,7 @@
 package org.evo2wb.app.cli;
 
 import java.io.IOException;
+import org.evo2wb.engine.checkpoint.Integrity;
 import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.StripedHyena;
 import picocli.CommandLine.Option;
@@ -27,13 +28,18 @@ final class ModelOptions {
                     + "shapes the weights fit.")
     String config;
 
+    @Option(names = "--trust-checkpoint",
+            description = "Skip checking a .pt file's CRC-32 checksums as it loads (for a file already checked; a "
+                    + "damaged file then loads with wrong weights).")
+    boolean trustCheckpoint;
+
     /** The model of optional options ({@code @ArgGroup}, null when left out): the bundled one when left out. */
     static ModelSpec specOrDefault(ModelOptions options) {
         return options == null ? new ModelSpec("default", null) : options.spec();
     }
 
     ModelSpec spec() {
-        return new ModelSpec(model, config);
+        return new ModelSpec(model, config, trustCheckpoint ? Integrity.TRUSTED : Integrity.CHECKED);
     }
 
     /** Resolves and loads the model where {@code where} says. */

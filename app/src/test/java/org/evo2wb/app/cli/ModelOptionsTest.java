@@ -37,9 +37,9 @@ class ModelOptionsTest {
 
     @Test
     void theModelAndDeviceOptionsAreTheSameEverywhere() {
-        assertEquals(List.of("bench generate", "bench parity", "bench score", "check-gradients", "embed", "eval markov",
-                "eval vep", "finetune", "generate", "mutagenesis", "probe apply", "probe train", "score", "selftest",
-                "trace", "variants"), having("--model"));
+        assertEquals(List.of("bench generate", "bench memory-soak", "bench parity", "bench score", "check-gradients",
+                "crash-soak", "embed", "eval markov", "eval vep", "finetune", "generate", "mutagenesis", "probe apply",
+                "probe train", "score", "selftest", "trace", "variants"), having("--model"));
         assertEquals(having("--model"), having("--config"));
         assertEquals(List.of("bench forward", "bench generate", "bench parity", "bench score", "check-gradients",
                 "embed", "eval markov", "eval vep", "finetune", "generate", "mutagenesis", "pretrain", "probe apply",

@@ -10,7 +10,8 @@ import org.evo2wb.bio.Topology;
  * Streaming GenBank flat-file reader: {@code LOCUS} ... {@code FEATURES} ... {@code ORIGIN} ... {@code //}, any
  * number of records. Header keywords start in column 1; sub-keywords ({@code ORGANISM}) are indented by two; longer
  * indents continue the previous keyword. Only what a workbench user needs is kept (id, definition, organism,
- * lineage, topology, molecule, features, bases); other header sections are passed over.
+ * lineage, topology, molecule, features, bases); other header sections are passed over. An NCBI release division
+ * file ({@code gbbct1.seq}, ...) starts with a release header before its first LOCUS: see {@link ReleaseHeader}.
  */
 final class GenbankParser {
 
@@ -21,6 +22,7 @@ final class GenbankParser {
     private FlatRecordBuilder rec;
     private Section section;
     private String keyword;
+    private ReleaseHeader releaseHeader;
 
     GenbankParser(ParseContext ctx, LineReader in) {
         this.ctx = ctx;
@@ -32,6 +34,14 @@ final class GenbankParser {
             long lineNo = in.line();
             if (rec == null) {
                 if (in.lineIsBlank()) {
+                    continue;
+                }
+                if (releaseHeader == null && ctx.records() == 0 && !in.lineStartsWith("LOCUS")
+                        && ReleaseHeader.isFirstLine(in.lineText())) {
+                    releaseHeader = new ReleaseHeader(lineNo);
+                }
+                if (releaseHeader != null && ctx.records() == 0 && !in.lineStartsWith("LOCUS")) {
+                    releaseHeader.line(ctx, in.lineText(), lineNo);
                     continue;
                 }
                 if (!in.lineStartsWith("LOCUS")) {
@@ -70,6 +80,9 @@ final class GenbankParser {
         }
         if (rec != null) {
             ctx.emit(rec.buildAtEndOfFile(ctx, in.line()));
+        }
+        if (releaseHeader != null) {
+            releaseHeader.checkCounts(ctx, in.line());
         }
     }
 

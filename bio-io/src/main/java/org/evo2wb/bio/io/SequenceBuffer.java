@@ -23,9 +23,15 @@ public final class SequenceBuffer {
     private int used;
     private long length;
 
-    /** Sizes the buffer for a stated length (ignored when unreasonable). */
+    /**
+     * Largest stated length sized up front. A header can claim any length (a damaged LOCUS line claiming 1.5 billion
+     * bases must not cost 1.5 GB before a single base is read); longer records grow chunk by chunk instead.
+     */
+    static final long EXPECT_LIMIT = 64L << 20;
+
+    /** Sizes the buffer for a stated length (ignored when unreasonable or above {@link #EXPECT_LIMIT}). */
     public void expect(long declared) {
-        if (length == 0 && declared > current.length && declared < Integer.MAX_VALUE - 16) {
+        if (length == 0 && declared > current.length && declared <= EXPECT_LIMIT) {
             current = new byte[(int) declared];
         }
     }

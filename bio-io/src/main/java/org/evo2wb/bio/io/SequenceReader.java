@@ -120,7 +120,7 @@ public final class SequenceReader {
         if (first.startsWith(">") || first.startsWith(";")) {
             return SequenceFormat.FASTA;
         }
-        if (first.startsWith("LOCUS")) {
+        if (first.startsWith("LOCUS") || ReleaseHeader.isFirstLine(first)) {
             return SequenceFormat.GENBANK;
         }
         if (first.startsWith("ID ")) {

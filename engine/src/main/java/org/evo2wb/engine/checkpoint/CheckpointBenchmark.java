@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.evo2wb.engine.config.Evo2Config;
@@ -19,7 +22,8 @@ import org.evo2wb.engine.config.Evo2Config;
  *
  * {@code read} opens the file, prints the summary, then widens every tensor to fp32 one at a time (what a loader
  * into fp16/fp32 does) and reports time, throughput and the heap high-water mark. {@code synth} writes a random
- * bf16 checkpoint with a preset's exact keys and shapes, streaming one tensor at a time.
+ * bf16 checkpoint with a preset's exact keys and shapes, streaming one tensor at a time. {@code crc} is
+ * {@link #crcCost}.
  */
 public final class CheckpointBenchmark {
 
@@ -71,5 +75,66 @@ public final class CheckpointBenchmark {
             return new HostTensor(info.type(), info.shape(), b.flip());
         });
         System.out.printf("wrote %s (%d tensors) in %.1f s%n", out, layout.size(), (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Read rates of one pass over a {@code .pt} file's storages, without and with the CRC-32 check. */
+    public record CrcCost(String file, long bytes, List<Double> trustedMBps, List<Double> checkedMBps) {
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s: %.2f GB of storages; every tensor fetched and every byte read: "
+                    + "trusted (no CRC-32) %s MB/s, checked (CRC-32) %s MB/s", file, bytes / 1e9, fmt(trustedMBps),
+                    fmt(checkedMBps));
+        }
+
+        private static String fmt(List<Double> v) {
+            return v.stream().map(x -> String.format(Locale.ROOT, "%.0f", x))
+                    .collect(java.util.stream.Collectors.joining(" / "));
+        }
+    }
+
+    /**
+     * Reads every tensor of {@code file} and every byte of it ({@code rounds} times each way, alternating trusted
+     * and checked so the page cache treats both alike), and reports megabytes per second.
+     */
+    public static CrcCost crcCost(Path file, int rounds) throws IOException {
+        List<Double> trusted = new ArrayList<>();
+        List<Double> checked = new ArrayList<>();
+        long bytes = 0;
+        long sink = 0;
+        for (int r = 0; r < rounds; r++) {
+            for (Integrity mode : Integrity.values()) {
+                long t0 = System.nanoTime();
+                long n = 0;
+                try (TorchCheckpoint c = TorchCheckpoint.open(file, mode)) {
+                    for (String key : c.entries().keySet()) {
+                        ByteBuffer b = c.tensor(key).data();
+                        n += b.remaining();
+                        sink += readAll(b);
+                    }
+                }
+                double mbps = n / 1e6 / ((System.nanoTime() - t0) / 1e9);
+                (mode == Integrity.TRUSTED ? trusted : checked).add(mbps);
+                bytes = n;
+            }
+        }
+        if (sink == 42) {
+            System.out.print("");
+        }
+        return new CrcCost(file.toString(), bytes, trusted, checked);
+    }
+
+    /** Reads every byte of {@code b} (eight at a time), as a loader converting the tensor would. */
+    private static long readAll(ByteBuffer b) {
+        ByteBuffer d = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        long x = 0;
+        int i = d.position();
+        for (; i + 8 <= d.limit(); i += 8) {
+            x ^= d.getLong(i);
+        }
+        for (; i < d.limit(); i++) {
+            x ^= d.get(i);
+        }
+        return x;
     }
 }

@@ -38,8 +38,13 @@ public final class Checkpoints {
      * safetensors).
      */
     public static CheckpointFile open(Path path) throws IOException {
+        return open(path, Integrity.CHECKED);
+    }
+
+    /** {@link #open(Path)}; a {@code .pt} file's CRC-32s are checked as storages are read unless trusted. */
+    public static CheckpointFile open(Path path, Integrity integrity) throws IOException {
         if (path.getFileName().toString().matches(".*\\.part\\d+")) {
-            return TorchCheckpoint.open(path);
+            return TorchCheckpoint.open(path, integrity);
         }
         if (!Files.isRegularFile(path)) {
             throw new CheckpointFormatException(path + ": no such file");
@@ -54,7 +59,7 @@ public final class Checkpoints {
         }
         head.flip();
         if (head.remaining() >= 4 && head.getInt(0) == 0x04034b50) {
-            return TorchCheckpoint.open(path);
+            return TorchCheckpoint.open(path, integrity);
         }
         if (Safetensors.sniff(head.duplicate(), size)) {
             return Safetensors.open(path);

@@ -50,6 +50,7 @@ final class SafeUnpickler extends Unpickler {
 
     private final String where;
     private CountingStream counting;
+    private long total;
 
     /** @param where file and entry named in error messages, e.g. {@code "evo2_7b.pt: archive/data.pkl"} */
     SafeUnpickler(String where) {
@@ -58,6 +59,7 @@ final class SafeUnpickler extends Unpickler {
 
     /** Unpickles {@code bytes}; the result holds {@link TensorEntry} where the pickle holds tensors. */
     Object read(byte[] bytes) throws IOException {
+        total = bytes.length;
         counting = new CountingStream(new java.io.ByteArrayInputStream(bytes));
         try {
             return load(counting);
@@ -74,6 +76,14 @@ final class SafeUnpickler extends Unpickler {
 
     @Override
     protected Object dispatch(short key) throws IOException {
+        int lengthBytes = switch (key) {
+            case Opcodes.BINSTRING, Opcodes.BINUNICODE, Opcodes.BINBYTES, Opcodes.LONG4 -> 4;
+            case Opcodes.BINUNICODE8, Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> 8;
+            default -> 0;
+        };
+        if (lengthBytes > 0) {
+            checkLength(key, lengthBytes);
+        }
         switch (key) {
             case Opcodes.GLOBAL -> {
                 String module = PickleUtils.readline(input);
@@ -283,6 +293,33 @@ final class SafeUnpickler extends Unpickler {
     static final class UncheckedFormat extends RuntimeException {
         UncheckedFormat(CheckpointFormatException cause) {
             super(cause);
+        }
+    }
+
+    /**
+     * Refuses an opcode whose length prefix claims more bytes than the pickle has left, before the unpickler
+     * allocates a buffer of that length (a damaged pickle could otherwise ask for gigabytes).
+     */
+    private void checkLength(short key, int width) throws IOException {
+        long at = counting.count;
+        counting.mark(16);
+        long len = 0;
+        for (int i = 0; i < width; i++) {
+            int b = counting.read();
+            if (b < 0) {
+                break;
+            }
+            len |= (long) b << (8 * i);
+        }
+        counting.reset();
+        counting.count = at;
+        if (width == 4) {
+            len = key == Opcodes.LONG4 ? Math.abs((long) (int) len) : len & 0xFFFFFFFFL;
+        }
+        long remaining = total - at - width;
+        if (len < 0 || len > remaining) {
+            throw fail(String.format("opcode 0x%02x at byte %d claims %s bytes, but only %d bytes of the pickle remain",
+                    key & 0xff, at - 1, Long.toUnsignedString(len), Math.max(0, remaining)));
         }
     }
 

@@ -55,7 +55,8 @@ public final class Safetensors implements CheckpointFile {
         try {
             header = JsonParser.parseString(json).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
-            throw new CheckpointFormatException(file + ": safetensors header is not a JSON object: " + e.getMessage());
+            throw new CheckpointFormatException(file + ": the safetensors header (" + n + " bytes after the length) is "
+                    + "not a JSON object" + jsonProblem(e) + "; the file is damaged or not a safetensors file");
         }
         Map<String, Slot> s = new LinkedHashMap<>();
         Map<String, String> meta = new LinkedHashMap<>();
@@ -76,6 +77,28 @@ public final class Safetensors implements CheckpointFile {
         }
         slots = Collections.unmodifiableMap(s);
         metadata = Collections.unmodifiableMap(meta);
+    }
+
+    /**
+     * Where and why the JSON parser gave up, in words: ": unterminated object at line 1 column 40", without the
+     * parser's class names or help links; "" when it says nothing useful.
+     */
+    static String jsonProblem(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        if (m == null || !(root instanceof java.io.IOException || root instanceof JsonParseException)) {
+            return "";
+        }
+        m = m.lines().findFirst().orElse("")
+                .replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error):\\s*", "")
+                .replaceAll("\\s*path \\$.*$", "").strip();
+        if (m.isEmpty()) {
+            return "";
+        }
+        return ": " + Character.toLowerCase(m.charAt(0)) + m.substring(1);
     }
 
     private static Slot slot(String file, String key, JsonElement el, long dataLen) throws CheckpointFormatException {
@@ -109,8 +132,10 @@ public final class Safetensors implements CheckpointFile {
             }
             return new Slot(info, begin, end);
         } catch (NullPointerException | IllegalStateException | UnsupportedOperationException
-                 | IndexOutOfBoundsException | NumberFormatException e) {
-            throw new CheckpointFormatException(file + ": tensor '" + key + "' has a malformed header entry " + el);
+                 | IndexOutOfBoundsException | NumberFormatException | ArithmeticException e) {
+            String text = el.toString();
+            throw new CheckpointFormatException(file + ": tensor '" + key + "' has a malformed header entry "
+                    + (text.length() > 200 ? text.substring(0, 200) + "…" : text));
         }
     }
 

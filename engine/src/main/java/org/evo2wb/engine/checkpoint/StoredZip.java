@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.CRC32;
 
 /**
  * The directory of a zip archive whose entries are stored uncompressed, as {@code torch.save} writes them, read from a
@@ -21,8 +22,22 @@ import java.util.Map;
  */
 public final class StoredZip {
 
-    /** One archive member. */
-    public record Entry(String name, int method, long compressedSize, long size, long localHeaderOffset) {}
+    /**
+     * One archive member.
+     *
+     * @param crc32 the CRC-32 the central directory records for the entry's bytes; 0 for a non-empty entry means
+     *              none was recorded (PyTorch writes 0 when saving with {@code compute_crc32=False})
+     */
+    public record Entry(String name, int method, long compressedSize, long size, long localHeaderOffset, long crc32) {
+
+        /** True when the archive records a CRC-32 to check the entry against. */
+        public boolean hasCrc() {
+            return crc32 != 0 || size == 0;
+        }
+    }
+
+    /** Bytes checksummed per mapping: large enough to stream at memory speed, small enough for any address space. */
+    private static final int CRC_CHUNK = 64 << 20;
 
     private static final int EOCD_SIG = 0x06054b50;
     private static final int ZIP64_LOCATOR_SIG = 0x07064b50;
@@ -99,6 +114,7 @@ public final class StoredZip {
             }
             int flags = cd.getShort(p + 8) & 0xffff;
             int method = cd.getShort(p + 10) & 0xffff;
+            long crc = cd.getInt(p + 16) & U32;
             long comp = cd.getInt(p + 20) & U32;
             long uncomp = cd.getInt(p + 24) & U32;
             int nameLen = cd.getShort(p + 28) & 0xffff;
@@ -142,7 +158,7 @@ public final class StoredZip {
             if (uncomp == U32 || comp == U32 || local == U32) {
                 throw new CheckpointFormatException(file + ": entry '" + name + "' needs a zip64 extra field that is missing");
             }
-            entries.put(name, new Entry(name, method, comp, uncomp, local));
+            entries.put(name, new Entry(name, method, comp, uncomp, local, crc));
             p += 46 + nameLen + extraLen + commentLen;
         }
         return new StoredZip(source, entries);
@@ -184,5 +200,17 @@ public final class StoredZip {
     /** The whole stored entry. */
     public ByteBuffer slice(Entry e) throws IOException {
         return slice(e, 0, e.size());
+    }
+
+    /**
+     * The CRC-32 of the stored bytes of {@code e}, read in {@value #CRC_CHUNK}-byte windows (mapped, so a storage of
+     * gigabytes costs no heap and works across byte shards).
+     */
+    public long crc32(Entry e) throws IOException {
+        CRC32 crc = new CRC32();
+        for (long at = 0; at < e.size(); at += CRC_CHUNK) {
+            crc.update(slice(e, at, Math.min(CRC_CHUNK, e.size() - at)));
+        }
+        return crc.getValue();
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +34,16 @@ public final class TorchCheckpoint implements CheckpointFile {
     private static final Logger LOG = LoggerFactory.getLogger(TorchCheckpoint.class);
 
     private final ByteSource source;
+    private final Integrity integrity;
     private final StoredZip zip;
     private final String prefix;
     private final Object root;
     private final Map<String, TensorEntry> entries;
     private final Map<String, ByteBuffer> storages = new HashMap<>();
 
-    private TorchCheckpoint(ByteSource source) throws IOException {
+    private TorchCheckpoint(ByteSource source, Integrity integrity) throws IOException {
         this.source = source;
+        this.integrity = integrity;
         this.zip = StoredZip.read(source);
         this.prefix = findPrefix();
         checkByteOrder();
@@ -48,6 +51,7 @@ public final class TorchCheckpoint implements CheckpointFile {
         if (pkl.size() > Integer.MAX_VALUE) {
             throw new CheckpointFormatException(source.name() + ": " + pkl.name() + " is larger than 2 GiB");
         }
+        verify(pkl, () -> "the tensor index " + pkl.name());
         ByteBuffer pb = zip.slice(pkl);
         byte[] bytes = new byte[pb.remaining()];
         pb.get(bytes);
@@ -60,17 +64,27 @@ public final class TorchCheckpoint implements CheckpointFile {
      * as one file).
      */
     public static TorchCheckpoint open(Path path) throws IOException {
+        return open(path, Integrity.CHECKED);
+    }
+
+    /** {@link #open(Path)}, checking each storage's CRC-32 as it is first read unless {@code integrity} trusts it. */
+    public static TorchCheckpoint open(Path path, Integrity integrity) throws IOException {
         String name = path.getFileName().toString();
         ByteSource src = name.matches(".*\\.part\\d+")
                 ? new ConcatenatedByteSource(ConcatenatedByteSource.shardsOf(path))
                 : new FileByteSource(path);
-        return open(src);
+        return open(src, integrity);
+    }
+
+    /** Opens an archive from any byte source, checking CRC-32s; the checkpoint closes the source. */
+    public static TorchCheckpoint open(ByteSource source) throws IOException {
+        return open(source, Integrity.CHECKED);
     }
 
     /** Opens an archive from any byte source; the checkpoint closes the source. */
-    public static TorchCheckpoint open(ByteSource source) throws IOException {
+    public static TorchCheckpoint open(ByteSource source, Integrity integrity) throws IOException {
         try {
-            return new TorchCheckpoint(source);
+            return new TorchCheckpoint(source, integrity);
         } catch (IOException | RuntimeException e) {
             source.close();
             throw e;
@@ -248,8 +262,53 @@ public final class TorchCheckpoint implements CheckpointFile {
                     + z.size() + " bytes, but " + e.storageNumel() + " " + e.type() + " elements need " + need);
         }
         ByteBuffer b = zip.slice(z, 0, need);
+        verify(z, b, need, () -> "tensor '" + key + "'" + sharers(key, e.storageKey()));
         storages.put(e.storageKey(), b);
         return b;
+    }
+
+    /**
+     * Refuses {@code z} when its bytes do not match the CRC-32 the archive records (unless trusted, or none is
+     * recorded); {@code what} names what the entry holds.
+     */
+    private void verify(StoredZip.Entry z, Supplier<String> what) throws IOException {
+        if (integrity == Integrity.TRUSTED || !z.hasCrc() || z.method() != 0) {
+            return;
+        }
+        check(z, zip.crc32(z), what);
+    }
+
+    /**
+     * {@link #verify(StoredZip.Entry, Supplier)} for a storage whose first {@code length} bytes are already mapped as
+     * {@code head}: the check reads that very mapping (so its pages are the ones the tensors then read, already in
+     * memory) and only the entry's remaining bytes, if any, through a new one.
+     */
+    private void verify(StoredZip.Entry z, ByteBuffer head, long length, Supplier<String> what) throws IOException {
+        if (integrity == Integrity.TRUSTED || !z.hasCrc() || z.method() != 0) {
+            return;
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(head.duplicate());
+        if (z.size() > length) {
+            crc.update(zip.slice(z, length, z.size() - length));
+        }
+        check(z, crc.getValue(), what);
+    }
+
+    private void check(StoredZip.Entry z, long actual, Supplier<String> what) throws CheckpointFormatException {
+        if (actual != z.crc32()) {
+            throw new CheckpointFormatException(String.format("%s: %s is corrupt: its stored bytes (%s, %d bytes) have "
+                    + "CRC-32 %08x but the file records %08x; the file was damaged in download or on disk, so fetch "
+                    + "or copy it again", source.name(), what.get(), z.name(), z.size(), actual, z.crc32()));
+        }
+    }
+
+    /** " (and N other tensors sharing its storage)", or "" when the storage is the tensor's own. */
+    private String sharers(String key, String storageKey) {
+        long others = entries.entrySet().stream()
+                .filter(x -> !x.getKey().equals(key) && x.getValue().storageKey().equals(storageKey)).count();
+        return others == 0 ? "" : " (and " + others + " other tensor" + (others == 1 ? "" : "s")
+                + " sharing its storage)";
     }
 
     private String findPrefix() throws CheckpointFormatException {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.evo2wb.engine.checkpoint.CheckpointFile;
 import org.evo2wb.engine.checkpoint.Checkpoints;
+import org.evo2wb.engine.checkpoint.Integrity;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
@@ -35,8 +36,14 @@ import org.evo2wb.engine.train.run.ModelDescription;
  *
  * @param model  what the user wrote for the model
  * @param config a config YAML file or a preset name, or null
+ * @param integrity whether a {@code .pt} file's CRC-32 checksums are checked as it loads ({@link Integrity})
  */
-public record ModelSpec(String model, String config) {
+public record ModelSpec(String model, String config, Integrity integrity) {
+
+    /** A model whose {@code .pt} checksums are checked (the default). */
+    public ModelSpec(String model, String config) {
+        this(model, config, Integrity.CHECKED);
+    }
 
     /** What kind of source a name resolved to. */
     public enum Kind { FILE, DEFAULT, RUN }
@@ -50,9 +57,10 @@ public record ModelSpec(String model, String config) {
      * @param config the config (from a run folder: the recorded one)
      * @param configOrigin where the config came from, in words
      * @param runFolder the run folder, or null
+     * @param integrity whether the weights' checksums are checked as they load
      */
     public record Resolved(Kind kind, String name, Path weights, Evo2Config config, String configOrigin,
-                           Path runFolder) {
+                           Path runFolder, Integrity integrity) {
 
         /** The model's context length ({@code max_seqlen} of its config). */
         public int contextLength() {
@@ -80,7 +88,7 @@ public record ModelSpec(String model, String config) {
             if (kind == Kind.RUN) {
                 return FineTunedModel.load(runFolder, device, precision, masters, true).model();
             }
-            return StripedHyena.load(weights, config, device, precision, masters);
+            return StripedHyena.load(weights, config, device, precision, masters, integrity);
         }
 
         /**
@@ -127,7 +135,8 @@ public record ModelSpec(String model, String config) {
             }
             Evo2Config c = FineTunedModel.config(path);
             Path start = Path.of(FineTunedModel.description(path).sourceCheckpoint());
-            return new Resolved(Kind.RUN, path.getFileName().toString(), start, c, "recorded in run.json", path);
+            return new Resolved(Kind.RUN, path.getFileName().toString(), start, c, "recorded in run.json", path,
+                    integrity);
         }
         boolean shard = path.getFileName().toString().matches(".*\\.part\\d+");
         if (!shard && !Files.isRegularFile(path)) {
@@ -140,10 +149,12 @@ public record ModelSpec(String model, String config) {
         if (config != null) {
             Path file = Path.of(config);
             if (Files.isRegularFile(file)) {
-                return new Resolved(kind, name, weights, Evo2Config.load(file), file.getFileName().toString(), null);
+                return new Resolved(kind, name, weights, Evo2Config.load(file), file.getFileName().toString(), null,
+                        integrity);
             }
             if (Evo2Config.PRESETS.contains(config)) {
-                return new Resolved(kind, name, weights, Evo2Config.preset(config), "preset " + config, null);
+                return new Resolved(kind, name, weights, Evo2Config.preset(config), "preset " + config, null,
+                        integrity);
             }
             throw new IOException(config + ": no such config file, and not a bundled preset (" + String.join(", ",
                     Evo2Config.PRESETS) + ")");
@@ -152,11 +163,11 @@ public record ModelSpec(String model, String config) {
         if (sibling.isPresent()) {
             Path p = sibling.get();
             return new Resolved(kind, name, weights, Evo2Config.load(p), p.getFileName() + " next to the weights",
-                    null);
+                    null, integrity);
         }
         String stem = ModelFiles.stem(weights.getFileName().toString());
         Map<String, long[]> shapes;
-        try (CheckpointFile f = Checkpoints.open(weights)) {
+        try (CheckpointFile f = Checkpoints.open(weights, integrity)) {
             shapes = f.shapes();
         }
         List<String> fits = Evo2Config.presetsMatching(shapes);
@@ -165,6 +176,6 @@ public record ModelSpec(String model, String config) {
                     + "the tensor shapes fit no bundled preset; give the model's config YAML with --config");
         }
         return new Resolved(kind, name, weights, Evo2Config.preset(fits.get(0)),
-                "preset " + fits.get(0) + ", inferred from the tensor shapes", null);
+                "preset " + fits.get(0) + ", inferred from the tensor shapes", null, integrity);
     }
 }

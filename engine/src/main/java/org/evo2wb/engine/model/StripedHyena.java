@@ -19,7 +19,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.evo2wb.engine.checkpoint.CheckpointFile;
 import org.evo2wb.engine.checkpoint.CheckpointKeys;
+import org.evo2wb.engine.checkpoint.CheckpointFormatException;
 import org.evo2wb.engine.checkpoint.Checkpoints;
+import org.evo2wb.engine.checkpoint.Integrity;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.checkpoint.StorageType;
@@ -148,7 +150,23 @@ public final class StripedHyena implements AutoCloseable {
     /** {@link #load(Path, Evo2Config, Device, Precision, LoadProgress)} with or without fp32 linear masters. */
     public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision,
                                     MasterWeights masters, LoadProgress progress) throws IOException {
-        try (CheckpointFile file = Checkpoints.open(checkpoint)) {
+        return load(checkpoint, config, device, precision, masters, progress, Integrity.CHECKED);
+    }
+
+    /** {@link #load(Path, Evo2Config, Device, Precision, MasterWeights)}, the file's checksums checked or trusted. */
+    public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision,
+                                    MasterWeights masters, Integrity integrity) throws IOException {
+        return load(checkpoint, config, device, precision, masters, (read, total) -> { }, integrity);
+    }
+
+    /**
+     * {@link #load(Path, Evo2Config, Device, Precision, MasterWeights, LoadProgress)}, the file's CRC-32 checksums
+     * checked as each tensor is read ({@link Integrity#CHECKED}) or trusted.
+     */
+    public static StripedHyena load(Path checkpoint, Evo2Config config, Device device, Precision precision,
+                                    MasterWeights masters, LoadProgress progress, Integrity integrity)
+            throws IOException {
+        try (CheckpointFile file = Checkpoints.open(checkpoint, integrity)) {
             Map<String, long[]> shapes = file.shapes();
             ModelArchitecture arch = ModelArchitecture.of(config.withInnerMlpSizeFrom(shapes), file.name());
             Map<String, long[]> expected = new LinkedHashMap<>();
@@ -156,11 +174,18 @@ public final class StripedHyena implements AutoCloseable {
             CheckpointKeys.check(file.name(), expected, shapes);
             int total = expected.size();
             int[] read = {0};
-            return build(file.name(), shapes, key -> {
-                var t = file.tensor(key);
-                progress.tensorRead(++read[0], total);
-                return t;
-            }, arch, device, precision, masters);
+            try {
+                return build(file.name(), shapes, key -> {
+                    var t = file.tensor(key);
+                    progress.tensorRead(++read[0], total);
+                    return t;
+                }, arch, device, precision, masters);
+            } catch (java.io.UncheckedIOException e) {
+                if (e.getCause() instanceof CheckpointFormatException bad) {
+                    throw bad; // its message already names the file and the tensor
+                }
+                throw e;
+            }
         }
     }
 

@@ -73,6 +73,10 @@ public final class FineTuneRun {
     public static FineTuneSettings readSettings(Path folder) throws IOException {
         RunFolder f = new RunFolder(folder);
         if (!f.hasRecord()) {
+            if (!java.nio.file.Files.isDirectory(folder)) {
+                throw new IOException(folder + ": no " + RunFolder.RECORD + " here, so there is no run to resume (the "
+                        + "folder does not exist: was it deleted or moved?)");
+            }
             throw new IOException(folder + ": no " + RunFolder.RECORD + " here, so there is no run to resume");
         }
         JsonObject record = f.readRecord();

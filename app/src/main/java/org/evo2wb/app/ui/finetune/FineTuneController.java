@@ -272,7 +272,7 @@ public final class FineTuneController {
         FineTuneInputs inputs = FineTuneInputs.of(selection, data.chosen() == model.records().size());
         ModelSpec.Resolved start = new ModelSpec.Resolved(m.source().kind() == ModelSource.Kind.DEFAULT
                 ? ModelSpec.Kind.DEFAULT : ModelSpec.Kind.FILE, m.modelName(), m.source().weights(),
-                m.inspection().config(), "the loaded model", null);
+                m.inspection().config(), "the loaded model", null, org.evo2wb.engine.checkpoint.Integrity.CHECKED);
         FineTuneSessionTask task = FineTuneSessionTask.newRun(folder, s, inputs, data.sources(), start, buffer,
                 appVersion);
         live.startLive(folder.getFileName().toString(), false);

@@ -315,7 +315,8 @@ class RunAcrossViewAndCommandLineTest {
     private static ModelSpec.Resolved tiny() throws Exception {
         Path weights = resource("golden/tiny.pt");
         return new ModelSpec.Resolved(ModelSpec.Kind.FILE, "tiny", weights,
-                Evo2Config.load(resource("golden/tiny.yml")), "test", null);
+                Evo2Config.load(resource("golden/tiny.yml")), "test", null,
+                org.evo2wb.engine.checkpoint.Integrity.CHECKED);
     }
 
     private Path copy(String name) throws Exception {

@@ -110,10 +110,38 @@ public final class FineTuneSettings {
         if (values == null) {
             throw new IllegalArgumentException(where + ": no \"values\" object with the settings");
         }
+        // A recorded value the user did not set, and that is still what the preset or default gives, stays unset:
+        // rules that apply only to settings the user chose (keep-best without validation records) must not fire
+        // when a run is read back. A default that has changed since keeps the recorded value, set explicitly.
+        JsonArray byUserJson = o.getAsJsonArray("set-by-user");
+        java.util.Set<String> byUser = new java.util.HashSet<>();
+        if (byUserJson != null) {
+            byUserJson.forEach(x -> byUser.add(x.getAsString()));
+        }
+        Builder chosen = builder(preset);
         for (Map.Entry<String, JsonElement> e : values.entrySet()) {
-            b.setText(e.getKey(), e.getValue().isJsonNull() ? "auto" : e.getValue().getAsString());
+            if (byUser.contains(e.getKey())) {
+                chosen.setText(e.getKey(), e.getValue().isJsonNull() ? "auto" : e.getValue().getAsString());
+            }
+        }
+        FineTuneSettings untouched = chosen.current(); // computed defaults follow the user's own settings
+        for (Map.Entry<String, JsonElement> e : values.entrySet()) {
+            String text = e.getValue().isJsonNull() ? "auto" : e.getValue().getAsString();
+            if (byUserJson != null && !byUser.contains(e.getKey()) && isDefault(untouched, e.getKey(), text)) {
+                continue;
+            }
+            b.setText(e.getKey(), text);
         }
         return b.build(where);
+    }
+
+    /** True when {@code name} is a known setting whose value in {@code s} reads as {@code text}. */
+    private static boolean isDefault(FineTuneSettings s, String name, String text) {
+        try {
+            return s.text(FineTuneParameters.byName(name)).equals(text);
+        } catch (IllegalArgumentException e) {
+            return false; // an unknown name: setText reports it
+        }
     }
 
     /**
