@@ -164,34 +164,4 @@ public final class MemorySoak {
         }
         return WindowSource.of(out);
     }
-
-    /** {@code MemorySoak CONFIG.yml|default STEPS RECORDS}: trains and scores, printing the slopes. */
-    public static void main(String[] args) throws Exception {
-        int steps = Integer.parseInt(args[1]);
-        int records = Integer.parseInt(args[2]);
-        StripedHyena net;
-        String what;
-        if (args[0].equals("default")) {
-            var d = org.evo2wb.engine.load.DefaultModel.find().orElseThrow();
-            net = StripedHyena.load(d.weights(), org.evo2wb.engine.config.Evo2Config.load(d.config()), Device.cpu(),
-                    org.evo2wb.engine.model.Precision.FP32);
-            what = "bundled model";
-        } else {
-            net = StripedHyena.random(org.evo2wb.engine.config.Evo2Config.load(Path.of(args[0])), 7, Device.cpu(),
-                    org.evo2wb.engine.model.Precision.FP32);
-            what = Path.of(args[0]).getFileName().toString();
-        }
-        try (net) {
-            if (records > 0) {
-                System.out.println(scoring(what + " scoring", net, records, 512, Math.max(1, records / 50)).format());
-            }
-            if (steps > 0) {
-                Path dir = java.nio.file.Files.createTempDirectory("evo2wb-soak");
-                FineTuneSettings.Builder b = FineTuneSettings.builder(null).setText("method", "lora")
-                        .setText("batch-size", "2").setText("window-length", "256");
-                System.out.println(training(what + " LoRA fine-tuning", net, b, steps, Math.max(1, steps / 50),
-                        dir.resolve("run")).format());
-            }
-        }
-    }
 }
