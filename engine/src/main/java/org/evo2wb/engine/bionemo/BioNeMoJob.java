@@ -92,6 +92,11 @@ public final class BioNeMoJob {
         Files.createDirectories(parent);
         Path temp = Files.createTempDirectory(parent, "." + folder.getFileName() + ".partial-");
         try {
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the folder keeps the platform's default permissions
+            }
             Files.createDirectories(temp.resolve("data"));
             long trainBases = WindowFasta.write(data.train(), temp.resolve(TRAIN_FASTA), cancelled);
             long validationBases = WindowFasta.write(data.validation(), temp.resolve(VALIDATION_FASTA), cancelled);

@@ -151,7 +151,7 @@ public final class SettingMapping {
         out.add(new Entry(MAX_STEPS.name(), Long.toString(plan.plannedSteps()), How.FLAG,
                 Map.of("--max-steps", Long.toString(plan.plannedSteps())), "the planned steps of this data"));
         out.add(new Entry(MAX_TIME.name(), s.text(MAX_TIME), How.NONE, Map.of(),
-                "no recipe flag; set the Slurm time limit (TIME_LIMIT in the batch script) instead"));
+                s.get(MAX_TIME).isZero() ? "no recipe flag; job.sbatch asks Slurm for 24 hours (change #SBATCH --time)" : "no recipe flag; it is the Slurm time limit (#SBATCH --time in job.sbatch), after which Slurm ends the job without a final checkpoint"));
         flagValue(out, s, EVAL_EVERY, Long.toString(plan.evalEvery()), "--eval-interval",
                 "the recipe also saves a checkpoint at every evaluation");
         flagValue(out, s, EVAL_BATCHES, Integer.toString(Math.max(1, plan.evalBatches())), "--eval-iters",
