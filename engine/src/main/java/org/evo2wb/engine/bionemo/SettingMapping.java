@@ -154,8 +154,11 @@ public final class SettingMapping {
                 s.get(MAX_TIME).isZero() ? "no recipe flag; job.sbatch asks Slurm for 24 hours (change #SBATCH --time)" : "no recipe flag; it is the Slurm time limit (#SBATCH --time in job.sbatch), after which Slurm ends the job without a final checkpoint"));
         flagValue(out, s, EVAL_EVERY, Long.toString(plan.evalEvery()), "--eval-interval",
                 "the recipe also saves a checkpoint at every evaluation");
-        flagValue(out, s, EVAL_BATCHES, Integer.toString(Math.max(1, plan.evalBatches())), "--eval-iters",
-                "validation batches per evaluation");
+        int accumulation = s.get(GRAD_ACCUMULATION);
+        int evalIters = Math.max(1, (plan.evalBatches() + accumulation - 1) / accumulation);
+        flagValue(out, s, EVAL_BATCHES, Integer.toString(evalIters), "--eval-iters", "the recipe counts global "
+                + "batches: " + plan.evalBatches() + " batches of " + s.get(BATCH_SIZE) + " windows ≈ " + evalIters
+                + " of " + s.get(BATCH_SIZE) * accumulation);
         out.add(new Entry(PATIENCE.name(), s.text(PATIENCE), s.get(PATIENCE) == 0 ? How.UNUSED : How.NONE, Map.of(),
                 s.get(PATIENCE) == 0 ? "off, as in the recipe" : "the recipe has no early stopping: it runs all "
                         + plan.plannedSteps() + " steps"));

@@ -159,6 +159,9 @@ class BioNeMoJobTest {
         assertEquals(Long.toString(planned), f.get("--decay-steps"), "cosine ends at the last step, as ours");
         assertEquals("4", f.get("--warmup-steps"));
         assertEquals("10", f.get("--eval-interval"));
+        // every validation batch of 2 windows, counted in the recipe's global batches of 6 windows
+        int validationBatches = (data.validation().size() + 1) / 2;
+        assertEquals(Integer.toString((validationBatches + 2) / 3), f.get("--eval-iters"));
         assertEquals("7", f.get("--seed"));
         assertEquals("bf16_mixed", f.get("--mixed-precision-recipe"));
         String launch = Files.readString(r.folder().resolve(BioNeMoJob.LAUNCH));
