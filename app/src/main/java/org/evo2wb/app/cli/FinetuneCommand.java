@@ -13,6 +13,12 @@ import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.dataset.DatasetSummary;
 import org.evo2wb.engine.finetune.FineTuneInputs;
 import org.evo2wb.engine.finetune.FineTuneLauncher;
+import org.evo2wb.engine.bionemo.BioNeMoExport;
+import org.evo2wb.engine.bionemo.BioNeMoExportTask;
+import org.evo2wb.engine.bionemo.BioNeMoJob;
+import org.evo2wb.engine.bionemo.StartingModel;
+import org.evo2wb.engine.load.ModelSpec;
+import org.evo2wb.engine.train.data.TrainingData;
 import org.evo2wb.engine.train.TrainingListener;
 import org.evo2wb.engine.train.TrainingResult;
 import org.evo2wb.engine.train.parallel.TrainingDevices;
@@ -38,6 +44,7 @@ import picocli.CommandLine.Spec;
         customSynopsis = {"evo2wb finetune --model <model> --train <file>... --run-dir <folder>",
             "         [--config <yaml|preset>] [--val <file>...] [--record <id>]... [--feature-type <type>]",
             "         [--val-record <id>]... [--preset <name>] [--<setting> <value>]...",
+            "       evo2wb finetune --model <model> --train <file>... --export-bionemo <folder> [same options]",
             "       evo2wb finetune --resume <folder> [--max-time <duration>]", ""},
         description = {"Fine-tune an Evo 2 model on your sequences: small LoRA adapters (the default), only the "
                 + "Hyena filters, or every weight.",
@@ -48,7 +55,8 @@ import picocli.CommandLine.Spec;
                     + "fine-tuning settings here.",
             "Examples:",
             "  evo2wb finetune --model evo2_7b.pt --train phages.fasta --preset quick-lora --run-dir runs/phage1",
-            "  evo2wb finetune --resume runs/phage1"})
+            "  evo2wb finetune --resume runs/phage1",
+            "  evo2wb finetune --model evo2_7b.pt --train phages.fasta --preset quick-lora --export-bionemo phage1-job"})
 final class FinetuneCommand implements Callable<Integer> {
 
     /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
@@ -93,6 +101,12 @@ final class FinetuneCommand implements Callable<Integer> {
                     + "files (only --max-time may change).")
     Path resume;
 
+    @Option(names = "--export-bionemo", paramLabel = "<folder>",
+            description = "Instead of training here, write a job for NVIDIA BioNeMo's Evo 2 recipe into this new "
+                    + "folder: the same windows and split as FASTA, a launch script with the settings as recipe flags, "
+                    + "the starting model step, a Slurm script and a README (settings without an equivalent listed).")
+    Path exportBioNeMo;
+
     @Option(names = "--preset", paramLabel = "<quick-lora|thorough-lora|full>",
             description = "Starting values for the settings: quick-lora (rank 8, one pass), thorough-lora (rank 32, "
                     + "three passes, early stopping), full (every weight). Settings given here win.")
@@ -123,6 +137,9 @@ final class FinetuneCommand implements Callable<Integer> {
             problems.forEach(p -> err.println("  " + p));
             err.flush();
             return Evo2wbCli.EXIT_USAGE;
+        }
+        if (exportBioNeMo != null) {
+            return exportBioNeMo(settings);
         }
         if (settings != null) {
             String note = TrainingDevices.choose(settings.get(FineTuneParameters.DEVICE)).note();   // GPUs passed over
@@ -181,7 +198,37 @@ final class FinetuneCommand implements Callable<Integer> {
                 ReadProgress.NONE, version);
     }
 
+    /** Writes the BioNeMo job for the settings and the data a local run would train on. */
+    private int exportBioNeMo(FineTuneSettings settings) throws Exception {
+        ModelSpec.Resolved resolved = model.spec().resolve();
+        StartingModel start;
+        try {
+            start = BioNeMoExport.startingModel(resolved);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("evo2wb finetune: --model: " + e.getMessage());
+            return Evo2wbCli.EXIT_USAGE;
+        }
+        BioNeMoExportTask task = new BioNeMoExportTask(exportBioNeMo, settings,
+                () -> TrainingData.build(train, validation, settings, ReadProgress.NONE), start, Evo2wbCli.version());
+        BioNeMoJob.Result r = TaskConsole.run(task, spec.commandLine().getErr());
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "BioNeMo job written to %s: %,d training windows (%,d bases), %,d validation windows "
+                        + "(%,d bases), %,d steps; model %s%n", r.folder(), r.trainWindows(), r.trainBases(),
+                r.validationWindows(), r.validationBases(), r.plan().plannedSteps(), start.modelSize());
+        if (!r.mapping().unmapped().isEmpty()) {
+            out.println("settings without a recipe equivalent (see its README.md): " + String.join(", ",
+                    r.mapping().unmapped().stream().map(e -> e.setting()).toList()));
+        }
+        out.println("next: copy the folder to the cluster and follow " + r.folder().resolve(BioNeMoJob.README));
+        out.flush();
+        return Evo2wbCli.EXIT_OK;
+    }
+
     private void checkResume(Map<Hyperparameter<?>, String> given, List<String> problems) {
+        if (exportBioNeMo != null) {
+            problems.add("--export-bionemo: a resumed run cannot be exported; export from the same options as a new "
+                    + "run");
+        }
         if (runDir != null) {
             problems.add("--run-dir: with --resume the run folder is the one being resumed; leave --run-dir out");
         }
@@ -204,8 +251,11 @@ final class FinetuneCommand implements Callable<Integer> {
     }
 
     private FineTuneSettings newSettings(Map<Hyperparameter<?>, String> given, List<String> problems) {
-        if (runDir == null) {
+        if (runDir == null && exportBioNeMo == null) {
             problems.add("--run-dir: name a new folder for the run (or --resume a run folder)");
+        }
+        if (runDir != null && exportBioNeMo != null) {
+            problems.add("--run-dir: --export-bionemo writes a job instead of running here; leave --run-dir out");
         }
         if (model == null) {
             problems.add("--model: name the model to start from (a .pt or .safetensors file, or 'default')");

@@ -23,6 +23,8 @@ import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
 import org.evo2wb.engine.train.FineTuneRun;
+import org.evo2wb.engine.bionemo.BioNeMoExportTask;
+import org.evo2wb.engine.bionemo.StartingModel;
 import org.evo2wb.engine.train.StepMetrics;
 import org.evo2wb.engine.train.TrainingResult;
 import org.evo2wb.engine.train.data.RecordSelection;
@@ -79,7 +81,7 @@ public final class FineTuneController {
         model.selectedRuns().addListener((javafx.collections.ListChangeListener<RunSummary>) c -> compareSelected());
         this.view = new FineTuneViewBuilder(model, new FineTuneViewBuilder.Actions(this::start, this::stop,
                 this::resumeLast, this::resumeSelected, this::scoreSelected, this::chooseRunsFolder,
-                this::refreshHistory, settings::reset, settings::resetAll), live, compare,
+                this::refreshHistory, settings::reset, settings::resetAll, this::exportBioNeMo), live, compare,
                 new SettingsForm(model, settings::reset)).build();
         changed();
         refreshHistory();
@@ -279,6 +281,49 @@ public final class FineTuneController {
         model.log().clear();
         begin(task, "Starting " + folder.getFileName());
         return task;
+    }
+
+    /**
+     * Writes the form's settings and data as a BioNeMo job (the engine entry of {@code evo2wb finetune
+     * --export-bionemo}) into a new folder inside one the user picks; returns the task, or null when Start is
+     * disabled, the model is not one the recipe trains, or no folder was picked.
+     */
+    public BioNeMoExportTask exportBioNeMo() {
+        updateStart();
+        if (!model.canStartProperty().get()) {
+            return null;
+        }
+        LoadedModel m = services.workspace().currentModel();
+        StartingModel start;
+        try {
+            start = StartingModel.of(m.source().weights(), m.inspection().config(), false);
+        } catch (IllegalArgumentException e) {
+            services.dialogs().showError("Cannot export as a BioNeMo job", e.getMessage());
+            return null;
+        }
+        FineTuneSettings s = settings.valid();
+        RecordSelection selection = data.selection();
+        List<RecordSelection.Source> sources = data.sources();
+        Path parent = services.dialogs().chooseFolder("Choose where to write the BioNeMo job",
+                model.runsFolderProperty().get()).orElse(null);
+        if (parent == null) {
+            return null;
+        }
+        Path folder = RunHistory.newRunFolder(parent, "bionemo-" + s.get(FineTuneParameters.METHOD).key(),
+                Instant.now());
+        BioNeMoExportTask t = new BioNeMoExportTask(folder, s, () -> selection.build(sources, s), start, appVersion);
+        model.statusProperty().set("Exporting the BioNeMo job to " + folder + " …");
+        services.tasks().submit(t, x -> { }, done -> {
+            if (done.status() == TaskStatus.FINISHED) {
+                model.statusProperty().set(done.message() + "; see its README.md");
+            } else if (done.status() == TaskStatus.FAILED) {
+                model.statusProperty().set("The BioNeMo job was not written.");
+                services.dialogs().showError("Could not export the BioNeMo job", done.message());
+            } else {
+                model.statusProperty().set("BioNeMo export cancelled.");
+            }
+        });
+        return t;
     }
 
     /** Asks the running run to stop after the current step (it keeps a checkpoint to resume from). */

@@ -47,7 +47,8 @@ final class FineTuneViewBuilder {
 
     /** What the view's buttons do. */
     record Actions(Runnable start, Runnable stop, Runnable resumeLast, Runnable resumeSelected, Runnable score,
-                   Runnable chooseRunsFolder, Runnable refreshHistory, Consumer<String> reset, Runnable resetAll) {}
+                   Runnable chooseRunsFolder, Runnable refreshHistory, Consumer<String> reset, Runnable resetAll,
+                   Runnable exportBioNeMo) {}
 
     private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneId.systemDefault());
@@ -282,6 +283,12 @@ final class FineTuneViewBuilder {
         start.getStyleClass().add("primary-button");
         start.disableProperty().bind(model.canStartProperty().not());
         start.setOnAction(e -> actions.start().run());
+        Button export = Controls.unshrinkable(new Button("Export as BioNeMo job…"));
+        export.setId("ft-export-bionemo");
+        export.setTooltip(new javafx.scene.control.Tooltip("Write these settings and data as a job for NVIDIA "
+                + "BioNeMo's Evo 2 recipe, to train on a GPU cluster instead of here."));
+        export.disableProperty().bind(model.canStartProperty().not());
+        export.setOnAction(e -> actions.exportBioNeMo().run());
         Button stop = Controls.unshrinkable(new Button("Stop"));
         stop.setId("ft-stop");
         stop.disableProperty().bind(model.runningProperty().not());
@@ -297,7 +304,7 @@ final class FineTuneViewBuilder {
         Label progressText = new Label();
         progressText.setId("ft-progress-text");
         progressText.textProperty().bind(model.progressTextProperty());
-        HBox bar = new HBox(8, start, stop, resume, progress, progressText);
+        HBox bar = new HBox(8, start, export, stop, resume, progress, progressText);
         bar.setAlignment(Pos.CENTER_LEFT);
 
         Label status = new Label();

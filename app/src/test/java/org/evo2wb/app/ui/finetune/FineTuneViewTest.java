@@ -277,4 +277,25 @@ class FineTuneViewTest {
         assertTrue(fx.dialogs.errors().get(0).message().contains(runs + " is not a fine-tuning run folder"),
                 () -> fx.dialogs.errors().toString());
     }
+
+    @Test
+    void exportAsBioNeMoJobSitsNextToStartAndNamesWhyTheDefaultModelCannotGo(FxRobot robot) {
+        fx.openData(robot, TestData.cor66());
+        fx.loadDefaultModel(robot);
+        showFineTune(robot);
+        fx.setSetting(robot, "window-length", "128");
+        WorkbenchFixture.waitUntil(() -> model().canStartProperty().get());
+        Button export = robot.lookup("#ft-export-bionemo").queryAs(Button.class);
+        assertFalse(export.isDisabled(), "enabled when Start is");
+        robot.clickOn("#ft-export-bionemo");
+        WorkbenchFixture.waitUntil(() -> !fx.dialogs.errors().isEmpty());
+        // the bundled default is the small model, which the recipe does not train: no folder is asked for
+        assertTrue(fx.dialogs.errors().get(0).message().contains("trains the released Evo 2 models only"),
+                () -> fx.dialogs.errors().toString());
+        try (var left = java.nio.file.Files.list(runs)) {
+            assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("bionemo-")));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
