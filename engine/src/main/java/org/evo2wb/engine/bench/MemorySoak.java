@@ -1,6 +1,5 @@
 package org.evo2wb.engine.bench;
 
-import ai.djl.Device;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

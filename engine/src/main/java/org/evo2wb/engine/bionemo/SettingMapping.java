@@ -11,7 +11,43 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.evo2wb.engine.train.settings.Hyperparameter;
 import org.evo2wb.engine.train.TrainingPlan;
 
-import static org.evo2wb.engine.train.settings.FineTuneParameters.*;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.ACTIVATION_CHECKPOINTING;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.BATCH_SIZE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.BETA1;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.BETA2;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.CHECKPOINT_EVERY;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.CLIP_NORM;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.DEVICE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.DEVICES;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.EPOCHS;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.EPSILON;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.EVAL_BATCHES;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.EVAL_EVERY;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.GRAD_ACCUMULATION;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.KEEP_BEST;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.KEEP_LAST;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.LEARNING_RATE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.LORA_ALPHA;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.LORA_DROPOUT;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.LORA_RANK;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.LOWERCASE_WEIGHT;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.MASK_NON_ACGT;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.MAX_N_FRACTION;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.MAX_STEPS;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.MAX_TIME;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.METHOD;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.MIN_LEARNING_RATE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.PATIENCE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.PRECISION;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.REVERSE_COMPLEMENT;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.SEED;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.SHORT_SEQUENCES;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.STRIDE;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.UPPERCASE_INPUT;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.VALIDATION_FRACTION;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.WARMUP_STEPS;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.WEIGHT_DECAY;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.WINDOW_LENGTH;
 
 /**
  * Our fine-tuning settings mapped one by one onto the BioNeMo recipe's {@code train_evo2} flags (recipe commit
