@@ -30,6 +30,7 @@ import static org.evo2wb.engine.train.settings.FineTuneParameters.LEARNING_RATE;
 import static org.evo2wb.engine.train.settings.FineTuneParameters.LORA_ALPHA;
 import static org.evo2wb.engine.train.settings.FineTuneParameters.LORA_DROPOUT;
 import static org.evo2wb.engine.train.settings.FineTuneParameters.LORA_RANK;
+import static org.evo2wb.engine.train.settings.FineTuneParameters.LORA_TARGETS;
 import static org.evo2wb.engine.train.settings.FineTuneParameters.LOWERCASE_WEIGHT;
 import static org.evo2wb.engine.train.settings.FineTuneParameters.MASK_NON_ACGT;
 import static org.evo2wb.engine.train.settings.FineTuneParameters.MAX_N_FRACTION;
