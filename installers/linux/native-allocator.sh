@@ -14,7 +14,6 @@ for evo2wb_jemalloc in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/lib
 done
 unset evo2wb_jemalloc
 # PyTorch's GPU memory: expandable segments let the caching allocator grow one mapping instead of keeping many
-# fixed-size blocks, which cut the peak GPU memory of an Evo 2 7B forward pass at 8,192 bases from 28.3 to 19.2 GiB
-# (with the blocks freeing their temporaries early) on an H100 (docs/benchmarks.md). A PYTORCH_CUDA_ALLOC_CONF
-# already set wins.
+# fixed-size blocks, which cut the peak GPU memory of an Evo 2 7B forward pass at 8,192 bases on an H100 from 28.3 to
+# 26.3 GiB (docs/benchmarks.md). A PYTORCH_CUDA_ALLOC_CONF already set wins.
 export PYTORCH_CUDA_ALLOC_CONF="${PYTORCH_CUDA_ALLOC_CONF:-expandable_segments:True}"
