@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Generate DNA with an Evo 2 model: continue a prompt base by base.",
-            "Only A, C, G and T are drawn. Prints QC of the prompt and of every sample (GC %, longest open reading "
+            "Only A, C, G and T are drawn. Prints QC of the prompt and of every sample (GC %%, longest open reading "
                     + "frame, homopolymers, repeated 12-mers, the model's own mean log-likelihood).",
             "Example: evo2wb generate --model default --prompt-file phage.fasta --region 1-2000 --length 1000 "
                     + "--samples 4 --out phage_samples.fasta"})
