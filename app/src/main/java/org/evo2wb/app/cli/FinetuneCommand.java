@@ -257,6 +257,10 @@ final class FinetuneCommand implements Callable<Integer> {
         if (runDir != null && exportBioNeMo != null) {
             problems.add("--run-dir: --export-bionemo writes a job instead of running here; leave --run-dir out");
         }
+        if (exportBioNeMo != null && (!recordIds.isEmpty() || featureType != null || !validationIds.isEmpty())) {
+            problems.add("--export-bionemo: the job takes whole --train and --val files; --record, --feature-type "
+                    + "and --val-record cannot be exported yet (write the chosen records to a file of their own)");
+        }
         if (model == null) {
             problems.add("--model: name the model to start from (a .pt or .safetensors file, or 'default')");
         }

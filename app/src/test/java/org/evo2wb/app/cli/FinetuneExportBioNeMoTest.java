@@ -59,5 +59,11 @@ class FinetuneExportBioNeMoTest {
         assertEquals(2, r.exit(), r.toString());
         assertTrue(List.of(r.err().split("\n")).contains("  --run-dir: --export-bionemo writes a job instead of "
                 + "running here; leave --run-dir out"), r.err());
+        // a record selection is refused rather than silently exporting every record of the files
+        r = Cli.run("finetune", "--model", Cli.tinyModel(), "--train", train, "--export-bionemo", tmp.resolve("job"),
+                "--feature-type", "CDS");
+        assertEquals(2, r.exit(), r.toString());
+        assertTrue(r.err().contains("--export-bionemo: the job takes whole --train and --val files"), r.err());
+        assertFalse(Files.exists(tmp.resolve("job")));
     }
 }
