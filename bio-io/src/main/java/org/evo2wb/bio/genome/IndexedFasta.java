@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPInputStream;
+import org.evo2wb.bio.io.CountingInputStream;
 
 /**
  * A reference genome FASTA read by random access through its {@code .fai} index (and {@code .gzi} block index when
@@ -109,10 +110,10 @@ public final class IndexedFasta implements AutoCloseable {
             long total = Files.size(fasta);
             String what = "Indexing " + fasta.getFileName();
             try (InputStream raw = Files.newInputStream(fasta);
-                 CountingStream counted = new CountingStream(raw);
+                 CountingInputStream counted = new CountingInputStream(raw);
                  InputStream in = gzip ? new GZIPInputStream(counted, 1 << 16) : new BufferedInputStream(counted,
                          1 << 16)) {
-                index = FastaIndex.build(fasta, in, d -> progress.update(what, counted.count, total), cancelled);
+                index = FastaIndex.build(fasta, in, d -> progress.update(what, counted.count(), total), cancelled);
             }
             StringWriter w = new StringWriter();
             index.write(w);
@@ -293,16 +294,16 @@ public final class IndexedFasta implements AutoCloseable {
         Path tmp = Files.createTempFile(target.getParent(), name, ".part");
         long total = Files.size(gz);
         String what = "Decompressing " + gz.getFileName() + " (plain gzip has no random access; bgzip avoids this)";
-        try (InputStream raw = Files.newInputStream(gz); CountingStream counted = new CountingStream(raw);
+        try (InputStream raw = Files.newInputStream(gz); CountingInputStream counted = new CountingInputStream(raw);
              InputStream in = new GZIPInputStream(counted, 1 << 16); OutputStream out = Files.newOutputStream(tmp)) {
             byte[] buf = new byte[1 << 16];
             int n;
             long next = 0;
             while ((n = in.read(buf)) > 0) {
                 out.write(buf, 0, n);
-                if (counted.count >= next) {
-                    progress.update(what, counted.count, total);
-                    next = counted.count + (4 << 20);
+                if (counted.count() >= next) {
+                    progress.update(what, counted.count(), total);
+                    next = counted.count() + (4 << 20);
                     if (cancelled.getAsBoolean()) {
                         throw new CancellationException("decompressing cancelled");
                     }
@@ -325,33 +326,6 @@ public final class IndexedFasta implements AutoCloseable {
                     s.getBytes(StandardCharsets.UTF_8))).toLowerCase(Locale.ROOT);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Counts the raw bytes read, for progress. */
-    private static final class CountingStream extends java.io.FilterInputStream {
-        volatile long count;
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
         }
     }
 }

@@ -70,6 +70,16 @@ public final class ForwardBenchmark {
                 precision);
     }
 
+    /** Token ids of random bases (A, C, G, T as their byte codes), (B, L), the same for every call. */
+    static NDArray randomBases(NDManager m, int batch, int length) {
+        Random r = new Random(5);
+        long[] ids = new long[batch * length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = "ACGT".charAt(r.nextInt(4));
+        }
+        return m.create(ids, new Shape(batch, length));
+    }
+
     /**
      * Runs {@code warmup} untimed and {@code repetitions} timed forwards of a random batch (B, L) through a random
      * model of {@code arch}, with grad mode off. On a GPU the result includes the peak of device memory in use from
@@ -80,12 +90,7 @@ public final class ForwardBenchmark {
         try (DeviceMemoryPeak peak = DeviceMemoryPeak.start(device); GradMode g = GradMode.disabled();
              StripedHyena model = StripedHyena.random(arch, 1234, device, precision);
              NDManager m = NDManager.newBaseManager(device)) {
-            Random r = new Random(5);
-            long[] ids = new long[batch * length];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = "ACGT".charAt(r.nextInt(4));
-            }
-            NDArray tok = m.create(ids, new Shape(batch, length));
+            NDArray tok = randomBases(m, batch, length);
             double[] secs = new double[repetitions];
             long cpu0 = 0;
             for (int i = 0; i < warmup + repetitions; i++) {

@@ -36,12 +36,7 @@ public final class StageProfile {
                                    int length, int repetitions, org.evo2wb.engine.model.Precision precision) {
         try (StripedHyena model = StripedHyena.random(arch, 1234, device, precision);
              NDManager m = NDManager.newBaseManager(device)) {
-            java.util.Random r = new java.util.Random(5);
-            long[] ids = new long[batch * length];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = "ACGT".charAt(r.nextInt(4));
-            }
-            return run(model, m.create(ids, new ai.djl.ndarray.types.Shape(batch, length)), 1, repetitions);
+            return run(model, ForwardBenchmark.randomBases(m, batch, length), 1, repetitions);
         }
     }
 

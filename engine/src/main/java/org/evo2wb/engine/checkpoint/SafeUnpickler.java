@@ -1,8 +1,6 @@
 package org.evo2wb.engine.checkpoint;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,6 +11,7 @@ import java.util.Map;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.Unpickler;
+import org.evo2wb.bio.io.CountingInputStream;
 
 /**
  * Reads the {@code data.pkl} of a {@code torch.save} archive and nothing else: an allowlist unpickler.
@@ -49,7 +48,7 @@ final class SafeUnpickler extends Unpickler {
             "ByteStorage", StorageType.U8, "BoolStorage", StorageType.BOOL);
 
     private final String where;
-    private CountingStream counting;
+    private CountingInputStream counting;
     private long total;
 
     /** @param where file and entry named in error messages, e.g. {@code "evo2_7b.pt: archive/data.pkl"} */
@@ -60,7 +59,7 @@ final class SafeUnpickler extends Unpickler {
     /** Unpickles {@code bytes}; the result holds {@link TensorEntry} where the pickle holds tensors. */
     Object read(byte[] bytes) throws IOException {
         total = bytes.length;
-        counting = new CountingStream(new java.io.ByteArrayInputStream(bytes));
+        counting = new CountingInputStream(new java.io.ByteArrayInputStream(bytes));
         try {
             return load(counting);
         } catch (UncheckedFormat e) {
@@ -268,7 +267,7 @@ final class SafeUnpickler extends Unpickler {
     }
 
     private CheckpointFormatException fail(String message) {
-        long pos = counting == null ? -1 : counting.count;
+        long pos = counting == null ? -1 : counting.count();
         return new CheckpointFormatException(where + ": " + message + (pos >= 0 ? " (near byte " + pos + ")" : ""));
     }
 
@@ -301,7 +300,7 @@ final class SafeUnpickler extends Unpickler {
      * allocates a buffer of that length (a damaged pickle could otherwise ask for gigabytes).
      */
     private void checkLength(short key, int width) throws IOException {
-        long at = counting.count;
+        long at = counting.count();
         counting.mark(16);
         long len = 0;
         for (int i = 0; i < width; i++) {
@@ -311,8 +310,7 @@ final class SafeUnpickler extends Unpickler {
             }
             len |= (long) b << (8 * i);
         }
-        counting.reset();
-        counting.count = at;
+        counting.reset();                    // puts the count back too
         if (width == 4) {
             len = key == Opcodes.LONG4 ? Math.abs((long) (int) len) : len & 0xFFFFFFFFL;
         }
@@ -320,32 +318,6 @@ final class SafeUnpickler extends Unpickler {
         if (len < 0 || len > remaining) {
             throw fail(String.format("opcode 0x%02x at byte %d claims %s bytes, but only %d bytes of the pickle remain",
                     key & 0xff, at - 1, Long.toUnsignedString(len), Math.max(0, remaining)));
-        }
-    }
-
-    private static final class CountingStream extends FilterInputStream {
-        long count;
-
-        CountingStream(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                count++;
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                count += n;
-            }
-            return n;
         }
     }
 }

@@ -19,8 +19,8 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
-import javafx.util.StringConverter;
 import org.evo2wb.app.data.LoadedRecord;
+import org.evo2wb.app.ui.Controls;
 
 /** Builds the Generate view's controls and binds them to a {@link GenerateModel}. */
 final class GenerateViewBuilder {
@@ -47,22 +47,7 @@ final class GenerateViewBuilder {
     }
 
     private Node prompt() {
-        ComboBox<LoadedRecord> record = new ComboBox<>(model.records());
-        record.setId("generate-record");
-        record.setPromptText("Record");
-        record.setPrefWidth(210);
-        record.valueProperty().bindBidirectional(model.recordProperty());
-        record.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(LoadedRecord r) {
-                return r == null ? "" : String.format(Locale.ROOT, "%s (%,d bp)", r.id(), r.record().length());
-            }
-
-            @Override
-            public LoadedRecord fromString(String s) {
-                return null;
-            }
-        });
+        ComboBox<LoadedRecord> record = Controls.recordChooser("generate-record", model.records(), model.recordProperty());
         TextField from = field("generate-from", "from", 80, model.regionFromProperty());
         TextField to = field("generate-to", "to", 80, model.regionToProperty());
         CheckBox typed = new CheckBox("Typed prompt:");

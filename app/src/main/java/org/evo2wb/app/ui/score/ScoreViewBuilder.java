@@ -26,7 +26,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.util.StringConverter;
 import org.evo2wb.app.data.LoadedRecord;
 import org.evo2wb.app.models.LoadedModel;
 import org.evo2wb.app.ui.Controls;
@@ -68,22 +67,7 @@ final class ScoreViewBuilder {
     }
 
     private Node input() {
-        ComboBox<LoadedRecord> record = new ComboBox<>(model.records());
-        record.setId("score-record");
-        record.setPromptText("Record");
-        record.setPrefWidth(210);
-        record.valueProperty().bindBidirectional(model.recordProperty());
-        record.setConverter(new StringConverter<>() {
-            @Override
-            public String toString(LoadedRecord r) {
-                return r == null ? "" : String.format(Locale.ROOT, "%s (%,d bp)", r.id(), r.record().length());
-            }
-
-            @Override
-            public LoadedRecord fromString(String s) {
-                return null;
-            }
-        });
+        ComboBox<LoadedRecord> record = Controls.recordChooser("score-record", model.records(), model.recordProperty());
         record.disableProperty().bind(model.pasteModeProperty());
         TextField from = field("score-from", "from", model.regionFromProperty());
         TextField to = field("score-to", "to", model.regionToProperty());
