@@ -6,6 +6,7 @@ import java.util.List;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.model.AttentionBlock;
 import org.evo2wb.engine.model.Convolutions;
+import org.evo2wb.engine.model.FusedAttention;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.train.settings.FineTuneMethod;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
@@ -22,7 +23,8 @@ import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
  *       keeps nothing for a backward pass: per token the largest Hyena block's working set as the estimate counts it
  *       (16D + 4I + 9D + (n+2)/L·D floats, n the FFT length of the long filters) and the logits (2V); the largest
  *       transient of one block, the larger of the attention scores of an inference score block (3·H·rows·L floats,
- *       {@link AttentionBlock#queryRows} without recording) and the long filters' modal expansion (3·S·L·D floats);
+ *       {@link AttentionBlock#queryRows} without recording; none with the fused operator, {@link FusedAttention})
+ *       and the long filters' modal expansion (3·S·L·D floats);
  *       and the cached spectra of the long filters (D·(n/2+1) complex floats per long-filter block).</li>
  * </ul>
  * Not measured on a GPU for the released models: figures to plan with, not guarantees.
@@ -76,7 +78,8 @@ public final class ModelNeeds {
     static long largestTransient(Evo2Config c, int len, boolean recording) {
         long heads = c.numAttentionHeads();
         long rows = Math.min(len, AttentionBlock.queryRows(Device.gpu(0), 1, heads, len, recording));
-        long attention = c.attnLayerIdxs().isEmpty() ? 0 : 3L * heads * rows * len;
+        long attention = c.attnLayerIdxs().isEmpty() || FusedAttention.usedOn(Device.gpu(0)) ? 0
+                : 3L * heads * rows * len;
         long modal = c.hclLayerIdxs().isEmpty() ? 0 : 3L * c.stateSize() * len * c.hiddenSize();
         return Math.max(attention, modal);
     }

@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
  *   qkv = n·Wqkvᵀ  viewed (B, L, H, 3, d_h)         checkpoint rows are per head [q_h; k_h; v_h]
  *   q, k = RoPE(q), RoPE(k)                         see {@link Rotary}
  *   a_h = softmax( (q_h/√d_h)·k_hᵀ + M ) · v_h       M[t, s] = −∞ for s > t (causal)
- *                                                   (long inputs: in blocks of query rows, see queryRows)
+ *                                                   (long inputs: in blocks of query rows, see queryRows;
+ *                                                   on GPUs one fused operator, see FusedAttention)
  *   mix(n) = concat_h(a_h)·Woᵀ + bo
  * </pre>
  * Legend: B batch, L length, D width, H heads ({@code num_attention_heads}), d_h = D/H. Keys under
@@ -119,8 +120,38 @@ public final class AttentionBlock extends Block {
         // the 1/√d_h factor goes on q (L·d_h products) rather than on every block's scores (Q·K products)
         NDArray q = Linear.cast(Scalars.mul(Rotary.apply(qkv.get(":, :, :, 0, :"), cs), 1.0 / Math.sqrt(headDim)), t)
                 .transpose(0, 2, 1, 3);                                                  // (B, H, L, d_h)
-        NDArray k = Linear.cast(Rotary.apply(qkv.get(":, :, :, 1, :"), cs), t).transpose(0, 2, 3, 1); // (B,H,d_h,L)
         NDArray v = Linear.cast(qkv.get(":, :, :, 2, :"), t).transpose(0, 2, 1, 3);    // (B, H, L, d_h)
+        NDArray a;
+        if (FusedAttention.usedOn(n.getDevice())) {
+            NDArray k = Linear.cast(Rotary.apply(qkv.get(":, :, :, 1, :"), cs), t).transpose(0, 2, 1, 3);
+            a = FusedAttention.causal(q, k, v);
+            k.close();
+        } else {
+            a = blocked(n, q, v, Linear.cast(Rotary.apply(qkv.get(":, :, :, 1, :"), cs), t).transpose(0, 2, 3, 1));
+        }
+        qkv.close();
+        q.close();
+        v.close();
+        a = a.transpose(0, 2, 1, 3).reshape(b, len, hidden);
+        trace.record(prefix + ".attn", a);
+        NDArray out = outProj.forward(a);
+        trace.record(prefix + ".out_proj", out);
+        return out;
+    }
+
+    /**
+     * Attention in blocks of query rows with DJL operators (the reference; see {@link #queryRows}).
+     *
+     * @param n the block's normalised input (for its device and manager)
+     * @param q (B, H, L, d_h), scaled by 1/√d_h
+     * @param v (B, H, L, d_h)
+     * @param k kᵀ, (B, H, d_h, L); closed here
+     * @return (B, H, L, d_h)
+     */
+    private NDArray blocked(NDArray n, NDArray q, NDArray v, NDArray k) {
+        long b = n.getShape().get(0);
+        long len = n.getShape().get(1);
+        DataType t = q.getDataType();
         long rows = Math.min(len, queryRows(n.getDevice(), b, heads, len, GradMode.isEnabled()));
         NDArray mask = causalMask(n, rows, len, t);
         NDArray a;
@@ -138,16 +169,9 @@ public final class AttentionBlock extends Block {
             a = NDArrays.concat(parts, 2);
             parts.close();
         }
-        qkv.close();
-        q.close();
         k.close();
-        v.close();
         mask.close();
-        a = a.transpose(0, 2, 1, 3).reshape(b, len, hidden);
-        trace.record(prefix + ".attn", a);
-        NDArray out = outProj.forward(a);
-        trace.record(prefix + ".out_proj", out);
-        return out;
+        return a;
     }
 
     /**

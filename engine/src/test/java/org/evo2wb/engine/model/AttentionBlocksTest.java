@@ -1,6 +1,8 @@
 package org.evo2wb.engine.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -80,6 +82,53 @@ class AttentionBlocksTest {
         }
         System.out.printf("attention blocks: max gradient relative difference %.3g over %d tensors%n", worst,
                 whole.grads.size());
+    }
+
+    @Test
+    void fusedOperatorGivesTheSameLogitsAndGradientsAsQueryBlocks() throws Exception {
+        Run blocked;
+        Run fused;
+        try {
+            System.setProperty(FusedAttention.PROPERTY, "blocked");
+            AttentionBlock.setScoreBlockElements(1);                  // 64 rows: 5 blocks over 300, the last short
+            blocked = run();
+            System.setProperty(FusedAttention.PROPERTY, "fused");
+            fused = run();
+        } finally {
+            System.clearProperty(FusedAttention.PROPERTY);
+        }
+        double scale = maxAbs(blocked.logits);
+        double logitDiff = maxAbsDiff(fused.logits, blocked.logits);
+        System.out.printf("fused attention: max |dlogit| %.3g (max |logit| %.3g)%n", logitDiff, scale);
+        assertTrue(logitDiff <= 1e-5 * Math.max(1, scale), "logits differ by " + logitDiff);
+        double worst = 0;
+        for (String key : blocked.grads.keySet()) {
+            float[] b = blocked.grads.get(key);
+            double err = maxAbsDiff(fused.grads.get(key), b) / Math.max(1e-12, maxAbs(b));
+            worst = Math.max(worst, err);
+            assertTrue(err <= 1e-5, key + ": gradient differs by " + err + " relative");
+        }
+        System.out.printf("fused attention: max gradient relative difference %.3g over %d tensors%n", worst,
+                blocked.grads.size());
+    }
+
+    @Test
+    void attentionKernelIsChosenByDeviceUnlessSet() {
+        try {
+            System.clearProperty(FusedAttention.PROPERTY);
+            assertTrue(FusedAttention.usedOn(Device.gpu(0)));
+            assertFalse(FusedAttention.usedOn(Device.cpu()));
+            System.setProperty(FusedAttention.PROPERTY, "fused");
+            assertTrue(FusedAttention.usedOn(Device.cpu()));
+            System.setProperty(FusedAttention.PROPERTY, "blocked");
+            assertFalse(FusedAttention.usedOn(Device.gpu(0)));
+            System.setProperty(FusedAttention.PROPERTY, "flash");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> FusedAttention.usedOn(Device.cpu()));
+            assertTrue(e.getMessage().contains("flash"), e.getMessage());
+        } finally {
+            System.clearProperty(FusedAttention.PROPERTY);
+        }
     }
 
     private record Run(float[] logits, Map<String, float[]> grads) {

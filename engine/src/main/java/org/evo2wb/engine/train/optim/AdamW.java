@@ -2,8 +2,12 @@ package org.evo2wb.engine.train.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.TensorInfo;
@@ -25,7 +29,9 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  *   θ ← θ − lr · m̂ / (√v̂ + ε)
  * </pre>
  *
- * as PyTorch's {@code torch.optim.AdamW}. Moments are fp32 on the parameters' device. Parameters without a gradient
+ * as PyTorch's {@code torch.optim.AdamW}. On a GPU all tensors are updated by PyTorch's fused multi-tensor kernel
+ * ({@link FusedAdamW}); otherwise each by one call of DJL's native Adam update (its AdamW form: decay, both moments
+ * and the step in one JNI call instead of a dozen), with the bias corrections folded into its step size and ε. Moments are fp32 on the parameters' device. Parameters without a gradient
  * in a step are left alone (their moments do not decay), as in PyTorch.
  */
 public final class AdamW implements AutoCloseable {
@@ -71,30 +77,48 @@ public final class AdamW implements AutoCloseable {
      */
     public void step(Map<String, NDArray> grads, double lr, double gradScale) {
         steps++;
-        double b1 = hyper.beta1();
-        double b2 = hyper.beta2();
-        float c1 = (float) (1 - Math.pow(b1, steps));
-        float c2 = (float) (1 - Math.pow(b2, steps));
+        double c1 = 1 - Math.pow(hyper.beta1(), steps);
+        double root2 = Math.sqrt(1 - Math.pow(hyper.beta2(), steps));
+        // θ − lr·(m/c1)/(√(v/c2) + ε)  =  θ − (lr·√c2/c1)·m/(√v + ε·√c2): one native call per tensor
+        float stepSize = (float) (lr * root2 / c1);
+        float epsilon = (float) (hyper.epsilon() * root2);
         try (GradMode off = GradMode.disabled()) {
+            if (FusedAdamW.usedOn(state.getDevice())) {
+                fusedStep(grads, lr, gradScale);
+                return;
+            }
             for (Map.Entry<String, NDArray> e : params.entrySet()) {
                 NDArray g = grads.get(e.getKey());
                 if (g == null) {
                     continue;
                 }
-                if (gradScale != 1.0) {
-                    g = g.mul((float) gradScale);
+                float decay = decayed.get(e.getKey()) ? (float) hyper.weightDecay() : 0f;
+                JniUtils.adamUpdate((PtNDArray) e.getValue(), (PtNDArray) g,
+                        (PtNDArray) firstMoment.get(e.getKey()), (PtNDArray) secondMoment.get(e.getKey()),
+                        (float) lr, stepSize, decay, (float) gradScale, -1f, (float) hyper.beta1(),
+                        (float) hyper.beta2(), epsilon, true);
+            }
+        }
+    }
+
+    /** The update through {@link FusedAdamW}: one call for the decayed tensors, one for the others. */
+    private void fusedStep(Map<String, NDArray> grads, double lr, double gradScale) {
+        for (boolean decay : new boolean[] {true, false}) {
+            List<NDArray> p = new ArrayList<>();
+            List<NDArray> g = new ArrayList<>();
+            List<NDArray> m = new ArrayList<>();
+            List<NDArray> v = new ArrayList<>();
+            for (Map.Entry<String, NDArray> e : params.entrySet()) {
+                NDArray grad = grads.get(e.getKey());
+                if (grad != null && decayed.get(e.getKey()) == decay) {
+                    p.add(e.getValue());
+                    g.add(grad);
+                    m.add(firstMoment.get(e.getKey()));
+                    v.add(secondMoment.get(e.getKey()));
                 }
-                NDArray m = firstMoment.get(e.getKey());
-                NDArray v = secondMoment.get(e.getKey());
-                m.muli((float) b1).addi(g.mul((float) (1 - b1)));
-                v.muli((float) b2).addi(g.square().mul((float) (1 - b2)));
-                NDArray denominator = v.div(c2).sqrt().add((float) hyper.epsilon());
-                NDArray update = m.div(c1).div(denominator).mul((float) lr);
-                NDArray p = e.getValue();
-                if (decayed.get(e.getKey()) && hyper.weightDecay() != 0) {
-                    p.muli((float) (1 - lr * hyper.weightDecay()));
-                }
-                p.subi(update);
+            }
+            if (!p.isEmpty()) {
+                FusedAdamW.step(p, g, m, v, steps, lr, hyper, decay ? hyper.weightDecay() : 0, gradScale);
             }
         }
     }

@@ -8,6 +8,7 @@ import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.lora.LoraTargets;
 import org.evo2wb.engine.model.AttentionBlock;
 import org.evo2wb.engine.model.Convolutions;
+import org.evo2wb.engine.model.FusedAttention;
 import org.evo2wb.engine.model.HyenaLongImplicit;
 import org.evo2wb.engine.model.HyenaMediumRegularized;
 import org.evo2wb.engine.train.TrainableSelection;
@@ -42,6 +43,8 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  *                  attention        6D + H·K̄             q, k, v; rotated q and k; heads joined; the softmax
  *                                                       probabilities over K̄ keys per query (L without query blocks,
  *                                                       about L/2 with them)
+ *                                   7D + H               with the fused operator ({@link FusedAttention}, GPUs):
+ *                                                       its output and one log-sum-exp per head instead
  *                  LoRA, per adapted layer  r + 1.5·(in + out), measured (+ 1.25·in with dropout: the dropped
  *                                           input and its mask)
  *                  final norm 3D; logits and log-probabilities 2V
@@ -179,12 +182,17 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                 }
                 case ATTENTION -> {
                     long heads = c.numAttentionHeads();
-                    long keys = keysPerQuery(device, batch, heads, len);
                     a32 += 3 * d;
-                    a16 += 3 * d + heads * keys;
-                    long rows = AttentionBlock.queryRows(device, batch, heads, len, true);
-                    largestTransient = Math.max(largestTransient,
-                            inBlock * 3L * batch * heads * Math.min(rows, len) * len);
+                    if (FusedAttention.usedOn(device)) {
+                        a16 += 4 * d;              // q, k, v and the output; one log-sum-exp per head and row
+                        a32 += heads;
+                    } else {
+                        long keys = keysPerQuery(device, batch, heads, len);
+                        a16 += 3 * d + heads * keys;
+                        long rows = AttentionBlock.queryRows(device, batch, heads, len, true);
+                        largestTransient = Math.max(largestTransient,
+                                inBlock * 3L * batch * heads * Math.min(rows, len) * len);
+                    }
                 }
             }
             long a = F * a32 + inBlock * a16;

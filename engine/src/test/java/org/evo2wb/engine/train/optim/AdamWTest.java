@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.evo2wb.engine.train.Tensors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** AdamW against a hand computation in double precision, including decay exemptions, clipping and restore. */
 class AdamWTest {
@@ -21,8 +23,18 @@ class AdamWTest {
     private static final double EPS = 1e-8;
     private static final double WD = 0.1;
 
-    @Test
-    void twoStepsMatchHandComputation() {
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "per-tensor"})
+    void twoStepsMatchHandComputation(String update) {
+        System.setProperty(FusedAdamW.PROPERTY, update);
+        try {
+            twoSteps();
+        } finally {
+            System.clearProperty(FusedAdamW.PROPERTY);
+        }
+    }
+
+    private static void twoSteps() {
         float[] w0 = {0.5f, -1.0f, 2.0f, 0.25f, 0f, -3f};
         float[] b0 = {0.1f, 0.2f, -0.3f};
         float[][] gw = {{0.1f, -0.2f, 0.3f, 1.5f, -0.01f, 0f}, {-0.4f, 0.2f, 0.05f, 1f, 0.02f, 0.3f}};
@@ -50,8 +62,18 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void gradientScaleFromClippingIsApplied() {
+    @ParameterizedTest
+    @ValueSource(strings = {"fused", "per-tensor"})
+    void gradientScaleFromClippingIsApplied(String update) {
+        System.setProperty(FusedAdamW.PROPERTY, update);
+        try {
+            gradientScale();
+        } finally {
+            System.clearProperty(FusedAdamW.PROPERTY);
+        }
+    }
+
+    private static void gradientScale() {
         float[] w0 = {1f, 2f, 3f, 4f};
         float[][] g = {{3f, 4f, 0f, 0f}};
         try (NDManager m = NDManager.newBaseManager()) {

@@ -10,6 +10,7 @@ import org.evo2wb.engine.bench.PeakMemory;
 import org.evo2wb.engine.bench.TrainingMemoryBenchmark;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.lora.TinyModel;
+import org.evo2wb.engine.model.FusedAttention;
 import org.evo2wb.engine.model.ParameterKind;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
@@ -67,6 +68,40 @@ class TrainingMemoryEstimateTest {
 
     @Test
     void onAGpuAttentionScoresComeInLargerBlocks() throws Exception {
+        System.setProperty(FusedAttention.PROPERTY, "blocked");
+        try {
+            blockedAttentionOnAGpu();
+        } finally {
+            System.clearProperty(FusedAttention.PROPERTY);
+        }
+    }
+
+    @Test
+    void theFusedAttentionKeepsItsOutputAndOneLogSumExpPerHeadInsteadOfProbabilities() throws Exception {
+        // batch 2, L 8192, fp32, one attention block of 2 heads: blocked on a GPU it keeps 3D + H·K̄ per token
+        // (K̄ the mean keys per query over 512-row blocks), fused 4D + H; and no score block is a transient
+        FineTuneSettings s = FineTuneSettings.builder(null).set(FineTuneParameters.WINDOW_LENGTH, 8192)
+                .set(FineTuneParameters.BATCH_SIZE, 2).build();
+        TrainingMemoryEstimate blocked;
+        TrainingMemoryEstimate fused;
+        try {
+            System.setProperty(FusedAttention.PROPERTY, "blocked");
+            blocked = TrainingMemoryEstimate.of(tiny(), s, ai.djl.Device.gpu(0));
+            System.setProperty(FusedAttention.PROPERTY, "fused");
+            fused = TrainingMemoryEstimate.of(tiny(), s, ai.djl.Device.gpu(0));
+        } finally {
+            System.clearProperty(FusedAttention.PROPERTY);
+        }
+        assertEquals(fused, TrainingMemoryEstimate.of(tiny(), s, ai.djl.Device.gpu(0)));   // the GPU default
+        long tokens = 2 * 8192;
+        long keys = TrainingMemoryEstimate.keysPerQuery(ai.djl.Device.gpu(0), 2, 2, 8192);
+        assertEquals(4 * tokens * ((3 * 64 + 2 * keys) - (4 * 64 + 2)),
+                blocked.activationBytes() - fused.activationBytes());
+        assertTrue(fused.workingBytes() < blocked.workingBytes());
+        assertEquals(blocked.weightBytes(), fused.weightBytes());
+    }
+
+    private static void blockedAttentionOnAGpu() throws Exception {
         // batch 2, 2 heads, L 8192: the CPU's budget of 2^22 scores gives 128 query rows per block; a GPU recording
         // gradients takes ⌈L/16⌉ = 512, so its largest transient is 3·B·H·512·L scores instead of the hcl filter's
         // 3·S·L·D (S 16, D 64)
