@@ -84,9 +84,10 @@ public final class LoraLinear extends Linear {
         NDArray in = training && dropout > 0 ? xg.getNDArrayInternal().dropout(xg, dropout, true).singletonOrThrow()
                 : xg;
         NDArray ax = affineInGemmType(in, a, null, precision());
-        NDArray low = affineInGemmType(ax, b, null, precision());
-        NDArray scaled = Scalars.mul(low, scaling());      // PyTorch-owned constant: backward keeps it
-        NDArray out = y.add(scaled);
+        // α/r on the rank-r product (L·r values) rather than on the output (L·out): the same sum, one pass fewer
+        NDArray scaled = Scalars.mul(ax, scaling());       // PyTorch-owned constant: backward keeps it
+        NDArray low = affineInGemmType(scaled, b, null, precision());
+        NDArray out = y.add(low);
         for (NDArray t : new NDArray[] {ax, low, scaled, y}) {
             t.close();                                   // freed once read (autograd keeps what backward needs)
         }
