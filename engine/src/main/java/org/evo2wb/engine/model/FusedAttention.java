@@ -33,7 +33,20 @@ public final class FusedAttention {
                 return torch.scaled_dot_product_attention(q, k, v, None, 0., True, scale=1.)
             """;
 
+    /**
+     * The FlashAttention operator itself (fp16 on NVIDIA GPUs), for {@value #PROPERTY}{@code =flash}: what
+     * {@code scaled_dot_product_attention} dispatches to when PyTorch picks it.
+     */
+    static final String FLASH_METHODS = """
+              def forward(self: __torch__.FlashAttention,
+                q: Tensor,
+                k: Tensor,
+                v: Tensor) -> Tensor:
+                return (torch._scaled_dot_product_flash_attention(q, k, v, 0., True, False, scale=1.))[0]
+            """;
+
     private static volatile PtSymbolBlock module;
+    private static volatile PtSymbolBlock flash;
 
     private FusedAttention() {
     }
@@ -42,10 +55,11 @@ public final class FusedAttention {
     public static boolean usedOn(Device device) {
         String set = System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT);
         return switch (set) {
-            case "fused" -> true;
+            case "fused", "flash" -> true;
             case "blocked" -> false;
             case "" -> device.isGpu();
-            default -> throw new IllegalArgumentException(PROPERTY + " must be fused or blocked, got '" + set + "'");
+            default -> throw new IllegalArgumentException(PROPERTY + " must be fused, flash or blocked, got '" + set
+                    + "'");
         };
     }
 
@@ -58,7 +72,9 @@ public final class FusedAttention {
      * @return (B, H, L, d_h), q's type, in q's manager; recorded by autograd when grad mode is on
      */
     public static NDArray causal(NDArray q, NDArray k, NDArray v) {
-        return IValueUtils.forward(module(), new NDList(q, k, v), true).singletonOrThrow();
+        boolean useFlash = "flash".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim())
+                && q.getDevice().isGpu() && q.getDataType() == ai.djl.ndarray.types.DataType.FLOAT16;
+        return IValueUtils.forward(useFlash ? flash() : module(), new NDList(q, k, v), true).singletonOrThrow();
     }
 
     private static PtSymbolBlock module() {
@@ -69,6 +85,20 @@ public final class FusedAttention {
                 if (m == null) {
                     m = TorchScriptModule.load("CausalAttention", METHODS);
                     module = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    private static PtSymbolBlock flash() {
+        PtSymbolBlock m = flash;
+        if (m == null) {
+            synchronized (FusedAttention.class) {
+                m = flash;
+                if (m == null) {
+                    m = TorchScriptModule.load("FlashAttention", FLASH_METHODS);
+                    flash = m;
                 }
             }
         }
