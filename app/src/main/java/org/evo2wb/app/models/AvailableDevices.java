@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.evo2wb.engine.device.DeviceList;
 import org.evo2wb.engine.device.GpuCheck;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.PrecisionSupport;
@@ -81,13 +82,36 @@ public final class AvailableDevices {
 
     /**
      * The devices found (GPUs that failed the start-up check included, marked not usable), and a sentence on GPUs
-     * when there are none to use (empty otherwise).
+     * when there are none to use (empty otherwise). A run's device setting is resolved against it as against the
+     * process's own devices ({@link org.evo2wb.engine.device.DeviceChoice}), without checking any GPU again.
      */
-    public record Detection(List<Option> devices, String note) {
+    public record Detection(List<Option> devices, String note) implements DeviceList {
 
         /** The first usable GPU, else the CPU. */
         public Option preferred() {
             return devices.stream().filter(d -> d.isGpu() && d.usable()).findFirst().orElse(devices.get(0));
+        }
+
+        /** The option listed for {@code device}, if it is listed. */
+        public java.util.Optional<Option> option(Device device) {
+            return devices.stream().filter(d -> d.device().equals(device)).findFirst();
+        }
+
+        @Override
+        public int gpuCount() {
+            return (int) devices.stream().filter(Option::isGpu).count();
+        }
+
+        @Override
+        public GpuCheck.Result check(int index) {
+            Option o = option(Device.gpu(index)).orElseThrow(() -> new IllegalArgumentException("GPU " + index
+                    + " is not among the devices found"));
+            return new GpuCheck.Result(o.device(), o.problem(), o.fp16Problem());
+        }
+
+        @Override
+        public long memoryBytes(Device device) {
+            return option(device).map(Option::memoryBytes).orElse(-1L);
         }
     }
 

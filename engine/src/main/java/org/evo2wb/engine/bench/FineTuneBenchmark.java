@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.finetune.FineTuneLauncher;
 import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
@@ -140,16 +141,16 @@ public final class FineTuneBenchmark {
     }
 
     private static Result once(Model model, FineTuneSettings s, List<Path> fasta, Path runDir) throws Exception {
-        Device device = FineTuneLauncher.device(s);
-        try (DeviceMemoryPeak peak = DeviceMemoryPeak.start(device)) {
-            return once(model, s, fasta, runDir, device, peak);
+        DeviceChoice choice = FineTuneLauncher.choose(s);
+        try (DeviceMemoryPeak peak = DeviceMemoryPeak.start(choice.device())) {
+            return once(model, s, fasta, runDir, choice, peak);
         }
     }
 
-    private static Result once(Model model, FineTuneSettings s, List<Path> fasta, Path runDir, Device device,
+    private static Result once(Model model, FineTuneSettings s, List<Path> fasta, Path runDir, DeviceChoice choice,
                                DeviceMemoryPeak peak) throws Exception {
         long t0 = System.nanoTime();
-        StripedHyena base = model.load(device, s.get(FineTuneParameters.PRECISION), TrainableStripedHyena.masterWeights(s));
+        StripedHyena base = model.load(choice.device(), choice.precision(), TrainableStripedHyena.masterWeights(s));
         ModelDescription description = model.describe();
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         TrainingData data = TrainingData.build(fasta, s, ReadProgress.NONE);
@@ -158,7 +159,7 @@ public final class FineTuneBenchmark {
         long start = System.nanoTime();
         try (base) {
             FineTuneTask task = FineTuneRun.newRun(runDir, s).model(TrainableStripedHyena.prepare(base, s), description)
-                    .data(data.train(), data.validation(), data.manifest()).appVersion("benchmark")
+                    .data(data.train(), data.validation(), data.manifest()).devices(choice).appVersion("benchmark")
                     .listener(new TrainingListener() {
                         @Override
                         public void onStep(StepMetrics m) {

@@ -181,6 +181,7 @@ public final class ModelsController {
                 .filter(d -> d.usable() && chosen != null && d.device().equals(chosen.device())).findFirst()
                 .orElse(found.devices().get(0)));
         model.deviceNoteProperty().set(found.note());
+        services.workspace().devicesProperty().set(found);
     }
 
     private void devicePrecisions(AvailableDevices.Option d) {
