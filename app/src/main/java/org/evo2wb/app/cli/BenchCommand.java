@@ -15,7 +15,7 @@ import org.evo2wb.engine.bench.MemoryStats;
 import org.evo2wb.engine.bench.PrecisionSpread;
 import org.evo2wb.engine.bench.ScoreBenchmark;
 import org.evo2wb.engine.bench.StageProfile;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.Precision;

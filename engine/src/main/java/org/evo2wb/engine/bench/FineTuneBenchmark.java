@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.evo2wb.bio.ReadProgress;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.finetune.FineTuneLauncher;
 import org.evo2wb.engine.model.MasterWeights;

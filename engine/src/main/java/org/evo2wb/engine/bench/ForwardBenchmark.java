@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.Precision;

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.SequenceFormatException;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.StripedHyena;

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.evo2wb.engine.config.Evo2Config;
 
 /**
  * The resolved shape of a StripedHyena 2 stack: which block sits at each index and every size the blocks need.

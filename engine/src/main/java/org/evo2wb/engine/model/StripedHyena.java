@@ -23,7 +23,6 @@ import org.evo2wb.engine.checkpoint.CheckpointFormatException;
 import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.checkpoint.Integrity;
 import org.evo2wb.engine.checkpoint.HostTensor;
-import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.checkpoint.StorageType;
 
 /**

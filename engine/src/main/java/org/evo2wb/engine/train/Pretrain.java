@@ -14,7 +14,7 @@ import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.SequenceFormatException;
 import org.evo2wb.bio.dataset.TrainingDataset;
 import org.evo2wb.engine.checkpoint.Safetensors;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.io.AtomicFiles;
 import org.evo2wb.engine.model.Precision;

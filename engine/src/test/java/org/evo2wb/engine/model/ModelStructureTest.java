@@ -21,7 +21,6 @@ import java.util.Map;
 import org.evo2wb.engine.checkpoint.CheckpointMismatchException;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.StorageType;
-import org.evo2wb.engine.config.Evo2Config;
 import org.junit.jupiter.api.Test;
 
 /** Loading, key/shape expectations, the linear-layer seam and export. */

@@ -4,7 +4,7 @@ import ai.djl.Device;
 import java.util.List;
 import java.util.Locale;
 import org.evo2wb.app.models.AvailableDevices;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.device.DeviceList;
 import org.evo2wb.engine.train.parallel.TrainingDevices;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import java.util.List;
 import org.evo2wb.app.models.AvailableDevices;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.junit.jupiter.api.Test;

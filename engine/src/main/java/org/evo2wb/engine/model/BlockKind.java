@@ -1,4 +1,4 @@
-package org.evo2wb.engine.config;
+package org.evo2wb.engine.model;
 
 /**
  * The four StripedHyena 2 block types, with the pattern letters NeMo/BioNeMo use in {@code hybrid_override_pattern}.
