@@ -133,30 +133,25 @@ public record ModelArchitecture(int vocabSize, long hidden, int numLayers, Set<I
         return of(c, "config " + c.modelName());
     }
 
-    /** Spec pattern letter name of block i: hcs, hcm, hcl or attn. */
-    public String kindOf(int i) {
+    /** The kind of block i. */
+    public BlockKind kindOf(int i) {
         if (hcsLayers.contains(i)) {
-            return "hcs";
+            return BlockKind.HCS;
         }
         if (hcmLayers.contains(i)) {
-            return "hcm";
+            return BlockKind.HCM;
         }
         if (hclLayers.contains(i)) {
-            return "hcl";
+            return BlockKind.HCL;
         }
-        return "attn";
+        return BlockKind.ATTENTION;
     }
 
     /** The block pattern in the spec's letters (S hcs, D hcm, H hcl, * attention), e.g. {@code SDH*S}. */
     public String pattern() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < numLayers; i++) {
-            sb.append(switch (kindOf(i)) {
-                case "hcs" -> 'S';
-                case "hcm" -> 'D';
-                case "hcl" -> 'H';
-                default -> '*';
-            });
+            sb.append(kindOf(i).letter());
         }
         return sb.toString();
     }
@@ -186,12 +181,12 @@ public record ModelArchitecture(int vocabSize, long hidden, int numLayers, Set<I
         for (int i = 0; i < numLayers; i++) {
             n += 2 * d + 3 * d * inner;
             switch (kindOf(i)) {
-                case "attn" -> n += 3 * d * d + d * d + d;
+                case ATTENTION -> n += 3 * d * d + d * d + d;
                 default -> {
                     n += 3 * d * d + 3 * d * shortFilterLength + d * d + d;
                     n += switch (kindOf(i)) {
-                        case "hcs" -> hcsGroups * hcsTaps;
-                        case "hcm" -> hcmGroups * hcmTaps + d;
+                        case HCS -> hcsGroups * hcsTaps;
+                        case HCM -> hcmGroups * hcmTaps + d;
                         default -> 2 * d * stateSize + d;
                     };
                 }
