@@ -57,8 +57,13 @@ public record ModelInspection(ModelSource source, CheckpointSummary summary, lon
         return config != null && problems.isEmpty();
     }
 
+    /** The model's parameters, or 0 without a config or for a layout the engine does not build. */
     public long parameterCount() {
-        return config == null ? 0 : config.parameterCount();
+        try {
+            return config == null ? 0 : config.parameterCount();
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
     }
 
     /** The same figures for another source (a loaded run, renamed after the checkpoint it loaded). */
@@ -113,8 +118,12 @@ public record ModelInspection(ModelSource source, CheckpointSummary summary, lon
             Evo2Config fitted = config.withInnerMlpSizeFrom(shapes);     // 1M checkpoints pad the MLP width
             checkFits(source, fitted, shapes, problems);
             config = problems.isEmpty() ? fitted : config;
-            for (WeightPrecision p : List.of(WeightPrecision.FP32, WeightPrecision.FP16)) {
-                memory.put(p, new Memory(config.weightBytes(p), config.loadPeakBytes(p)));
+            try {
+                for (WeightPrecision p : List.of(WeightPrecision.FP32, WeightPrecision.FP16)) {
+                    memory.put(p, new Memory(config.weightBytes(p), config.loadPeakBytes(p)));
+                }
+            } catch (IllegalArgumentException e) {
+                memory.clear();                                  // a layout the engine does not build: listed above
             }
             fp8 = config.fp8Warning(source.weights().getFileName().toString());
         }

@@ -185,16 +185,23 @@ public record Evo2Config(
     // ---------------------------------------------------------------- tensors, size, memory
 
     /**
-     * Keys and shapes of the released vortex checkpoints for this config (spec §4.3), in their file order.
-     * {@code unembed.weight} (a duplicate of the embedding) is listed only when {@code withUnembed}.
+     * Keys and shapes of the released vortex checkpoints for this config (spec §4.3), as the model's blocks read them
+     * ({@link ExpectedParameters}). {@code unembed.weight} (a duplicate of the embedding) is listed only when
+     * {@code withUnembed}.
+     *
+     * @throws IllegalArgumentException when the config asks for a layout this engine does not build
+     *                                  ({@link ModelArchitecture#of(Evo2Config)} names the fields)
      */
     public Map<String, long[]> checkpointShapes(boolean withUnembed) {
-        return CheckpointLayout.shapes(this, withUnembed);
+        return ExpectedParameters.shapes(ModelArchitecture.of(this), withUnembed);
     }
 
-    /** Parameter count from the shapes (tied embedding counted once, RoPE {@code inv_freq} buffers excluded). */
+    /**
+     * Parameter count of the model's tensors (tied embedding counted once, RoPE {@code inv_freq} buffers excluded),
+     * see {@link ExpectedParameters#parameterCount}.
+     */
     public long parameterCount() {
-        return CheckpointLayout.parameterCount(this);
+        return ExpectedParameters.parameterCount(ModelArchitecture.of(this));
     }
 
     /** Bytes of all weights held in {@code precision}. */

@@ -173,25 +173,4 @@ public record ModelArchitecture(int vocabSize, long hidden, int numLayers, Set<I
                 inner, eps, shortFilterLength, hcsGroups, hcsTaps, hcmGroups, hcmTaps, stateSize, heads, factor,
                 rotaryBase, evo2StyleActivations);
     }
-
-    /** Number of parameters (tied embedding counted once, RoPE buffers excluded). */
-    public long parameterCount() {
-        long d = hidden;
-        long n = (long) vocabSize * d + d;
-        for (int i = 0; i < numLayers; i++) {
-            n += 2 * d + 3 * d * inner;
-            switch (kindOf(i)) {
-                case ATTENTION -> n += 3 * d * d + d * d + d;
-                default -> {
-                    n += 3 * d * d + 3 * d * shortFilterLength + d * d + d;
-                    n += switch (kindOf(i)) {
-                        case HCS -> hcsGroups * hcsTaps;
-                        case HCM -> hcmGroups * hcmTaps + d;
-                        default -> 2 * d * stateSize + d;
-                    };
-                }
-            }
-        }
-        return n;
-    }
 }

@@ -539,15 +539,9 @@ public final class StripedHyena implements AutoCloseable {
         return ExpectedParameters.of(arch);
     }
 
-    /** Number of parameters in the model (tied embedding once, RoPE buffers excluded). */
+    /** Number of parameters in the model (tied embedding once, RoPE buffers excluded): {@link ExpectedParameters}. */
     public long parameterCount() {
-        long[] n = {0};
-        visitParameters((k, kind, v) -> {
-            if (kind != ParameterKind.ROTARY_INV_FREQ) {
-                n[0] += v.getShape().size();
-            }
-        });
-        return n[0];
+        return ExpectedParameters.parameterCount(arch);
     }
 
     /** Names of the checkpoint keys consumed, for diagnostics. */
