@@ -18,6 +18,7 @@ import org.evo2wb.engine.score.SelfTest;
 import org.evo2wb.engine.train.Pretrain;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.evo2wb.engine.train.settings.Hyperparameter;
+import org.evo2wb.engine.train.settings.SettingFlags;
 import org.evo2wb.engine.train.settings.InvalidSettingsException;
 import org.evo2wb.engine.train.settings.SettingsProblem;
 import picocli.CommandLine.Command;

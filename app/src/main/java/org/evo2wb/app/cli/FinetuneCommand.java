@@ -24,6 +24,7 @@ import org.evo2wb.engine.train.TrainingResult;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.evo2wb.engine.train.settings.Hyperparameter;
+import org.evo2wb.engine.train.settings.SettingFlags;
 import org.evo2wb.engine.train.settings.Preset;
 import org.evo2wb.engine.train.settings.SettingsProblem;
 import picocli.CommandLine.ArgGroup;
