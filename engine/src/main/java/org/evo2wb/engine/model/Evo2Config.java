@@ -168,6 +168,27 @@ public record Evo2Config(
     }
 
     /**
+     * This config cut to its first {@code layers} blocks (the same block kinds at the same indices), to time a slice
+     * of a model too large for the device.
+     */
+    public Evo2Config withFirstLayers(int layers) {
+        if (layers < 1 || layers > numLayers) {
+            throw new IllegalArgumentException("layers must be in 1.." + numLayers + ", got " + layers);
+        }
+        java.util.function.Function<List<Integer>, List<Integer>> keep =
+                l -> l.stream().filter(i -> i < layers).toList();
+        return new Evo2Config(modelName, vocabSize, hiddenSize, numFilters, layers, keep.apply(hcsLayerIdxs),
+                keep.apply(hcmLayerIdxs), keep.apply(hclLayerIdxs), keep.apply(attnLayerIdxs), hcsFilterLength,
+                hcsFilterGroups, hcmFilterLength, hcmFilterGroups, hclFilterGroups, hyenaFilterGroups,
+                shortFilterLength, shortFilterBias, stateSize, numAttentionHeads, projGroups, rotaryEmbBase,
+                useInterpolatedRotaryPosEmb, rotaryEmbScalingFactor, innerMlpSize, innerSizeMultipleOf,
+                makeVocabSizeDivisibleBy, mlpActivation, evo2StyleActivations, eps, columnSplitHyena, columnSplit,
+                interleave, hyenaFlipX1x2, qkvProjBias, hyenaOutProjBias, mhaOutProjBias, tieEmbeddings, finalNorm,
+                useFp8InputProjections, useFlashAttn, maxSeqlen, maxBatchSize, modelParallelSize, pipeParallelSize,
+                tokenizerType, prefillStyle, other);
+    }
+
+    /**
      * The MLP width stored in a checkpoint: rows of {@code blocks.0.mlp.l1.weight}, or empty when that key is absent
      * or not 2-D.
      */
