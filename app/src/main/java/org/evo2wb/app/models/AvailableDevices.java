@@ -2,7 +2,6 @@ package org.evo2wb.app.models;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.util.cuda.CudaUtils;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,16 +131,11 @@ public final class AvailableDevices {
             return new Detection(List.of(cpu()), "The PyTorch engine could not be started, so no GPU is offered: "
                     + e.getMessage());
         }
+        DeviceList process = DeviceList.thisProcess();
         List<Option> found = new ArrayList<>();
         for (int i = 0; i < gpus; i++) {
-            Device d = Device.gpu(i);
-            long mem = -1;
-            try {
-                mem = CudaUtils.getGpuMemory(d).getMax();
-            } catch (RuntimeException | UnsatisfiedLinkError e) {
-                // memory unknown: keep the GPU listed
-            }
-            GpuCheck.Result check = GpuCheck.of(d);
+            long mem = process.memoryBytes(Device.gpu(i));             // -1 when unknown: the GPU stays listed
+            GpuCheck.Result check = process.check(i);
             found.add(gpu(i, mem, PrecisionSupport.computeCapability(i), check.problem(), check.fp16Problem()));
         }
         return detection(cpu(), found, cuda);
