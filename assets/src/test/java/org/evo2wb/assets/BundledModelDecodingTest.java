@@ -11,7 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.evo2wb.bio.SequenceFiles;
 import org.evo2wb.bio.SequenceRecord;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.generate.IncrementalDecoder;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;

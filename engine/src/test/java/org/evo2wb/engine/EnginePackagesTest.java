@@ -29,7 +29,7 @@ class EnginePackagesTest {
 
     @Test
     void theModelIsReadableWithoutTrainingScoringOrRuns() {
-        noClasses().that().resideInAnyPackage(ENGINE + ".config..", ENGINE + ".checkpoint..", ENGINE + ".model..",
+        noClasses().that().resideInAnyPackage(ENGINE + ".checkpoint..", ENGINE + ".model..",
                         ENGINE + ".lora..", ENGINE + ".io..")
                 .should().dependOnClassesThat().resideInAnyPackage(ENGINE + ".train..", ENGINE + ".finetune..",
                         ENGINE + ".load..", ENGINE + ".score..", ENGINE + ".eval..", ENGINE + ".bench..",

@@ -3,7 +3,6 @@ package org.evo2wb.app.cli;
 import ai.djl.Device;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -15,7 +14,7 @@ import org.evo2wb.engine.bench.MemoryStats;
 import org.evo2wb.engine.bench.PrecisionSpread;
 import org.evo2wb.engine.bench.ScoreBenchmark;
 import org.evo2wb.engine.bench.StageProfile;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.Precision;
@@ -28,12 +27,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /** {@code evo2wb bench forward|score|train}: how fast this machine runs Evo 2 models. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure how fast this machine runs Evo 2 models (tokens per second, memory).",
-        subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class, BenchCommand.Train.class,
+        subcommands = {BenchCommand.Forward.class, BenchCommand.Score.class, FineTuneBenchmark.Command.class,
             BenchCommand.Parity.class, BenchCommand.Generate.class, ColdStartCommand.class,
             DevToolsCommand.MemoryCommand.class, DevToolsCommand.CheckpointCommand.class, MemorySoakCommand.class})
 final class BenchCommand implements Callable<Integer> {
@@ -235,38 +233,6 @@ final class BenchCommand implements Callable<Integer> {
                         MemoryStats.summary(), deviceMemory(d));
                 out.flush();
             }
-            return Evo2wbCli.EXIT_OK;
-        }
-    }
-
-    /** {@code bench train}: a short real fine-tuning run ({@link FineTuneBenchmark}). */
-    @Command(name = "train", mixinStandardHelpOptions = true,
-            description = {"Time a short fine-tuning run (settings check, steps, evaluation, checkpoints) and report "
-                    + "seconds per step and tokens per second.",
-                "Arguments: --fasta FILE[,FILE...] and either --preset NAME (random weights of that size) or "
-                        + "--checkpoint FILE.pt --config FILE.yml; optionally --steps N (default 20), --gpu I, "
-                        + "--folder DIR, and any fine-tuning setting as --<setting> <value> (see evo2wb finetune "
-                        + "--help), e.g. --devices gpu:0,gpu:1 to share each batch between two GPUs.",
-                "--scaling N (or a list such as gpu:0,gpu:1) runs twice, on the first device with the batch size "
-                        + "given and on all N with N times that batch, and reports the speed-up and the scaling "
-                        + "efficiency (speed-up / N).",
-                "Example: evo2wb bench train --fasta phages.fasta --preset evo2-1b-8k --gpu 0 --method lora "
-                        + "--window-length 1024 --batch-size 2",
-                "Example: evo2wb bench train --fasta phages.fasta --preset evo2-1b-8k --scaling 2 --method lora "
-                        + "--window-length 8192 --batch-size 1"})
-    static final class Train implements Callable<Integer> {
-
-        @Spec
-        CommandSpec spec;
-
-        @Unmatched
-        List<String> arguments = new ArrayList<>();
-
-        @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            out.println(FineTuneBenchmark.run(arguments.toArray(String[]::new)));
-            out.flush();
             return Evo2wbCli.EXIT_OK;
         }
     }

@@ -36,9 +36,8 @@ final class CheckGradientsCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions where;
 
-    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "<fasta>",
-            description = "Sequence files; every record is used.")
-    List<Path> inputs;
+    @Mixin
+    InputFiles inputs;
 
     @Option(names = "--out", required = true, paramLabel = "<grads.safetensors>",
             description = "Where to write the gradients (the loss and target count go into the file's metadata).")
@@ -46,7 +45,7 @@ final class CheckGradientsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<SequenceRecord> records = Inputs.records(inputs);
+        List<SequenceRecord> records = inputs.records();
         List<long[]> tokens = records.stream().map(r -> Evo2Tokenizer.encodeLongs(r.sequence(), false)).toList();
         for (int i = 0; i < records.size(); i++) {
             if (tokens.get(i).length < 2) {

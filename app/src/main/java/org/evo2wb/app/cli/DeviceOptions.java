@@ -3,9 +3,9 @@ package org.evo2wb.app.cli;
 import ai.djl.Device;
 import java.util.List;
 import java.util.Locale;
+import org.evo2wb.engine.device.DeviceChoice;
+import org.evo2wb.engine.device.DeviceList;
 import org.evo2wb.engine.model.Precision;
-import org.evo2wb.engine.model.PrecisionSupport;
-import org.evo2wb.engine.train.parallel.TrainingDevices;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.evo2wb.engine.train.settings.Hyperparameter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,23 +35,29 @@ final class DeviceOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
-    private Device resolved;
+    private DeviceChoice resolved;
 
     /**
-     * The device named by --device (resolved once). With auto, a GPU that failed the start-up check is passed over
-     * and the reason printed on standard error; a GPU named outright that failed it is refused with the reason.
+     * The device and precision named by --device and --precision, resolved once. With auto, a GPU that failed the
+     * start-up check is passed over and the reason printed on standard error; a GPU named outright that failed it is
+     * refused with the reason. The precision is as written, not yet checked against the device.
      */
-    Device device() {
+    DeviceChoice choice() {
         if (resolved == null) {
-            TrainingDevices.Choice c = TrainingDevices.choose(checked(FineTuneParameters.DEVICE,
-                    device.trim().toLowerCase(Locale.ROOT)));
+            DeviceChoice c = DeviceChoice.resolve(checked(FineTuneParameters.DEVICE,
+                    device.trim().toLowerCase(Locale.ROOT)), requestedPrecision(), DeviceList.thisProcess());
             if (!c.note().isEmpty() && mixee != null) {
                 mixee.commandLine().getErr().println(c.note());
                 mixee.commandLine().getErr().flush();
             }
-            resolved = c.device();
+            resolved = c;
         }
         return resolved;
+    }
+
+    /** The device named by --device: see {@link #choice()}. */
+    Device device() {
+        return choice().device();
     }
 
     /**
@@ -65,7 +71,7 @@ final class DeviceOptions {
     /** The precision named by --precision, checked against the device (why not, and what to do, when it cannot). */
     Precision precision() {
         Precision p = requestedPrecision();
-        String problem = PrecisionSupport.problem(p, device());
+        String problem = choice().precisionProblem();
         if (!problem.isEmpty()) {
             throw new IllegalArgumentException("--precision " + precision.trim() + " on " + device() + ": " + problem);
         }

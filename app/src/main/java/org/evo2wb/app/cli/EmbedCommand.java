@@ -36,9 +36,8 @@ final class EmbedCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions where;
 
-    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "<file>",
-            description = "FASTA, GenBank or EMBL files (plain or compressed); every record is embedded.")
-    List<Path> inputs;
+    @Mixin
+    InputFiles inputs;
 
     @Option(names = "--layer", required = true, paramLabel = "<name>[,<name>...]",
             description = "The layers to write, comma-separated.")
@@ -71,7 +70,7 @@ final class EmbedCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--pool must be mean or none, got '" + pool + "'");
         };
         EmbeddingFile.formatOf(out);
-        List<Scorer.Input> records = Inputs.scorerInputs(Inputs.records(inputs), letterCase);
+        List<Scorer.Input> records = Inputs.scorerInputs(inputs.records(), letterCase);
         Embeddings.Summary s;
         try (StripedHyena m = model.load(where)) {
             List<LayerName> names = LayerName.parseAll(layers, m.architecture());

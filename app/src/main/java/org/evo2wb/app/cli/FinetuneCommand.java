@@ -21,10 +21,10 @@ import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.train.data.TrainingData;
 import org.evo2wb.engine.train.TrainingListener;
 import org.evo2wb.engine.train.TrainingResult;
-import org.evo2wb.engine.train.parallel.TrainingDevices;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 import org.evo2wb.engine.train.settings.Hyperparameter;
+import org.evo2wb.engine.train.settings.SettingFlags;
 import org.evo2wb.engine.train.settings.Preset;
 import org.evo2wb.engine.train.settings.SettingsProblem;
 import picocli.CommandLine.ArgGroup;
@@ -141,12 +141,6 @@ final class FinetuneCommand implements Callable<Integer> {
         if (exportBioNeMo != null) {
             return exportBioNeMo(settings);
         }
-        if (settings != null) {
-            String note = TrainingDevices.choose(settings.get(FineTuneParameters.DEVICE)).note();   // GPUs passed over
-            if (!note.isEmpty()) {
-                err.println(note);
-            }
-        }
         TrainingProgress bar = new TrainingProgress(err, TaskConsole.live());
         List<TrainingListener> listeners = List.of(bar);
         String version = Evo2wbCli.version();
@@ -155,6 +149,9 @@ final class FinetuneCommand implements Callable<Integer> {
                         listeners, ReadProgress.NONE, version)
                 : newRun(settings, listeners, version);
         try (prepared) {
+            if (!prepared.choice().note().isEmpty()) {
+                err.println(prepared.choice().note());       // GPUs that auto passed over
+            }
             PrintWriter out = spec.commandLine().getOut();
             DatasetSummary d = prepared.data().dataset().summary();
             FineTuneSettings s = prepared.run().settings();

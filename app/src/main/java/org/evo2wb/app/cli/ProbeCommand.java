@@ -57,9 +57,8 @@ final class ProbeCommand implements Callable<Integer> {
         @Mixin
         DeviceOptions where;
 
-        @Option(names = "--input", required = true, arity = "1..*", paramLabel = "<file>",
-                description = "Labelled sequences (FASTA, GenBank or EMBL).")
-        List<Path> inputs;
+        @Mixin
+        InputFiles inputs;
 
         @Option(names = "--layer", required = true, paramLabel = "<name>[,<name>...]",
                 description = "Layers to compare (as in `evo2wb embed`).")
@@ -101,7 +100,7 @@ final class ProbeCommand implements Callable<Integer> {
             if ((positive == null) == (labelTable == null)) {
                 throw new IllegalArgumentException("give the labels by one of --positive REGEX or --labels TSV");
             }
-            List<SequenceRecord> records = Inputs.records(inputs);
+            List<SequenceRecord> records = inputs.records();
             List<String> seqs = new ArrayList<>();
             List<Boolean> y = new ArrayList<>();
             String meaning;
@@ -196,9 +195,8 @@ final class ProbeCommand implements Callable<Integer> {
         @Option(names = "--probe", required = true, paramLabel = "<probe.json>", description = "A saved probe.")
         Path probe;
 
-        @Option(names = "--input", required = true, arity = "1..*", paramLabel = "<file>",
-                description = "Sequences to classify.")
-        List<Path> inputs;
+        @Mixin
+        InputFiles inputs;
 
         @Option(names = "--out", required = true, paramLabel = "<tsv>",
                 description = "record and probability, one row per record.")
@@ -210,7 +208,7 @@ final class ProbeCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Probe p = Probe.load(probe);
-            List<SequenceRecord> records = Inputs.records(inputs);
+            List<SequenceRecord> records = inputs.records();
             List<String> ids = records.stream().map(SequenceRecord::id).toList();
             List<String> seqs = records.stream().map(r -> letterCase.asRead(r.sequence())).toList();
             List<Probe.Prediction> preds;

@@ -40,9 +40,8 @@ final class ScoreCommand implements Callable<Integer> {
     @Mixin
     DeviceOptions where;
 
-    @Option(names = "--input", required = true, arity = "1..*", paramLabel = "<file>",
-            description = "FASTA, GenBank or EMBL files (plain or gzip/bzip2/xz compressed); every record is scored.")
-    List<Path> inputs;
+    @Mixin
+    InputFiles inputs;
 
     @Option(names = "--per-base", required = true, paramLabel = "<out.tsv>",
             description = "Per-base table: record, position (1-based), base, logprob. Without --bos the first base of "
@@ -99,7 +98,7 @@ final class ScoreCommand implements Callable<Integer> {
             err.println("evo2wb score: warning: " + warning + ".");
             err.flush();
         }
-        List<SequenceRecord> records = Inputs.records(inputs);
+        List<SequenceRecord> records = inputs.records();
         List<SequenceScore> scores;
         long t0 = System.nanoTime();
         try (StripedHyena m = resolved.load(where.device(), where.precision())) {

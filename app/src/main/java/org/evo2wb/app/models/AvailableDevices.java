@@ -2,12 +2,12 @@ package org.evo2wb.app.models;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.util.cuda.CudaUtils;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.evo2wb.engine.device.DeviceList;
 import org.evo2wb.engine.device.GpuCheck;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.PrecisionSupport;
@@ -81,13 +81,36 @@ public final class AvailableDevices {
 
     /**
      * The devices found (GPUs that failed the start-up check included, marked not usable), and a sentence on GPUs
-     * when there are none to use (empty otherwise).
+     * when there are none to use (empty otherwise). A run's device setting is resolved against it as against the
+     * process's own devices ({@link org.evo2wb.engine.device.DeviceChoice}), without checking any GPU again.
      */
-    public record Detection(List<Option> devices, String note) {
+    public record Detection(List<Option> devices, String note) implements DeviceList {
 
         /** The first usable GPU, else the CPU. */
         public Option preferred() {
             return devices.stream().filter(d -> d.isGpu() && d.usable()).findFirst().orElse(devices.get(0));
+        }
+
+        /** The option listed for {@code device}, if it is listed. */
+        public java.util.Optional<Option> option(Device device) {
+            return devices.stream().filter(d -> d.device().equals(device)).findFirst();
+        }
+
+        @Override
+        public int gpuCount() {
+            return (int) devices.stream().filter(Option::isGpu).count();
+        }
+
+        @Override
+        public GpuCheck.Result check(int index) {
+            Option o = option(Device.gpu(index)).orElseThrow(() -> new IllegalArgumentException("GPU " + index
+                    + " is not among the devices found"));
+            return new GpuCheck.Result(o.device(), o.problem(), o.fp16Problem());
+        }
+
+        @Override
+        public long memoryBytes(Device device) {
+            return option(device).map(Option::memoryBytes).orElse(-1L);
         }
     }
 
@@ -108,16 +131,11 @@ public final class AvailableDevices {
             return new Detection(List.of(cpu()), "The PyTorch engine could not be started, so no GPU is offered: "
                     + e.getMessage());
         }
+        DeviceList process = DeviceList.thisProcess();
         List<Option> found = new ArrayList<>();
         for (int i = 0; i < gpus; i++) {
-            Device d = Device.gpu(i);
-            long mem = -1;
-            try {
-                mem = CudaUtils.getGpuMemory(d).getMax();
-            } catch (RuntimeException | UnsatisfiedLinkError e) {
-                // memory unknown: keep the GPU listed
-            }
-            GpuCheck.Result check = GpuCheck.of(d);
+            long mem = process.memoryBytes(Device.gpu(i));             // -1 when unknown: the GPU stays listed
+            GpuCheck.Result check = process.check(i);
             found.add(gpu(i, mem, PrecisionSupport.computeCapability(i), check.problem(), check.fp16Problem()));
         }
         return detection(cpu(), found, cuda);

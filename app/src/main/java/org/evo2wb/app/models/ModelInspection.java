@@ -11,8 +11,9 @@ import java.util.Optional;
 import org.evo2wb.engine.checkpoint.CheckpointFile;
 import org.evo2wb.engine.checkpoint.CheckpointKeys;
 import org.evo2wb.engine.checkpoint.Checkpoints;
-import org.evo2wb.engine.config.Evo2Config;
-import org.evo2wb.engine.config.WeightPrecision;
+import org.evo2wb.engine.model.CheckpointSummary;
+import org.evo2wb.engine.model.Evo2Config;
+import org.evo2wb.engine.model.WeightPrecision;
 import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.run.FineTunedModel;
@@ -31,7 +32,7 @@ import org.evo2wb.engine.train.run.RunFolder;
  * @param fp8Warning the FP8 advice for the 1B, 20B and 40B models
  * @param problems why the model cannot be loaded with this config (empty when it can)
  */
-public record ModelInspection(ModelSource source, Checkpoints.Summary summary, long fileBytes, Evo2Config config,
+public record ModelInspection(ModelSource source, CheckpointSummary summary, long fileBytes, Evo2Config config,
                               String configOrigin, Map<WeightPrecision, Memory> memory, Optional<String> fp8Warning,
                               List<String> problems) {
 
@@ -56,8 +57,13 @@ public record ModelInspection(ModelSource source, Checkpoints.Summary summary, l
         return config != null && problems.isEmpty();
     }
 
+    /** The model's parameters, or 0 without a config or for a layout the engine does not build. */
     public long parameterCount() {
-        return config == null ? 0 : config.parameterCount();
+        try {
+            return config == null ? 0 : config.parameterCount();
+        } catch (IllegalArgumentException e) {
+            return 0;
+        }
     }
 
     /** The same figures for another source (a loaded run, renamed after the checkpoint it loaded). */
@@ -72,10 +78,10 @@ public record ModelInspection(ModelSource source, Checkpoints.Summary summary, l
 
     /** Reads the weights' header and applies the config choice. */
     public static ModelInspection inspect(ModelSource source, ConfigChoice choice) throws IOException {
-        Checkpoints.Summary summary;
+        CheckpointSummary summary;
         Map<String, long[]> shapes;
         try (CheckpointFile f = Checkpoints.open(source.weights())) {
-            summary = Checkpoints.describe(f);
+            summary = CheckpointSummary.of(f);
             shapes = new LinkedHashMap<>(f.shapes());
         }
         long bytes = source.weightBytes();
@@ -112,8 +118,12 @@ public record ModelInspection(ModelSource source, Checkpoints.Summary summary, l
             Evo2Config fitted = config.withInnerMlpSizeFrom(shapes);     // 1M checkpoints pad the MLP width
             checkFits(source, fitted, shapes, problems);
             config = problems.isEmpty() ? fitted : config;
-            for (WeightPrecision p : List.of(WeightPrecision.FP32, WeightPrecision.FP16)) {
-                memory.put(p, new Memory(config.weightBytes(p), config.loadPeakBytes(p)));
+            try {
+                for (WeightPrecision p : List.of(WeightPrecision.FP32, WeightPrecision.FP16)) {
+                    memory.put(p, new Memory(config.weightBytes(p), config.loadPeakBytes(p)));
+                }
+            } catch (IllegalArgumentException e) {
+                memory.clear();                                  // a layout the engine does not build: listed above
             }
             fp8 = config.fp8Warning(source.weights().getFileName().toString());
         }

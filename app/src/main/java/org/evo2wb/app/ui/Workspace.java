@@ -5,6 +5,7 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import org.evo2wb.app.data.LoadedRecord;
+import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.app.models.LoadedModel;
 
 /**
@@ -20,6 +21,7 @@ public final class Workspace {
     private final ObservableList<LoadedRecord> records = FXCollections.observableArrayList();
     private final ObservableList<LoadedModel> models = FXCollections.observableArrayList();
     private final ObjectProperty<LoadedModel> currentModel = new SimpleObjectProperty<>();
+    private final ObjectProperty<AvailableDevices.Detection> devices = new SimpleObjectProperty<>();
 
     public ObservableList<LoadedRecord> records() {
         return records;
@@ -37,5 +39,13 @@ public final class Workspace {
 
     public LoadedModel currentModel() {
         return currentModel.get();
+    }
+
+    /**
+     * The devices found (the Models view looks for GPUs when it opens): the Fine-tune view resolves its device setting
+     * against them; null until the search ends.
+     */
+    public ObjectProperty<AvailableDevices.Detection> devicesProperty() {
+        return devices;
     }
 }

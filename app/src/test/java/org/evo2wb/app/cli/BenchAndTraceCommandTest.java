@@ -1,12 +1,17 @@
 package org.evo2wb.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.evo2wb.engine.bench.FineTuneBenchmark;
+import org.evo2wb.engine.train.settings.InvalidSettingsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code evo2wb bench} and {@code evo2wb trace}. */
 class BenchAndTraceCommandTest {
@@ -52,6 +57,28 @@ class BenchAndTraceCommandTest {
         r = Cli.run("bench", "train", "--fasta", fasta);
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().startsWith("evo2wb bench train: use --fasta FILE"), r.err());
+    }
+
+    @Test
+    void theProgrammaticEntryTakesTheOptionsOfBenchTrainWithTheSettingsShortNames(@TempDir Path tmp)
+            throws Exception {
+        Path fasta = Cli.fasta(tmp.resolve("cds.fasta"), Cli.cds(), 300);
+        String out = FineTuneBenchmark.run("--checkpoint", Cli.tinyModel().toString(), "--config",
+                Cli.tinyConfig().toString(), "--method", "lora", "--window", "64", "--steps", "2", "--device", "cpu",
+                "--precision", "fp32", "--checkpointing", "true", "--eval-every", "1000", "--checkpoint-every", "1000",
+                "--batch", "2", "--train", fasta.toString(), "--folder", tmp.resolve("bench").toString());
+        assertTrue(out.startsWith("tiny.pt, lora, fp32, activation checkpointing, window 64, batch 2 × 1: "), out);
+        String record = Files.readString(tmp.resolve("bench/run/run.json"));
+        for (String setting : List.of("\"max-steps\": \"2\"", "\"eval-every\": \"1000\"",
+                "\"checkpoint-every\": \"1000\"", "\"activation-checkpointing\": \"true\"")) {
+            assertTrue(record.contains(setting), setting + " in " + record);
+        }
+
+        InvalidSettingsException bad = assertThrows(InvalidSettingsException.class, () -> FineTuneBenchmark.run(
+                "--preset", "evo2-7b-8k", "--train", fasta.toString(), "--window", "many", "--lr", "-1"));
+        assertTrue(bad.getMessage().contains("window-length") && bad.getMessage().contains("learning-rate"),
+                bad.getMessage());
+        assertThrows(CommandLine.ParameterException.class, () -> FineTuneBenchmark.run("--no-such-option", "1"));
     }
 
     @Test

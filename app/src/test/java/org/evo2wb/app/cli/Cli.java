@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.evo2wb.bio.SequenceFiles;
 import org.evo2wb.bio.SequenceRecord;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;

@@ -2,13 +2,17 @@ package org.evo2wb.engine.bench;
 
 import ai.djl.Device;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.evo2wb.bio.ReadProgress;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
+import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.finetune.FineTuneLauncher;
 import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
@@ -23,16 +27,25 @@ import org.evo2wb.engine.train.parallel.TrainingDevices;
 import org.evo2wb.engine.train.run.ModelDescription;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.evo2wb.engine.train.settings.Hyperparameter;
+import org.evo2wb.engine.train.settings.InvalidSettingsException;
+import org.evo2wb.engine.train.settings.SettingFlags;
+import org.evo2wb.engine.train.settings.SettingsProblem;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Fine-tuning throughput: a real run (settings check, steps, evaluation, checkpoints) of a model on sequence files,
  * reporting seconds per step and tokens per second over the steps after the first, with memory. The model is a
  * checkpoint ({@code --checkpoint file --config yml}) or random weights of a preset's shapes ({@code --preset}).
+ * {@code evo2wb bench train} is {@link Command}; {@link #run(String...)} takes the same arguments:
  *
  * <pre>
  *   --fasta FILE[,FILE…] (--preset NAME | --checkpoint PT --config YML) [--steps 20] [--gpu I]
- *   [--folder DIR] [--scaling N|LIST] [any fine-tuning setting as --name value, e.g. --method lora
- *   --window-length 1024 --batch-size 2 --devices gpu:0,gpu:1]
+ *   [--folder DIR] [--scaling N|LIST] [any fine-tuning setting as in evo2wb finetune, e.g. --method lora
+ *   --window 1024 --batch 2 --precision fp16 --checkpointing true --devices gpu:0,gpu:1]
  * </pre>
  *
  * {@code --scaling N} (or a device list such as {@code gpu:0,gpu:1}) measures data parallelism: one run on the
@@ -49,54 +62,109 @@ public final class FineTuneBenchmark {
     }
 
     /**
-     * Runs the benchmark with the arguments of {@code evo2wb bench train} and returns its figures (one line, or three with
-     * {@code --scaling}).
+     * Runs the benchmark with the arguments of {@code evo2wb bench train} (parsed by {@link Command}, the same
+     * options) and returns its figures (one line, or three with {@code --scaling}).
      *
+     * @throws picocli.CommandLine.ParameterException when the arguments do not parse
+     * @throws InvalidSettingsException when fine-tuning settings are wrong (every problem at once)
+     * @throws IllegalArgumentException when the model or the training files are missing
      * @throws IllegalStateException when the run fails (the message says why)
      */
     public static String run(String... args) throws Exception {
+        Command c = new Command();
+        new CommandLine(c).parseArgs(args);
+        return c.measure();
+    }
+
+    /**
+     * {@code evo2wb bench train}: the model and the files of a short run, and every fine-tuning setting as an option
+     * generated from its declaration ({@link SettingFlags}, as {@code evo2wb finetune} has them). The device defaults
+     * to the CPU (to the first of {@code --devices} when they are given) and the steps to 20.
+     */
+    @CommandLine.Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+            modelTransformer = SettingFlags.class,
+            description = {"Time a short fine-tuning run (settings check, steps, evaluation, checkpoints) and report "
+                    + "seconds per step and tokens per second.",
+                "The model: --preset NAME (random weights of that size) or --checkpoint FILE.pt --config FILE.yml. "
+                        + "Any fine-tuning setting is an option as in evo2wb finetune, e.g. --devices gpu:0,gpu:1 to "
+                        + "share each batch between two GPUs; --steps defaults to 20 here, --device to cpu.",
+                "--scaling N (or a list such as gpu:0,gpu:1) runs twice, on the first device with the batch size "
+                        + "given and on all N with N times that batch, and reports the speed-up and the scaling "
+                        + "efficiency (speed-up / N).",
+                "Example: evo2wb bench train --fasta phages.fasta --preset evo2-1b-8k --gpu 0 --method lora "
+                        + "--window-length 1024 --batch-size 2",
+                "Example: evo2wb bench train --fasta phages.fasta --preset evo2-1b-8k --scaling 2 --method lora "
+                        + "--window-length 8192 --batch-size 1"})
+    public static final class Command implements Callable<Integer> {
+
+        /** Steps of a benchmark run unless {@code --max-steps} (--steps) says otherwise. */
+        static final int DEFAULT_STEPS = 20;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = {"--fasta", "--train"}, split = ",", paramLabel = "<file>",
+                description = "Training sequences (FASTA, GenBank or EMBL); several files separated by commas.")
         List<Path> fasta = new ArrayList<>();
-        String preset = null;
-        Path checkpoint = null;
-        Path config = null;
-        Path folder = null;
-        String scaling = null;
-        int steps = 20;
-        FineTuneSettings.Builder b = FineTuneSettings.builder(null).set(FineTuneParameters.DEVICE, "cpu");
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--fasta" -> {
-                    for (String f : v.split(",")) {
-                        fasta.add(Path.of(f));
-                    }
-                }
-                case "--preset" -> preset = v;
-                case "--checkpoint" -> checkpoint = Path.of(v);
-                case "--config" -> config = Path.of(v);
-                case "--folder" -> folder = Path.of(v);
-                case "--steps" -> steps = Integer.parseInt(v);
-                case "--scaling" -> scaling = v;
-                case "--gpu" -> b.set(FineTuneParameters.DEVICE, "gpu:" + Integer.parseInt(v));
-                default -> b.setText(args[i], v);
+
+        @Option(names = "--preset", paramLabel = "<name>",
+                description = "Random weights of a preset's shapes, e.g. evo2-7b-8k.")
+        String preset;
+
+        @Option(names = "--checkpoint", paramLabel = "<file.pt>", description = "Weights to fine-tune (with --config).")
+        Path checkpoint;
+
+        @Option(names = "--config", paramLabel = "<file.yml>", description = "The config of --checkpoint.")
+        Path config;
+
+        @Option(names = "--folder", paramLabel = "<dir>",
+                description = "Where the run folders go (default: a new temporary folder).")
+        Path folder;
+
+        @Option(names = "--scaling", paramLabel = "<N|gpu:0,gpu:1>",
+                description = "Compare one device with N (a count or a list of devices).")
+        String scaling;
+
+        @Option(names = "--gpu", paramLabel = "<I>", description = "Train on GPU I (the same as --device gpu:I).")
+        Integer gpu;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(measure());
+            out.flush();
+            return 0;
+        }
+
+        /** The settings these options give, checked, and the timed run. */
+        String measure() throws Exception {
+            Map<Hyperparameter<?>, String> given = SettingFlags.given(spec);
+            FineTuneSettings.Builder b = FineTuneSettings.builder(null).set(FineTuneParameters.DEVICE, "cpu")
+                    .set(FineTuneParameters.MAX_STEPS, DEFAULT_STEPS);
+            if (given.containsKey(FineTuneParameters.DEVICES) && gpu == null
+                    && !given.containsKey(FineTuneParameters.DEVICE)) {
+                b.set(FineTuneParameters.DEVICE, "auto");      // the first of the devices, not the CPU default
             }
+            if (gpu != null) {
+                b.set(FineTuneParameters.DEVICE, "gpu:" + gpu);
+            }
+            List<SettingsProblem> problems = SettingFlags.apply(b, given);
+            if (!problems.isEmpty()) {
+                throw new InvalidSettingsException("command line", problems);
+            }
+            if (fasta.isEmpty() || preset == null && (checkpoint == null || config == null)) {
+                throw new IllegalArgumentException("use --fasta FILE (--preset NAME | --checkpoint PT --config YML) "
+                        + "[--steps N] [--gpu I] [--folder DIR] [--scaling N|gpu:0,gpu:1] [--<setting> value ...]");
+            }
+            FineTuneSettings s = b.build("command line");
+            Path runDir = folder != null ? folder : Files.createTempDirectory("evo2wb-finetune-bench");
+            Evo2Config cfg = preset != null ? Evo2Config.preset(preset) : Evo2Config.load(config);
+            Model model = new Model(preset, checkpoint, cfg);
+            if (scaling == null) {
+                return once(model, s, fasta, runDir.resolve("run")).line() + "; run folder " + runDir;
+            }
+            return scaling(model, s, fasta, runDir, scaling);
         }
-        if (List.of(args).contains("--devices") && !List.of(args).contains("--gpu")
-                && !List.of(args).contains("--device")) {
-            b.set(FineTuneParameters.DEVICE, "auto");      // the first of the devices, not the CPU default
-        }
-        if (fasta.isEmpty() || preset == null && (checkpoint == null || config == null)) {
-            throw new IllegalArgumentException("use --fasta FILE (--preset NAME | --checkpoint PT --config YML) "
-                    + "[--steps N] [--gpu I] [--folder DIR] [--scaling N|gpu:0,gpu:1] [--<setting> value ...]");
-        }
-        FineTuneSettings s = b.set(FineTuneParameters.MAX_STEPS, steps).build();
-        Path runDir = folder != null ? folder : Files.createTempDirectory("evo2wb-finetune-bench");
-        Evo2Config cfg = preset != null ? Evo2Config.preset(preset) : Evo2Config.load(config);
-        Model model = new Model(preset, checkpoint, cfg);
-        if (scaling == null) {
-            return once(model, s, fasta, runDir.resolve("run")).line() + "; run folder " + runDir;
-        }
-        return scaling(model, s, fasta, runDir, scaling);
     }
 
     /** One device with the batch given, then every device of {@code devices} with that batch per device. */
@@ -140,16 +208,16 @@ public final class FineTuneBenchmark {
     }
 
     private static Result once(Model model, FineTuneSettings s, List<Path> fasta, Path runDir) throws Exception {
-        Device device = FineTuneLauncher.device(s);
-        try (DeviceMemoryPeak peak = DeviceMemoryPeak.start(device)) {
-            return once(model, s, fasta, runDir, device, peak);
+        DeviceChoice choice = FineTuneLauncher.choose(s);
+        try (DeviceMemoryPeak peak = DeviceMemoryPeak.start(choice.device())) {
+            return once(model, s, fasta, runDir, choice, peak);
         }
     }
 
-    private static Result once(Model model, FineTuneSettings s, List<Path> fasta, Path runDir, Device device,
+    private static Result once(Model model, FineTuneSettings s, List<Path> fasta, Path runDir, DeviceChoice choice,
                                DeviceMemoryPeak peak) throws Exception {
         long t0 = System.nanoTime();
-        StripedHyena base = model.load(device, s.get(FineTuneParameters.PRECISION), TrainableStripedHyena.masterWeights(s));
+        StripedHyena base = model.load(choice.device(), choice.precision(), TrainableStripedHyena.masterWeights(s));
         ModelDescription description = model.describe();
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         TrainingData data = TrainingData.build(fasta, s, ReadProgress.NONE);
@@ -158,7 +226,7 @@ public final class FineTuneBenchmark {
         long start = System.nanoTime();
         try (base) {
             FineTuneTask task = FineTuneRun.newRun(runDir, s).model(TrainableStripedHyena.prepare(base, s), description)
-                    .data(data.train(), data.validation(), data.manifest()).appVersion("benchmark")
+                    .data(data.train(), data.validation(), data.manifest()).devices(choice).appVersion("benchmark")
                     .listener(new TrainingListener() {
                         @Override
                         public void onStep(StepMetrics m) {

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.Precision;
@@ -52,15 +52,7 @@ public final class ForwardBenchmark {
      * slice of a model too large for the device; the time of the whole model is roughly proportional.
      */
     public static ModelArchitecture firstLayers(ModelArchitecture a, int layers) {
-        if (layers < 1 || layers > a.numLayers()) {
-            throw new IllegalArgumentException("layers must be in 1.." + a.numLayers() + ", got " + layers);
-        }
-        java.util.function.Function<java.util.Set<Integer>, java.util.Set<Integer>> keep =
-                set -> set.stream().filter(i -> i < layers).collect(java.util.stream.Collectors.toSet());
-        return new ModelArchitecture(a.vocabSize(), a.hidden(), layers, keep.apply(a.hcsLayers()),
-                keep.apply(a.hcmLayers()), keep.apply(a.hclLayers()), keep.apply(a.attnLayers()), a.inner(), a.eps(),
-                a.shortFilterLength(), a.hcsGroups(), a.hcsTaps(), a.hcmGroups(), a.hcmTaps(), a.stateSize(), a.heads(),
-                a.ropeScalingFactor(), a.rotaryBase(), a.evo2StyleActivations());
+        return a.firstLayers(layers);
     }
 
     /** Forward benchmark of a bundled preset's shapes (random weights). */

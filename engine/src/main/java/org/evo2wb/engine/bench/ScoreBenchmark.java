@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
-import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.Scorer;
 import org.evo2wb.engine.score.ScoringOptions;
@@ -27,12 +25,6 @@ import org.evo2wb.engine.score.ScoringOptions;
 public final class ScoreBenchmark {
 
     private ScoreBenchmark() {
-    }
-
-    /** About one million parameters in Evo 2's proportions (head dim 128, 16 channels per filter group). */
-    public static ModelArchitecture small() {
-        return new ModelArchitecture(512, 128, 5, Set.of(0, 4), Set.of(1), Set.of(2), Set.of(3), 384, 1e-6, 3, 8, 7,
-                8, 128, 16, 1, 1.0, 10000, true);
     }
 
     /**

@@ -87,7 +87,7 @@ public final class StageProfile {
         String kind = "?";
         for (Block b : model.blocks()) {
             if (b.index() == index) {
-                kind = b.kindName();
+                kind = b.kind().specName();
             }
         }
         return switch (stage) {

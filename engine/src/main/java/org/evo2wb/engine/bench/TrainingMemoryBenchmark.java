@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import org.evo2wb.bio.dataset.DatasetManifest;
 import org.evo2wb.bio.dataset.DatasetOptions;
 import org.evo2wb.bio.dataset.DatasetSummary;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.TaskStatus;

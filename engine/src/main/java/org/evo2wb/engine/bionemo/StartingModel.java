@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 
 /**
  * Where a BioNeMo job starts from. The recipe trains from Megatron Bridge checkpoints and its README says to make them

@@ -7,30 +7,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import org.evo2wb.engine.config.Evo2Config;
 
 /** Opens any supported weights file by its content, and summarises it. */
 public final class Checkpoints {
 
     private Checkpoints() {}
-
-    /** What a weights file holds, for display before loading. */
-    public record Summary(String name, CheckpointFile.Format format, int tensorCount, long totalBytes,
-                          Map<StorageType, Integer> dtypeCounts, Optional<Integer> innerMlpSize,
-                          List<String> matchingPresets) {
-
-        @Override
-        public String toString() {
-            return name + ": " + format + ", " + tensorCount + " tensors, " + String.format("%.3f", totalBytes / 1e9)
-                    + " GB, dtypes " + dtypeCounts + innerMlpSize.map(i -> ", MLP width " + i).orElse("")
-                    + (matchingPresets.isEmpty() ? ", no matching Evo 2 preset" : ", fits " + matchingPresets);
-        }
-    }
 
     /**
      * Opens {@code path}: a name ending in {@code .partN} is read with all its sibling shards; otherwise the first
@@ -74,21 +55,5 @@ public final class Checkpoints {
         }
         throw new CheckpointFormatException(path + ": neither a torch.save zip nor a safetensors file (starts with "
                 + hex.toString().trim() + ")");
-    }
-
-    /** Tensor count, bytes, dtypes, the MLP width and the presets whose shapes the file fits. */
-    public static Summary describe(CheckpointFile f) {
-        Map<StorageType, Integer> dtypes = new EnumMap<>(StorageType.class);
-        long bytes = 0;
-        for (TensorInfo t : f.infos().values()) {
-            dtypes.merge(t.type(), 1, Integer::sum);
-            bytes += t.byteSize();
-        }
-        if (f instanceof TorchCheckpoint tc) {
-            bytes = tc.storageBytes();
-        }
-        Map<String, long[]> shapes = new HashMap<>(f.shapes());
-        return new Summary(f.name(), f.format(), f.infos().size(), bytes, dtypes,
-                Evo2Config.inferInnerMlpSize(shapes), Evo2Config.presetsMatching(shapes));
     }
 }

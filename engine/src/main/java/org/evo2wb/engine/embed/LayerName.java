@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.evo2wb.engine.model.BlockKind;
 import org.evo2wb.engine.model.ModelArchitecture;
 
 /**
@@ -76,7 +77,7 @@ public record LayerName(String name, String trace, int width) {
         }
         String sub = m.group(2);
         String p = "blocks." + i;
-        boolean attn = arch.kindOf(i).equals("attn");
+        boolean attn = arch.kindOf(i) == BlockKind.ATTENTION;
         if (sub == null) {
             return new LayerName(name, p + ".out", d);
         }

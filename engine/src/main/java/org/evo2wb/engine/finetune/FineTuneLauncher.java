@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.List;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.SequenceFormatException;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
+import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.load.ModelSpec;
-import org.evo2wb.engine.model.PrecisionSupport;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.FineTuneRun;
 import org.evo2wb.engine.train.TrainableStripedHyena;
@@ -40,10 +40,17 @@ public final class FineTuneLauncher {
      * @param model the model being trained
      * @param data the windows and their summary
      * @param inputs what the run reads, as recorded in its folder
-     * @param device where the model was loaded
+     * @param choice where the model was loaded and the batches are computed, and in which precision (with the note on
+     *               GPUs that {@code auto} passed over)
      */
     public record Prepared(FineTuneRun run, StripedHyena model, TrainingData data, FineTuneInputs inputs,
-                           Device device) implements AutoCloseable {
+                           DeviceChoice choice) implements AutoCloseable {
+
+        /** Where the model was loaded. */
+        public Device device() {
+            return choice.device();
+        }
+
         @Override
         public void close() {
             model.close();
@@ -81,20 +88,21 @@ public final class FineTuneLauncher {
         if (inputs.train().isEmpty()) {
             throw new IllegalArgumentException("no training files given");
         }
-        Device device = device(settings);
+        DeviceChoice choice = choose(settings);
         ModelDescription description = model.describe();
         FineTuneInputs recorded = inputs.wholeFiles() ? inputs : inputs.withChecksums();
         TrainingData data = recorded.build(settings, open, progress);
-        StripedHyena loaded = model.load(device, settings.get(FineTuneParameters.PRECISION),
+        StripedHyena loaded = model.load(choice.device(), choice.precision(),
                 TrainableStripedHyena.masterWeights(settings));
         try {
             Files.createDirectories(folder);
             recorded.write(folder);
             FineTuneRun.Builder b = FineTuneRun.newRun(folder, settings)
                     .model(TrainableStripedHyena.prepare(loaded, settings), description)
-                    .data(data.train(), data.validation(), data.manifest()).appVersion(appVersion);
+                    .data(data.train(), data.validation(), data.manifest()).devices(choice)
+                    .appVersion(appVersion);
             listeners.forEach(b::listener);
-            return new Prepared(b.build(), loaded, data, recorded, device);
+            return new Prepared(b.build(), loaded, data, recorded, choice);
         } catch (IOException | RuntimeException e) {
             loaded.close();
             throw e;
@@ -117,7 +125,7 @@ public final class FineTuneLauncher {
         if (maxTime != null) {
             settings = settings.toBuilder().set(FineTuneParameters.MAX_TIME, maxTime).build();
         }
-        Device device = device(settings);
+        DeviceChoice choice = choose(settings);
         Evo2Config config = FineTunedModel.config(folder);
         ModelDescription recorded = FineTunedModel.description(folder);
         Path weights = model == null ? Path.of(recorded.sourceCheckpoint()) : model.resolve().weights();
@@ -129,17 +137,18 @@ public final class FineTuneLauncher {
                 weights.toAbsolutePath().toString(), org.evo2wb.engine.io.Sha256.of(weights));
         FineTuneInputs inputs = FineTuneInputs.read(folder);
         TrainingData data = inputs.build(settings, open, progress);
-        StripedHyena loaded = StripedHyena.load(weights, config, device, settings.get(FineTuneParameters.PRECISION),
+        StripedHyena loaded = StripedHyena.load(weights, config, choice.device(), choice.precision(),
                 TrainableStripedHyena.masterWeights(settings));
         try {
             FineTuneRun.Builder b = FineTuneRun.resume(folder)
                     .model(TrainableStripedHyena.prepare(loaded, settings), description)
-                    .data(data.train(), data.validation(), data.manifest()).appVersion(appVersion);
+                    .data(data.train(), data.validation(), data.manifest()).devices(choice)
+                    .appVersion(appVersion);
             if (maxTime != null) {
                 b.maxTime(maxTime);
             }
             listeners.forEach(b::listener);
-            return new Prepared(b.build(), loaded, data, inputs, device);
+            return new Prepared(b.build(), loaded, data, inputs, choice);
         } catch (IOException | RuntimeException e) {
             loaded.close();
             throw e;
@@ -147,14 +156,15 @@ public final class FineTuneLauncher {
     }
 
     /**
-     * Where the model is loaded (the device setting, or the first of the data-parallel devices), checked for the
-     * settings' precision.
+     * The run's devices and precision, resolved once from the settings (the model is loaded on the device setting, or
+     * the first of the data-parallel devices) and checked: the precision must run there.
      *
      * @throws InvalidSettingsException when the precision cannot run there (the message says why and what to do)
+     * @throws IllegalArgumentException when a GPU asked for does not exist or fails its start-up check
      */
-    public static Device device(FineTuneSettings s) {
-        Device d = TrainingDevices.forTraining(s).get(0);
-        String problem = PrecisionSupport.problem(s.get(FineTuneParameters.PRECISION), d);
+    public static DeviceChoice choose(FineTuneSettings s) {
+        DeviceChoice d = TrainingDevices.choose(s);
+        String problem = d.precisionProblem();
         if (!problem.isEmpty()) {
             throw new InvalidSettingsException("", List.of(new SettingsProblem(List.of(
                     FineTuneParameters.PRECISION.name(), FineTuneParameters.DEVICE.name()), problem)));

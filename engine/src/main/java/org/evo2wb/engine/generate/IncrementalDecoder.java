@@ -87,7 +87,7 @@ public final class IncrementalDecoder implements AutoCloseable {
                 };
                 x = model.block(i, x, capture);
                 if (!state.filled()) {
-                    throw new IllegalStateException("block " + i + " (" + model.blocks().get(i).kindName()
+                    throw new IllegalStateException("block " + i + " (" + model.blocks().get(i).kind().specName()
                             + ") did not report the intermediates its state needs");
                 }
                 state.repeat(batch);
@@ -133,7 +133,7 @@ public final class IncrementalDecoder implements AutoCloseable {
         if (b instanceof AttentionBlock a) {
             return new AttentionState(a, arrays, capacity);
         }
-        throw new IllegalArgumentException("no step-by-step decoding for block kind " + b.kindName());
+        throw new IllegalArgumentException("no step-by-step decoding for block kind " + b.kind().specName());
     }
 
     /** The logits (V per row) for the position after the prompt, the same for every row. */

@@ -11,7 +11,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 
 /**
  * The released Evo 2 checkpoints of the Hub's {@code arcinstitute} organisation, as data: the resource

@@ -3,7 +3,7 @@ package org.evo2wb.engine.hub;
 import ai.djl.Device;
 import java.util.ArrayList;
 import java.util.List;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.model.AttentionBlock;
 import org.evo2wb.engine.model.Convolutions;
 import org.evo2wb.engine.model.FusedAttention;

@@ -2,7 +2,7 @@ package org.evo2wb.engine.load;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.evo2wb.engine.train.FineTuneRun;
 

@@ -268,7 +268,7 @@ public final class AttentionBlock extends Block {
     }
 
     @Override
-    public String kindName() {
-        return "attn";
+    public BlockKind kind() {
+        return BlockKind.ATTENTION;
     }
 }

@@ -75,8 +75,8 @@ public abstract class Block {
         return mlp;
     }
 
-    /** Short name of the block type as in the spec's pattern letters: hcs, hcm, hcl or attn. */
-    public abstract String kindName();
+    /** The block type (hcs, hcm, hcl or attn). */
+    public abstract BlockKind kind();
 
     /** Visits every tensor of the block in checkpoint order. */
     public void visitParameters(ParameterVisitor v) {

@@ -157,7 +157,7 @@ public final class HyenaLongImplicit extends HyenaBlock {
     }
 
     @Override
-    public String kindName() {
-        return "hcl";
+    public BlockKind kind() {
+        return BlockKind.HCL;
     }
 }

@@ -70,7 +70,7 @@ public final class HyenaMediumRegularized extends HyenaBlock {
     }
 
     @Override
-    public String kindName() {
-        return "hcm";
+    public BlockKind kind() {
+        return BlockKind.HCM;
     }
 }

@@ -45,7 +45,7 @@ public final class HyenaShortExplicit extends HyenaBlock {
     }
 
     @Override
-    public String kindName() {
-        return "hcs";
+    public BlockKind kind() {
+        return BlockKind.HCS;
     }
 }

@@ -1,79 +1,20 @@
 package org.evo2wb.engine.model;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import org.evo2wb.engine.config.Evo2Config;
 
 /**
- * The resolved shape of a StripedHyena 2 stack: which block sits at each index and every size the blocks need.
- * Built from the model config (YAML field names in brackets); the MLP width is taken from the checkpoint when it
- * disagrees with the config (the 1M-context checkpoints were zero-padded, spec §1.2).
+ * A model config this engine builds, checked once, with the sizes the blocks read under their short names (YAML
+ * field names in brackets). It holds nothing but the {@link Evo2Config}: the config is the one record of a model's
+ * truth, and this is the view of it the blocks take (the MLP width is taken from the checkpoint when it disagrees
+ * with the config, see {@link #withInner}: the 1M-context checkpoints were zero-padded, spec §1.2).
  *
- * @param vocabSize V [vocab_size]
- * @param hidden D [hidden_size]
- * @param numLayers N [num_layers]
- * @param hcsLayers [hcs_layer_idxs]
- * @param hcmLayers [hcm_layer_idxs]
- * @param hclLayers [hcl_layer_idxs]
- * @param attnLayers [attn_layer_idxs]
- * @param inner I [inner_mlp_size]
- * @param eps [eps]
- * @param shortFilterLength [short_filter_length] (3)
- * @param hcsGroups [hcs_filter_groups]
- * @param hcsTaps [hcs_filter_length] (7)
- * @param hcmGroups [hcm_filter_groups]
- * @param hcmTaps [hcm_filter_length] (128)
- * @param stateSize S [state_size] (16)
- * @param heads H [num_attention_heads]
- * @param ropeScalingFactor [rotary_emb_scaling_factor] when [use_interpolated_rotary_pos_emb], else 1
- * @param rotaryBase [rotary_emb_base], only for random initialisation (checkpoints carry inv_freq)
- * @param evo2StyleActivations [evo2_style_activations]
+ * @param config the config, valid ({@link Evo2Config#problems()} empty) and of a layout this engine builds
  */
-public record ModelArchitecture(int vocabSize, long hidden, int numLayers, Set<Integer> hcsLayers,
-                                Set<Integer> hcmLayers, Set<Integer> hclLayers, Set<Integer> attnLayers, long inner,
-                                double eps, int shortFilterLength, long hcsGroups, int hcsTaps, long hcmGroups,
-                                int hcmTaps, long stateSize, long heads, double ropeScalingFactor, double rotaryBase,
-                                boolean evo2StyleActivations) {
+public record ModelArchitecture(Evo2Config config) {
 
     public ModelArchitecture {
-        hcsLayers = Set.copyOf(hcsLayers);
-        hcmLayers = Set.copyOf(hcmLayers);
-        hclLayers = Set.copyOf(hclLayers);
-        attnLayers = Set.copyOf(attnLayers);
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < numLayers; i++) {
-            int n = (hcsLayers.contains(i) ? 1 : 0) + (hcmLayers.contains(i) ? 1 : 0) + (hclLayers.contains(i) ? 1 : 0)
-                    + (attnLayers.contains(i) ? 1 : 0);
-            if (n != 1) {
-                problems.add("layer " + i + " is listed in " + n + " of hcs/hcm/hcl/attn_layer_idxs (must be exactly 1)");
-            }
-        }
-        for (Set<Integer> s : List.of(hcsLayers, hcmLayers, hclLayers, attnLayers)) {
-            for (int i : s) {
-                if (i < 0 || i >= numLayers) {
-                    problems.add("layer index " + i + " outside 0.." + (numLayers - 1) + " (num_layers)");
-                }
-            }
-        }
-        if (hidden <= 0 || heads <= 0 || hidden % heads != 0) {
-            problems.add("hidden_size " + hidden + " must be a positive multiple of num_attention_heads " + heads);
-        } else if ((hidden / heads) % 2 != 0) {
-            problems.add("head dim " + hidden / heads + " must be even (rotary embedding)");
-        }
-        if (hcsGroups <= 0 || hidden % hcsGroups != 0) {
-            problems.add("hidden_size " + hidden + " must be a multiple of hcs_filter_groups " + hcsGroups);
-        }
-        if (hcmGroups <= 0 || hidden % hcmGroups != 0) {
-            problems.add("hidden_size " + hidden + " must be a multiple of hcm_filter_groups " + hcmGroups);
-        }
-        if (inner <= 0 || vocabSize <= 0 || stateSize <= 0 || shortFilterLength <= 0 || hcsTaps <= 0 || hcmTaps <= 0) {
-            problems.add("sizes must be positive (inner_mlp_size, vocab_size, state_size, filter lengths)");
-        }
-        if (!(ropeScalingFactor > 0)) {
-            problems.add("rotary_emb_scaling_factor must be > 0, got " + ropeScalingFactor);
-        }
+        List<String> problems = config.problems();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid model architecture: " + String.join("; ", problems));
         }
@@ -122,11 +63,7 @@ public record ModelArchitecture(int vocabSize, long hidden, int numLayers, Set<I
         if (!p.isEmpty()) {
             throw new IllegalArgumentException(source + ": " + String.join("; ", p));
         }
-        return new ModelArchitecture(c.vocabSize(), c.hiddenSize(), c.numLayers(), new HashSet<>(c.hcsLayerIdxs()),
-                new HashSet<>(c.hcmLayerIdxs()), new HashSet<>(c.hclLayerIdxs()), new HashSet<>(c.attnLayerIdxs()),
-                c.mlpInnerSize(), c.eps(), c.shortFilterLength(), c.hcsFilterGroups(), c.hcsFilterLength(),
-                c.hcmFilterGroups(), c.hcmFilterLength(), c.stateSize(), c.numAttentionHeads(), c.ropeScale(),
-                c.rotaryEmbBase(), c.evo2StyleActivations());
+        return new ModelArchitecture(c);
     }
 
     /** {@link #of(Evo2Config, String)} naming the config by its model name. */
@@ -134,70 +71,105 @@ public record ModelArchitecture(int vocabSize, long hidden, int numLayers, Set<I
         return of(c, "config " + c.modelName());
     }
 
-    /** Spec pattern letter name of block i: hcs, hcm, hcl or attn. */
-    public String kindOf(int i) {
-        if (hcsLayers.contains(i)) {
-            return "hcs";
-        }
-        if (hcmLayers.contains(i)) {
-            return "hcm";
-        }
-        if (hclLayers.contains(i)) {
-            return "hcl";
-        }
-        return "attn";
+    /** The kind of block i. */
+    public BlockKind kindOf(int i) {
+        return config.blockKind(i);
     }
 
     /** The block pattern in the spec's letters (S hcs, D hcm, H hcl, * attention), e.g. {@code SDH*S}. */
     public String pattern() {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < numLayers; i++) {
-            sb.append(switch (kindOf(i)) {
-                case "hcs" -> 'S';
-                case "hcm" -> 'D';
-                case "hcl" -> 'H';
-                default -> '*';
-            });
-        }
-        return sb.toString();
+        return config.pattern();
+    }
+
+    /** V [vocab_size]. */
+    public int vocabSize() {
+        return config.vocabSize();
+    }
+
+    /** D [hidden_size]. */
+    public long hidden() {
+        return config.hiddenSize();
+    }
+
+    /** N [num_layers]. */
+    public int numLayers() {
+        return config.numLayers();
+    }
+
+    /** I, the MLP width ({@link Evo2Config#mlpInnerSize()}). */
+    public long inner() {
+        return config.mlpInnerSize();
+    }
+
+    /** [eps]. */
+    public double eps() {
+        return config.eps();
+    }
+
+    /** [short_filter_length] (3). */
+    public int shortFilterLength() {
+        return config.shortFilterLength();
+    }
+
+    /** [hcs_filter_groups]. */
+    public long hcsGroups() {
+        return config.hcsFilterGroups();
+    }
+
+    /** [hcs_filter_length] (7). */
+    public int hcsTaps() {
+        return config.hcsFilterLength();
+    }
+
+    /** [hcm_filter_groups]. */
+    public long hcmGroups() {
+        return config.hcmFilterGroups();
+    }
+
+    /** [hcm_filter_length] (128). */
+    public int hcmTaps() {
+        return config.hcmFilterLength();
+    }
+
+    /** S [state_size] (16). */
+    public long stateSize() {
+        return config.stateSize();
+    }
+
+    /** H [num_attention_heads]. */
+    public long heads() {
+        return config.numAttentionHeads();
+    }
+
+    /** [rotary_emb_scaling_factor] when [use_interpolated_rotary_pos_emb], else 1. */
+    public double ropeScalingFactor() {
+        return config.ropeScale();
+    }
+
+    /** [rotary_emb_base], only for random initialisation (checkpoints carry inv_freq). */
+    public double rotaryBase() {
+        return config.rotaryEmbBase();
+    }
+
+    /** [evo2_style_activations]. */
+    public boolean evo2StyleActivations() {
+        return config.evo2StyleActivations();
     }
 
     public long headDim() {
-        return hidden / heads;
+        return hidden() / heads();
     }
 
     /** Same architecture with another MLP width. */
     public ModelArchitecture withInner(long newInner) {
-        return new ModelArchitecture(vocabSize, hidden, numLayers, hcsLayers, hcmLayers, hclLayers, attnLayers,
-                newInner, eps, shortFilterLength, hcsGroups, hcsTaps, hcmGroups, hcmTaps, stateSize, heads,
-                ropeScalingFactor, rotaryBase, evo2StyleActivations);
+        return new ModelArchitecture(config.withInnerMlpSize(Math.toIntExact(newInner)));
     }
 
-    /** Same architecture with another RoPE position-interpolation factor (1 = none). */
-    public ModelArchitecture withRopeScaling(double factor) {
-        return new ModelArchitecture(vocabSize, hidden, numLayers, hcsLayers, hcmLayers, hclLayers, attnLayers,
-                inner, eps, shortFilterLength, hcsGroups, hcsTaps, hcmGroups, hcmTaps, stateSize, heads, factor,
-                rotaryBase, evo2StyleActivations);
-    }
-
-    /** Number of parameters (tied embedding counted once, RoPE buffers excluded). */
-    public long parameterCount() {
-        long d = hidden;
-        long n = (long) vocabSize * d + d;
-        for (int i = 0; i < numLayers; i++) {
-            n += 2 * d + 3 * d * inner;
-            switch (kindOf(i)) {
-                case "attn" -> n += 3 * d * d + d * d + d;
-                default -> {
-                    n += 3 * d * d + 3 * d * shortFilterLength + d * d + d;
-                    n += switch (kindOf(i)) {
-                        case "hcs" -> hcsGroups * hcsTaps;
-                        case "hcm" -> hcmGroups * hcmTaps + d;
-                        default -> 2 * d * stateSize + d;
-                    };
-                }
-            }
-        }
-        return n;
+    /**
+     * The first {@code layers} blocks (the same block kinds at the same indices), to time a slice of a model too
+     * large for the device.
+     */
+    public ModelArchitecture firstLayers(int layers) {
+        return new ModelArchitecture(config.withFirstLayers(layers));
     }
 }

@@ -23,7 +23,6 @@ import org.evo2wb.engine.checkpoint.CheckpointFormatException;
 import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.checkpoint.Integrity;
 import org.evo2wb.engine.checkpoint.HostTensor;
-import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.checkpoint.StorageType;
 
 /**
@@ -81,11 +80,11 @@ public final class StripedHyena implements AutoCloseable {
         List<Block> blocks = new ArrayList<>();
         for (int i = 0; i < a.numLayers(); i++) {
             blocks.add(switch (a.kindOf(i)) {
-                case "hcs" -> new HyenaShortExplicit(src, i, dims, a.shortFilterLength(), a.hcsGroups(), a.hcsTaps());
-                case "hcm" -> new HyenaMediumRegularized(src, i, dims, a.shortFilterLength(), a.hcmGroups(),
+                case HCS -> new HyenaShortExplicit(src, i, dims, a.shortFilterLength(), a.hcsGroups(), a.hcsTaps());
+                case HCM -> new HyenaMediumRegularized(src, i, dims, a.shortFilterLength(), a.hcmGroups(),
                         a.hcmTaps());
-                case "hcl" -> new HyenaLongImplicit(src, i, dims, a.shortFilterLength(), a.stateSize());
-                default -> new AttentionBlock(src, i, dims, a.heads(), a.ropeScalingFactor());
+                case HCL -> new HyenaLongImplicit(src, i, dims, a.shortFilterLength(), a.stateSize());
+                case ATTENTION -> new AttentionBlock(src, i, dims, a.heads(), a.ropeScalingFactor());
             });
         }
         return new Parts(emb, norm, List.copyOf(blocks));
@@ -403,7 +402,7 @@ public final class StripedHyena implements AutoCloseable {
         float[] s = NDArrays.stack(blockSums).toFloatArray();
         for (int i = 0; i < s.length; i++) {
             if (!Float.isFinite(s[i])) {
-                throw new Fp16OverflowException(blocks.get(i).index(), blocks.get(i).kindName());
+                throw new Fp16OverflowException(blocks.get(i).index(), blocks.get(i).kind().specName());
             }
         }
     }
@@ -540,15 +539,9 @@ public final class StripedHyena implements AutoCloseable {
         return ExpectedParameters.of(arch);
     }
 
-    /** Number of parameters in the model (tied embedding once, RoPE buffers excluded). */
+    /** Number of parameters in the model (tied embedding once, RoPE buffers excluded): {@link ExpectedParameters}. */
     public long parameterCount() {
-        long[] n = {0};
-        visitParameters((k, kind, v) -> {
-            if (kind != ParameterKind.ROTARY_INV_FREQ) {
-                n[0] += v.getShape().size();
-            }
-        });
-        return n[0];
+        return ExpectedParameters.parameterCount(arch);
     }
 
     /** Names of the checkpoint keys consumed, for diagnostics. */

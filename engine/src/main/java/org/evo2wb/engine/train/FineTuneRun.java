@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.evo2wb.bio.dataset.DatasetManifest;
+import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.train.data.WindowSource;
 import org.evo2wb.engine.train.run.ModelDescription;
 import org.evo2wb.engine.train.run.RunFolder;
@@ -44,6 +45,8 @@ public final class FineTuneRun {
     final List<TrainingListener> listeners;
     final String appVersion;
     final LongSupplier usableSpace;
+    /** Where the run computes, resolved by whoever started it; null: resolved from the settings when it starts. */
+    final DeviceChoice devices;
 
     private FineTuneRun(Builder b) {
         this.folder = b.folder;
@@ -57,6 +60,7 @@ public final class FineTuneRun {
         this.listeners = List.copyOf(b.listeners);
         this.appVersion = b.appVersion;
         this.usableSpace = b.usableSpace;
+        this.devices = b.devices;
     }
 
     /** Starts describing a new run in {@code folder} (which must not hold a run yet). */
@@ -113,6 +117,7 @@ public final class FineTuneRun {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private String appVersion = "dev";
         private LongSupplier usableSpace;
+        private DeviceChoice devices;
 
         private Builder(Path folder, FineTuneSettings settings, boolean resume) {
             this.folder = Objects.requireNonNull(folder);
@@ -152,6 +157,15 @@ public final class FineTuneRun {
         /** Resuming only: a new time limit (the other settings stay as recorded). */
         public Builder maxTime(Duration limit) {
             this.settings = settings.toBuilder().set(FineTuneParameters.MAX_TIME, limit).build();
+            return this;
+        }
+
+        /**
+         * The devices and precision resolved from the settings when the model was loaded (the model must sit on the
+         * first device); when not given, the run resolves them from its settings as it starts.
+         */
+        public Builder devices(DeviceChoice choice) {
+            this.devices = choice;
             return this;
         }
 

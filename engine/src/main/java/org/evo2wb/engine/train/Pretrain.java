@@ -14,7 +14,8 @@ import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.SequenceFormatException;
 import org.evo2wb.bio.dataset.TrainingDataset;
 import org.evo2wb.engine.checkpoint.Safetensors;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
+import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.io.AtomicFiles;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
@@ -100,8 +101,9 @@ public final class Pretrain {
             throw new IOException(e.getMessage(), e);
         }
         TrainingData data = TrainingData.of(dataset);
-        Device device = TrainingDevices.resolve(spec.settings().get(FineTuneParameters.DEVICE));
-        Precision precision = spec.settings().get(FineTuneParameters.PRECISION);
+        DeviceChoice choice = TrainingDevices.choose(spec.settings());
+        Device device = choice.device();
+        Precision precision = choice.precision();
         try (StripedHyena model = StripedHyena.random(spec.config(), spec.initSeed(), device, precision,
                 org.evo2wb.engine.model.MasterWeights.FP32)) {
             boolean resume = new RunFolder(spec.folder()).hasRecord();
@@ -109,7 +111,7 @@ public final class Pretrain {
                     : FineTuneRun.newRun(spec.folder(), spec.settings());
             FineTuneSettings effective = resume ? FineTuneRun.readSettings(spec.folder()) : spec.settings();
             b.model(TrainableStripedHyena.prepare(model, effective), description(spec.config(), spec.initSeed()))
-                    .data(data.train(), spread(data.validation(), effective), data.manifest());
+                    .data(data.train(), spread(data.validation(), effective), data.manifest()).devices(choice);
             listeners.forEach(b::listener);
             FineTuneTask task = b.build().task();
             task.run();

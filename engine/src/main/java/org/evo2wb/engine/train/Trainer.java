@@ -208,7 +208,7 @@ final class Trainer {
     private void checkDevice() {
         ai.djl.Device wanted;
         try {
-            devices = TrainingDevices.forTraining(s);
+            devices = (run.devices != null ? run.devices : TrainingDevices.choose(s)).devices();
             wanted = devices.get(0);
         } catch (IllegalArgumentException e) {
             throw new TrainingFailedException(Kind.SETTINGS_CHECK, e.getMessage(), e);

@@ -20,7 +20,7 @@ import java.util.concurrent.CancellationException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.evo2wb.bio.ReadProgress;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.train.settings.FineTuneMethod;

@@ -10,7 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.CheckpointSummary;
+import org.evo2wb.engine.model.Evo2Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,7 @@ class CheckpointsTest {
     @Test
     void describeTheTinyCheckpoint() throws IOException {
         try (CheckpointFile f = Checkpoints.open(Golden.path("tiny.pt"))) {
-            Checkpoints.Summary s = Checkpoints.describe(f);
+            CheckpointSummary s = CheckpointSummary.of(f);
             assertEquals(55, s.tensorCount());
             // sum of the 55 data/<n> entry sizes listed by `unzip -l tiny.pt`
             assertEquals(560_352, s.totalBytes());

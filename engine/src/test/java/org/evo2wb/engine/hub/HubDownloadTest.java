@@ -276,8 +276,8 @@ class HubDownloadTest {
 
         Path yml = dir.resolve("evo2_7b.yml");
         assertEquals(Optional.of(yml), org.evo2wb.engine.load.ModelFiles.configNextTo(r.checkpoint().orElseThrow()));
-        assertEquals(org.evo2wb.engine.config.Evo2Config.preset("evo2-7b-1m"),
-                org.evo2wb.engine.config.Evo2Config.load(yml));
+        assertEquals(org.evo2wb.engine.model.Evo2Config.preset("evo2-7b-1m"),
+                org.evo2wb.engine.model.Evo2Config.load(yml));
     }
 
     @Test

@@ -85,7 +85,7 @@ class Fp16MixedTest {
             });
             assertEquals(41, types.size(), types.keySet().toString());
             Map<Integer, String> kinds = new LinkedHashMap<>();
-            model.blocks().forEach(b -> kinds.put(b.index(), b.kindName()));
+            model.blocks().forEach(b -> kinds.put(b.index(), b.kind().specName()));
             types.forEach((name, type) -> assertEquals(expectedType(name, kinds), type, name));
 
             // the projection is exactly the fp16 product of the fp16-rounded input and weight

@@ -276,9 +276,9 @@ class DataParallelTest {
         assertEquals(List.of("gpu:0", "gpu:1", "gpu:2"), TrainingDevices.names("3"));
         assertEquals(List.of("gpu:0", "cpu"), TrainingDevices.names("gpu, cpu"));
         assertEquals(List.of(), TrainingDevices.names("1"));
-        assertEquals(List.of(Device.cpu(), Device.cpu()), TrainingDevices.forTraining(FineTuneSettings.builder(null)
-                .setText("devices", "cpu,cpu").build()));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingDevices.forTraining(
+        assertEquals(List.of(Device.cpu(), Device.cpu()), TrainingDevices.choose(FineTuneSettings.builder(null)
+                .setText("devices", "cpu,cpu").build()).devices());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainingDevices.choose(
                 FineTuneSettings.builder(null).setText("devices", "cpu,gpu:7").setText("batch-size", "2").build()));
         assertTrue(e.getMessage().contains("gpu:7"), e.getMessage());
     }

@@ -235,7 +235,7 @@ class Fp16TrainingTest {
                 org.evo2wb.bio.ReadProgress.NONE);
         Path weights = TinyModel.resource("golden/tiny.pt");
         FineTuneTask task = FineTuneRun.newRun(folder, s).model(model, org.evo2wb.engine.train.run.ModelDescription
-                        .of("evo2-tiny-golden", org.evo2wb.engine.config.Evo2Config.load(
+                        .of("evo2-tiny-golden", org.evo2wb.engine.model.Evo2Config.load(
                                 TinyModel.resource("golden/tiny.yml")), weights))
                 .data(data.train(), data.validation(), data.manifest())
                 .listener(new TrainingListener() {

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 import org.evo2wb.bio.SequenceFiles;
 import org.evo2wb.bio.SequenceRecord;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.ParameterKind;

@@ -28,7 +28,6 @@ import org.evo2wb.engine.bionemo.StartingModel;
 import org.evo2wb.engine.train.StepMetrics;
 import org.evo2wb.engine.train.TrainingResult;
 import org.evo2wb.engine.train.data.RecordSelection;
-import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 import org.evo2wb.engine.train.run.RunCurves;
 import org.evo2wb.engine.train.run.RunHistory;
 import org.evo2wb.engine.train.run.RunSummary;
@@ -78,6 +77,7 @@ public final class FineTuneController {
         this.settings = new SettingsEditor(model, this::changed);
         this.data = new DataChoice(services.workspace().records(), model, this::changed);
         services.workspace().currentModelProperty().addListener((obs, old, m) -> changed());
+        services.workspace().devicesProperty().addListener((obs, old, d) -> changed());
         model.selectedRuns().addListener((javafx.collections.ListChangeListener<RunSummary>) c -> compareSelected());
         this.view = new FineTuneViewBuilder(model, new FineTuneViewBuilder.Actions(this::start, this::stop,
                 this::resumeLast, this::resumeSelected, this::scoreSelected, this::chooseRunsFolder,
@@ -170,28 +170,10 @@ public final class FineTuneController {
             model.memoryWarningProperty().set(false);
             return;
         }
-        String device = s.get(FineTuneParameters.DEVICE);
-        AvailableDevices.Option option = device.equals("cpu") || !m.device().isGpu() && device.equals("auto") ? AvailableDevices.cpu()
-                : m.device();
-        TrainingMemoryEstimate e = TrainingMemoryEstimate.of(m.inspection().config(), s, option.device());
-        long available = option.memoryBytes();
-        boolean gpu = option.isGpu();
-        StringBuilder b = new StringBuilder("Memory for training: about ").append(e.describe());
-        if (available > 0) {
-            b.append(String.format(Locale.ROOT, ". %s has %s", gpu ? "The GPU" : "This computer",
-                    TrainingMemoryEstimate.bytes(available)));
-            if (!gpu) {
-                b.append(" (plus about 1 GB for the application)");
-            }
-        }
-        b.append('.');
-        boolean tooMuch = available > 0 && e.totalBytes() > TrainingMemoryEstimate.USABLE_SHARE * available;
-        if (tooMuch) {
-            b.append(" This will probably not fit. ").append(TrainingMemoryEstimate.largestFitting(
-                    m.inspection().config(), s, option.device(), available).describe());
-        }
-        model.memoryProperty().set(b.toString());
-        model.memoryWarningProperty().set(tooMuch);
+        MemoryLine line = MemoryLine.of(m.inspection().config(), s, m.device(),
+                services.workspace().devicesProperty().get());
+        model.memoryProperty().set(line.text());
+        model.memoryWarningProperty().set(line.warning());
     }
 
     private void runPreview() {

@@ -16,8 +16,6 @@ import org.evo2wb.engine.train.StepMetrics;
 import org.evo2wb.engine.train.TrainingListener;
 import org.evo2wb.engine.train.TrainingResult;
 import org.evo2wb.engine.train.data.RecordSelection.Source;
-import org.evo2wb.engine.train.parallel.TrainingDevices;
-import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
@@ -94,10 +92,6 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
     protected TrainingResult call() throws Exception {
         progress(0, -1);
         FineTuneSettings s = resume ? FineTuneRun.readSettings(folder) : settings;
-        String note = TrainingDevices.choose(s.get(FineTuneParameters.DEVICE)).note();
-        if (!note.isEmpty()) {
-            buffer.log(note);
-        }
         ReadProgress reading = new ReadProgress() {
             @Override
             public void update(long bytesRead, long totalBytes, int records) {
@@ -125,9 +119,11 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
                 ? FineTuneLauncher.resume(folder, null, null, open, listeners, reading, appVersion)
                 : FineTuneLauncher.newRun(folder, s, start, inputs, open, listeners, reading, appVersion)) {
             checkCancelled();
+            if (!p.choice().note().isEmpty()) {
+                buffer.log(p.choice().note());
+            }
             buffer.log(String.format(Locale.ROOT, "model loaded on %s (%s); %d training and %d validation windows",
-                    p.device(),
-                    p.run().settings().get(FineTuneParameters.PRECISION).name().toLowerCase(Locale.ROOT),
+                    p.device(), p.choice().precision().name().toLowerCase(Locale.ROOT),
                     p.data().train().size(), p.data().validation().size()));
             FineTuneTask task = p.run().task();
             inner = task;

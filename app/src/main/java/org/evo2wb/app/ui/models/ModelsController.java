@@ -16,7 +16,7 @@ import org.evo2wb.app.models.ModelInspection;
 import org.evo2wb.app.models.ModelSource;
 import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.app.ui.DialogService.FileFilter;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.load.DefaultModel;
 import org.evo2wb.engine.score.SelfTest;
 import org.evo2wb.engine.score.SelfTestTask;
@@ -181,6 +181,7 @@ public final class ModelsController {
                 .filter(d -> d.usable() && chosen != null && d.device().equals(chosen.device())).findFirst()
                 .orElse(found.devices().get(0)));
         model.deviceNoteProperty().set(found.note());
+        services.workspace().devicesProperty().set(found);
     }
 
     private void devicePrecisions(AvailableDevices.Option d) {

@@ -31,8 +31,8 @@ import org.evo2wb.app.models.LoadedModel;
 import org.evo2wb.app.models.ModelInspection;
 import org.evo2wb.app.models.ModelSource;
 import org.evo2wb.app.ui.Controls;
-import org.evo2wb.engine.config.Evo2Config;
-import org.evo2wb.engine.config.WeightPrecision;
+import org.evo2wb.engine.model.Evo2Config;
+import org.evo2wb.engine.model.WeightPrecision;
 
 /** Builds the Models view's controls and binds them to a {@link ModelsModel}; user actions go to {@link Actions}. */
 final class ModelsViewBuilder {

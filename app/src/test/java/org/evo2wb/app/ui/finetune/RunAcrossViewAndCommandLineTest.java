@@ -18,7 +18,7 @@ import org.evo2wb.app.cli.Evo2wbCli;
 import org.evo2wb.bio.ReadProgress;
 import org.evo2wb.bio.SequenceFiles;
 import org.evo2wb.bio.SequenceRecord;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.finetune.FineTuneInputs;
 import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.task.TaskStatus;

@@ -1,12 +1,13 @@
 package org.evo2wb.engine.train.parallel;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.evo2wb.engine.device.DeviceChoice;
+import org.evo2wb.engine.device.DeviceList;
 import org.evo2wb.engine.device.GpuCheck;
+import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 
@@ -25,74 +26,31 @@ public final class TrainingDevices {
     }
 
     /**
-     * The device chosen for a setting, and a note for the user when {@code auto} passed over GPUs that cannot be used
-     * (empty otherwise).
+     * The devices and precision of a fine-tuning run, resolved once against this process's devices: see
+     * {@link #choose(FineTuneSettings, DeviceList)}.
      */
-    public record Choice(Device device, String note) {
-    }
-
-    /**
-     * {@code auto} → the first GPU that passes the start-up check, else the CPU; {@code cpu}; {@code gpu} =
-     * {@code gpu:0}; {@code gpu:N}.
-     *
-     * @throws IllegalArgumentException when a GPU is asked for and there is none (or not that many), or it fails the
-     *                                  start-up check (the message says why and what to do)
-     */
-    public static Device resolve(String setting) {
-        return choose(setting).device();
-    }
-
-    /** {@link #resolve} with the note on GPUs that {@code auto} passed over. */
-    public static Choice choose(String setting) {
-        if (setting.equals("cpu")) {
-            return new Choice(Device.cpu(), "");
-        }
-        int gpus = Engine.getInstance().getGpuCount();
-        if (setting.equals("auto")) {
-            List<String> problems = new ArrayList<>();
-            for (int i = 0; i < gpus; i++) {
-                GpuCheck.Result r = GpuCheck.of(Device.gpu(i));
-                if (r.usable()) {
-                    return new Choice(r.device(), String.join(" ", problems));
-                }
-                problems.add(r.problem());
-            }
-            return new Choice(Device.cpu(), problems.isEmpty() ? ""
-                    : String.join(" ", problems) + " Running on the CPU instead.");
-        }
-        int index = setting.equals("gpu") ? 0 : Integer.parseInt(setting.substring(4));
-        if (index >= gpus) {
-            throw new IllegalArgumentException("device " + setting + " asked for, but PyTorch sees "
-                    + (gpus == 0 ? "no GPU" : gpus + " GPU(s)") + "; use --device cpu or auto");
-        }
-        GpuCheck.Result r = GpuCheck.of(Device.gpu(index));
-        if (!r.usable()) {
-            throw new IllegalArgumentException("device " + setting + ": " + r.problem() + " Meanwhile, use --device "
-                    + "cpu.");
-        }
-        return new Choice(r.device(), "");
+    public static DeviceChoice choose(FineTuneSettings s) {
+        return choose(s, DeviceList.thisProcess());
     }
 
     /**
      * The devices a fine-tuning run trains on, the first holding the model and the optimiser: the {@code device}
-     * setting alone when {@code devices} is 1; gpu:0 … gpu:N−1 for a count N; else the listed devices.
+     * setting alone when {@code devices} is 1; gpu:0 … gpu:N−1 for a count N; else the listed devices; with the
+     * {@code precision} setting and the memory of the first device.
      *
-     * @throws IllegalArgumentException when a listed GPU does not exist
+     * @throws IllegalArgumentException when a GPU asked for does not exist or fails its start-up check
      */
-    public static List<Device> forTraining(FineTuneSettings s) {
+    public static DeviceChoice choose(FineTuneSettings s, DeviceList list) {
         String devices = s.get(FineTuneParameters.DEVICES).trim();
+        Precision precision = s.get(FineTuneParameters.PRECISION);
         if (devices.matches("\\d+") && Integer.parseInt(devices) == 1) {
-            return List.of(resolve(s.get(FineTuneParameters.DEVICE)));
+            return DeviceChoice.resolve(s.get(FineTuneParameters.DEVICE), precision, list);
         }
-        List<Device> out = new ArrayList<>();
-        for (String name : names(devices)) {
-            try {
-                out.add(resolve(name));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("devices '" + devices + "': " + e.getMessage(), e);
-            }
+        try {
+            return DeviceChoice.resolve(names(devices), precision, list);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("devices '" + devices + "': " + e.getMessage(), e);
         }
-        return out;
     }
 
     /** The devices of a {@code devices} value by name ({@code gpu:0}, {@code cpu}); empty for 1. */

@@ -17,13 +17,13 @@ public record ModelDescription(String name, JsonObject config, String sourceChec
      * Describes an Evo 2 checkpoint with its config (recorded field for field, as in the official YAML), computing
      * the file's SHA-256 (reads the whole file: seconds per GB).
      */
-    public static ModelDescription of(String name, org.evo2wb.engine.config.Evo2Config config,
+    public static ModelDescription of(String name, org.evo2wb.engine.model.Evo2Config config,
                                       java.nio.file.Path checkpoint) throws java.io.IOException {
         return of(name, configJson(config), checkpoint);
     }
 
     /** The config's YAML fields as a JSON object. */
-    public static JsonObject configJson(org.evo2wb.engine.config.Evo2Config config) {
+    public static JsonObject configJson(org.evo2wb.engine.model.Evo2Config config) {
         Object yaml = new org.yaml.snakeyaml.Yaml().load(config.toYaml());
         return new com.google.gson.Gson().toJsonTree(yaml).getAsJsonObject();
     }

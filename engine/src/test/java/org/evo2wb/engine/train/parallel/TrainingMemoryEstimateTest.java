@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.evo2wb.engine.bench.PeakMemory;
 import org.evo2wb.engine.bench.TrainingMemoryBenchmark;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.FusedAttention;
 import org.evo2wb.engine.model.ParameterKind;

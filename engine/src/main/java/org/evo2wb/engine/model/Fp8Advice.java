@@ -1,4 +1,4 @@
-package org.evo2wb.engine.config;
+package org.evo2wb.engine.model;
 
 import java.util.Locale;
 import java.util.Optional;

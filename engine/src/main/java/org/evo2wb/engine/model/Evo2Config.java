@@ -1,4 +1,4 @@
-package org.evo2wb.engine.config;
+package org.evo2wb.engine.model;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -168,6 +168,27 @@ public record Evo2Config(
     }
 
     /**
+     * This config cut to its first {@code layers} blocks (the same block kinds at the same indices), to time a slice
+     * of a model too large for the device.
+     */
+    public Evo2Config withFirstLayers(int layers) {
+        if (layers < 1 || layers > numLayers) {
+            throw new IllegalArgumentException("layers must be in 1.." + numLayers + ", got " + layers);
+        }
+        java.util.function.Function<List<Integer>, List<Integer>> keep =
+                l -> l.stream().filter(i -> i < layers).toList();
+        return new Evo2Config(modelName, vocabSize, hiddenSize, numFilters, layers, keep.apply(hcsLayerIdxs),
+                keep.apply(hcmLayerIdxs), keep.apply(hclLayerIdxs), keep.apply(attnLayerIdxs), hcsFilterLength,
+                hcsFilterGroups, hcmFilterLength, hcmFilterGroups, hclFilterGroups, hyenaFilterGroups,
+                shortFilterLength, shortFilterBias, stateSize, numAttentionHeads, projGroups, rotaryEmbBase,
+                useInterpolatedRotaryPosEmb, rotaryEmbScalingFactor, innerMlpSize, innerSizeMultipleOf,
+                makeVocabSizeDivisibleBy, mlpActivation, evo2StyleActivations, eps, columnSplitHyena, columnSplit,
+                interleave, hyenaFlipX1x2, qkvProjBias, hyenaOutProjBias, mhaOutProjBias, tieEmbeddings, finalNorm,
+                useFp8InputProjections, useFlashAttn, maxSeqlen, maxBatchSize, modelParallelSize, pipeParallelSize,
+                tokenizerType, prefillStyle, other);
+    }
+
+    /**
      * The MLP width stored in a checkpoint: rows of {@code blocks.0.mlp.l1.weight}, or empty when that key is absent
      * or not 2-D.
      */
@@ -185,16 +206,23 @@ public record Evo2Config(
     // ---------------------------------------------------------------- tensors, size, memory
 
     /**
-     * Keys and shapes of the released vortex checkpoints for this config (spec §4.3), in their file order.
-     * {@code unembed.weight} (a duplicate of the embedding) is listed only when {@code withUnembed}.
+     * Keys and shapes of the released vortex checkpoints for this config (spec §4.3), as the model's blocks read them
+     * ({@link ExpectedParameters}). {@code unembed.weight} (a duplicate of the embedding) is listed only when
+     * {@code withUnembed}.
+     *
+     * @throws IllegalArgumentException when the config asks for a layout this engine does not build
+     *                                  ({@link ModelArchitecture#of(Evo2Config)} names the fields)
      */
     public Map<String, long[]> checkpointShapes(boolean withUnembed) {
-        return CheckpointLayout.shapes(this, withUnembed);
+        return ExpectedParameters.shapes(ModelArchitecture.of(this), withUnembed);
     }
 
-    /** Parameter count from the shapes (tied embedding counted once, RoPE {@code inv_freq} buffers excluded). */
+    /**
+     * Parameter count of the model's tensors (tied embedding counted once, RoPE {@code inv_freq} buffers excluded),
+     * see {@link ExpectedParameters#parameterCount}.
+     */
     public long parameterCount() {
-        return CheckpointLayout.parameterCount(this);
+        return ExpectedParameters.parameterCount(ModelArchitecture.of(this));
     }
 
     /** Bytes of all weights held in {@code precision}. */

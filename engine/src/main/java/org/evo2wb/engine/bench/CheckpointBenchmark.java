@@ -1,4 +1,4 @@
-package org.evo2wb.engine.checkpoint;
+package org.evo2wb.engine.bench;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -10,7 +10,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.evo2wb.engine.config.Evo2Config;
+import org.evo2wb.engine.checkpoint.CheckpointFile;
+import org.evo2wb.engine.checkpoint.Checkpoints;
+import org.evo2wb.engine.checkpoint.Half;
+import org.evo2wb.engine.checkpoint.HostTensor;
+import org.evo2wb.engine.checkpoint.Integrity;
+import org.evo2wb.engine.checkpoint.PtWriter;
+import org.evo2wb.engine.checkpoint.StorageType;
+import org.evo2wb.engine.checkpoint.TensorInfo;
+import org.evo2wb.engine.checkpoint.TorchCheckpoint;
+import org.evo2wb.engine.model.CheckpointSummary;
+import org.evo2wb.engine.model.Evo2Config;
 
 /**
  * Benchmark command (not a test): how fast a checkpoint opens and streams, and how little heap it takes.
@@ -33,7 +43,7 @@ public final class CheckpointBenchmark {
         long t0 = System.nanoTime();
         try (CheckpointFile f = Checkpoints.open(file)) {
             long t1 = System.nanoTime();
-            System.out.println(Checkpoints.describe(f));
+            System.out.println(CheckpointSummary.of(f));
             System.out.printf("open + parse: %.1f ms%n", (t1 - t0) / 1e6);
             long bytes = 0;
             long peakHeap = 0;

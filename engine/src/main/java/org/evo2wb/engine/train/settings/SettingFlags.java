@@ -1,13 +1,9 @@
-package org.evo2wb.app.cli;
+package org.evo2wb.engine.train.settings;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.evo2wb.engine.train.settings.FineTuneParameters;
-import org.evo2wb.engine.train.settings.FineTuneSettings;
-import org.evo2wb.engine.train.settings.Hyperparameter;
-import org.evo2wb.engine.train.settings.SettingsProblem;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,21 +13,23 @@ import picocli.CommandLine.Model.OptionSpec;
  * The fine-tuning settings as command-line options, generated from their declarations
  * ({@link FineTuneParameters#ALL}): one option {@code --<name>} per {@link Hyperparameter}, with its value label,
  * its help text (description, default, range, choices, when it applies) and a help section per
- * {@link Hyperparameter.Group}. A few common settings also answer to a short name ({@link #ALIASES}).
+ * {@link Hyperparameter.Group}. A few common settings also answer to a short name ({@link #ALIASES}). Commands name
+ * it as their {@code modelTransformer} ({@code evo2wb finetune}, {@code pretrain}, {@code bench train}).
  *
  * <p>Options take their value as text: parsing and checking are left to {@link FineTuneSettings.Builder}, which
  * reports every problem at once instead of stopping at the first.
  */
-final class SettingFlags implements IModelTransformer {
+public final class SettingFlags implements IModelTransformer {
 
     /** Short names for the settings typed most often. */
-    static final Map<String, String> ALIASES = Map.of(
+    public static final Map<String, String> ALIASES = Map.of(
             "learning-rate", "--lr",
             "lora-rank", "--rank",
             "lora-alpha", "--alpha",
             "max-steps", "--steps",
             "window-length", "--window",
-            "batch-size", "--batch");
+            "batch-size", "--batch",
+            "activation-checkpointing", "--checkpointing");
 
     @Override
     public CommandSpec transform(CommandSpec spec) {
@@ -50,7 +48,7 @@ final class SettingFlags implements IModelTransformer {
         return spec;
     }
 
-    static OptionSpec option(Hyperparameter<?> p) {
+    public static OptionSpec option(Hyperparameter<?> p) {
         String alias = ALIASES.get(p.name());
         String[] names = alias == null ? new String[] {p.flag()} : new String[] {p.flag(), alias};
         return OptionSpec.builder(names).paramLabel(p.valueLabel()).type(String.class).arity("1")
@@ -58,7 +56,7 @@ final class SettingFlags implements IModelTransformer {
     }
 
     /** The settings given on the command line, by declaration, as typed. */
-    static Map<Hyperparameter<?>, String> given(CommandSpec spec) {
+    public static Map<Hyperparameter<?>, String> given(CommandSpec spec) {
         Map<Hyperparameter<?>, String> out = new LinkedHashMap<>();
         for (Hyperparameter<?> p : FineTuneParameters.ALL) {
             OptionSpec o = spec.findOption(p.flag());
@@ -74,7 +72,7 @@ final class SettingFlags implements IModelTransformer {
     }
 
     /** Parses the given values into {@code b}; returns every problem (text that does not parse, ranges, rules). */
-    static List<SettingsProblem> apply(FineTuneSettings.Builder b, Map<Hyperparameter<?>, String> given) {
+    public static List<SettingsProblem> apply(FineTuneSettings.Builder b, Map<Hyperparameter<?>, String> given) {
         given.forEach((p, text) -> b.setText(p.name(), text));
         return new ArrayList<>(b.problems());
     }

@@ -1,4 +1,4 @@
-package org.evo2wb.engine.config;
+package org.evo2wb.engine.model;
 
 /** Element type weights are held in after loading; bytes per parameter. */
 public enum WeightPrecision {

@@ -1,4 +1,4 @@
-package org.evo2wb.engine.config;
+package org.evo2wb.engine.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,0 +1,77 @@
+package org.evo2wb.app.ui.finetune;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.util.List;
+import org.evo2wb.app.models.AvailableDevices;
+import org.evo2wb.engine.model.Evo2Config;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
+import org.evo2wb.engine.train.settings.FineTuneSettings;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Fine-tune view's memory line plans with the GPU the run will use: on a machine with an 80 GB GPU 0 (where the
+ * model was loaded) and a 16 GB GPU 1, a run set to gpu:1 is compared with 16 GB, not 80.
+ */
+class MemoryLineTest {
+
+    private static final long BIG = 80_000_000_000L;
+    private static final long SMALL = 16_000_000_000L;
+    private static final Evo2Config SEVEN_B = Evo2Config.preset("evo2-7b-8k");
+
+    private static FineTuneSettings settings(String device) {
+        return FineTuneSettings.builder(null).setText("device", device).setText("method", "lora")
+                .setText("precision", "fp16").setText("window-length", "1024").setText("batch-size", "1").build();
+    }
+
+    private static AvailableDevices.Detection twoGpus(String problemOfGpu0) {
+        return AvailableDevices.detection(AvailableDevices.cpu(), List.of(
+                AvailableDevices.gpu(0, BIG, "90", problemOfGpu0, ""),
+                AvailableDevices.gpu(1, SMALL, "89", "", "")), true);
+    }
+
+    @Test
+    void aRunOnTheSecondGpuIsComparedWithThatGpusMemory() {
+        FineTuneSettings s = settings("gpu:1");
+        AvailableDevices.Detection found = twoGpus("");
+        TrainingMemoryEstimate e = TrainingMemoryEstimate.of(SEVEN_B, s, Device.gpu(1));
+        assertTrue(e.totalBytes() > TrainingMemoryEstimate.USABLE_SHARE * SMALL
+                && e.totalBytes() < TrainingMemoryEstimate.USABLE_SHARE * BIG, e.describe());
+
+        MemoryLine line = MemoryLine.of(SEVEN_B, s, found.devices().get(1), found);
+
+        assertTrue(line.text().contains("The GPU has 16.0 GB."), line.text());
+        assertFalse(line.text().contains("80.0 GB"), line.text());
+        assertTrue(line.warning(), "the estimate exceeds 90 % of GPU 1's 16 GB");
+        assertTrue(line.text().endsWith(TrainingMemoryEstimate.largestFitting(SEVEN_B, s, Device.gpu(1), SMALL)
+                .describe()), line.text());
+    }
+
+    @Test
+    void theFirstGpuIsComparedWithItsOwnMemory() {
+        AvailableDevices.Detection found = twoGpus("");
+        MemoryLine line = MemoryLine.of(SEVEN_B, settings("gpu:0"), found.devices().get(1), found);
+        assertTrue(line.text().contains("The GPU has 80.0 GB."), line.text());
+        assertFalse(line.warning(), line.text());
+    }
+
+    @Test
+    void autoPassesOverAGpuThatFailedItsCheckAsTheRunWill() {
+        AvailableDevices.Detection found = twoGpus("GPU 0 failed the start-up check: x");
+        MemoryLine line = MemoryLine.of(SEVEN_B, settings("auto"), AvailableDevices.cpu(), found);
+        assertTrue(line.text().contains("The GPU has 16.0 GB."), line.text());
+        assertTrue(line.warning(), line.text());
+    }
+
+    @Test
+    void aGpuThatIsNotThereIsNamed() {
+        AvailableDevices.Detection found = twoGpus("");
+        MemoryLine line = MemoryLine.of(SEVEN_B, settings("gpu:2"), found.devices().get(1), found);
+        assertEquals("Memory: device gpu:2 asked for, but PyTorch sees 2 GPU(s); use --device cpu or auto",
+                line.text());
+        assertFalse(line.warning());
+    }
+}
