@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,9 +21,6 @@ import org.evo2wb.bio.vcf.VcfReader;
 import org.evo2wb.bio.vcf.VcfRecord;
 import org.evo2wb.engine.io.AtomicFiles;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.score.Scorer;
-import org.evo2wb.engine.score.ScoringOptions;
-import org.evo2wb.engine.score.SequenceScore;
 
 /**
  * Zero-shot variant effects of a VCF against a reference genome: for every ALT allele
@@ -33,8 +29,8 @@ import org.evo2wb.engine.score.SequenceScore;
  *   Δ = mean log P(alt window) − mean log P(ref window)        (nats per base, no BOS: the first base unscored)
  * </pre>
  *
- * with the windows of {@link VariantWindows} (W bases, the variant at index W/2), scored by the same {@link Scorer}
- * as {@code evo2wb score}. Negative Δ: the model finds the variant less likely (predicted damaging).
+ * with the windows of {@link VariantWindows} (W bases, the variant at index W/2), scored by {@link VariantDeltas}
+ * (the same per-base scoring as {@code evo2wb score}). Negative Δ: the model finds the variant less likely (predicted damaging).
  *
  * <p>Every input record is written back in order with INFO {@code EVO2_DLL} (Number=A); alleles not scored get
  * {@code .} there and a reason in {@code EVO2_SKIP} ({@link SkipReason}). Records are scored in groups: the
@@ -196,7 +192,7 @@ public final class VariantScoring {
             try (VariantJournal journal = VariantJournal.open(journalFile, fingerprint(q));
                  VcfReader vcf = VcfReader.open(q.vcf())) {
                 resumed = journal.done();
-                Scorer scorer = new Scorer(model, new ScoringOptions(false, false, q.batchSize(), q.window(), 1));
+                VariantDeltas deltas = new VariantDeltas(model, q.window(), q.batchSize());
                 List<VcfRecord> group = new ArrayList<>();
                 VcfRecord r;
                 long doneRecords = resumed;
@@ -207,14 +203,14 @@ public final class VariantScoring {
                     }
                     group.add(r);
                     if (group.size() == groupSize) {
-                        bases += scoreGroup(scorer, ref, q, group, journal, cancelled, scoredNow);
+                        bases += scoreGroup(deltas, ref, q, group, journal, cancelled, scoredNow);
                         doneRecords += group.size();
                         group.clear();
                         progress.update("Scoring variants", doneRecords, total);
                     }
                 }
                 if (!group.isEmpty()) {
-                    bases += scoreGroup(scorer, ref, q, group, journal, cancelled, scoredNow);
+                    bases += scoreGroup(deltas, ref, q, group, journal, cancelled, scoredNow);
                     doneRecords += group.size();
                     progress.update("Scoring variants", doneRecords, total);
                 }
@@ -238,33 +234,20 @@ public final class VariantScoring {
     }
 
     /** Scores one group and commits it to the journal; returns the window bases scored. */
-    private static long scoreGroup(Scorer scorer, IndexedFasta ref, Request q, List<VcfRecord> group,
+    private static long scoreGroup(VariantDeltas deltas, IndexedFasta ref, Request q, List<VcfRecord> group,
                                    VariantJournal journal, BooleanSupplier cancelled, long[] scoredNow)
             throws IOException {
         List<Plan> plans = new ArrayList<>();
         for (VcfRecord r : group) {
             plan(ref, q, r, plans);
         }
-        Map<String, Integer> refIndex = new HashMap<>();
-        List<Scorer.Input> inputs = new ArrayList<>();
-        List<int[]> pairs = new ArrayList<>();             // per scored plan: {ref input, alt input}
-        long bases = 0;
+        List<VariantWindows.Pair> pairs = new ArrayList<>();
         for (Plan p : plans) {
             if (p.skip() == null) {
-                String key = p.windows().start() + ":" + p.windows().ref();
-                Integer ri = refIndex.get(key);
-                if (ri == null) {
-                    ri = inputs.size();
-                    refIndex.put(key, ri);
-                    inputs.add(new Scorer.Input("ref", p.windows().ref()));
-                    bases += p.windows().ref().length();
-                }
-                pairs.add(new int[] {ri, inputs.size()});
-                inputs.add(new Scorer.Input("alt", p.windows().alt()));
-                bases += p.windows().alt().length();
+                pairs.add(p.windows());
             }
         }
-        List<SequenceScore> scores = inputs.isEmpty() ? List.of() : scorer.score(inputs, d -> { }, cancelled);
+        VariantDeltas.Scored scored = deltas.score(pairs, cancelled);
         List<VariantJournal.Entry> entries = new ArrayList<>();
         int k = 0;
         for (Plan p : plans) {
@@ -273,13 +256,13 @@ public final class VariantScoring {
                         Double.NaN, p.detail()));
                 continue;
             }
-            int[] pair = pairs.get(k++);
-            entries.add(new VariantJournal.Entry(p.record(), p.allele(), "ok", p.windows().start(),
-                    scores.get(pair[0]).forwardMean(), scores.get(pair[1]).forwardMean(), ""));
+            VariantDeltas.Delta d = scored.deltas().get(k++);
+            entries.add(new VariantJournal.Entry(p.record(), p.allele(), "ok", p.windows().start(), d.refMean(),
+                    d.altMean(), ""));
         }
         scoredNow[0] += k;
         journal.commit(entries, group.get(group.size() - 1).index() + 1);
-        return bases;
+        return scored.bases();
     }
 
     private static void plan(IndexedFasta ref, Request q, VcfRecord r, List<Plan> out) throws IOException {
