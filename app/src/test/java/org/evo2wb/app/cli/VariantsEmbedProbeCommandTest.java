@@ -56,6 +56,55 @@ class VariantsEmbedProbeCommandTest {
     }
 
     @Test
+    void variantsTakesLabelsFromATableAndCountsAllelesWithoutOne() throws Exception {
+        Random r = new Random(1);
+        String chr = dna(r, 400, "ACGT");
+        Path fa = tmp.resolve("ref.fa");
+        Files.writeString(fa, ">chrA\n" + chr + "\n");
+        StringBuilder v = new StringBuilder("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+        StringBuilder full = new StringBuilder("chrom\tpos\tref\talt\tlabel\n");
+        StringBuilder partial = new StringBuilder();
+        for (int pos = 50; pos <= 350; pos += 25) {
+            char ref = chr.charAt(pos - 1);
+            char alt = ref == 'A' ? 'C' : 'A';
+            v.append("A\t").append(pos).append("\t.\t").append(ref).append('\t').append(alt).append("\t.\t.\tY=")
+                    .append(pos % 2).append('\n');
+            full.append("chrA\t").append(pos).append('\t').append(ref).append('\t').append(alt).append('\t')
+                    .append(pos % 2).append('\n');
+            if (pos != 100) {
+                partial.append("A\t").append(pos).append('\t').append(ref).append('\t').append(alt).append('\t')
+                        .append(pos == 125 ? "NA" : pos % 2).append('\n');
+            }
+        }
+        Path vcf = tmp.resolve("in.vcf");
+        Files.writeString(vcf, v.toString());
+        Path fullTable = tmp.resolve("labels.tsv");
+        Files.writeString(fullTable, full.toString());
+        Path partialTable = tmp.resolve("some-labels.tsv");
+        Files.writeString(partialTable, partial.toString());
+        Cli.Run info = Cli.run("variants", "--model", Cli.tinyModel(), "--vcf", vcf, "--reference", fa, "--out",
+                tmp.resolve("info.vcf"), "--window", "64", "--label", "Y", "--index-cache", tmp.resolve("c"));
+        Cli.Run table = Cli.run("variants", "--model", Cli.tinyModel(), "--vcf", vcf, "--reference", fa, "--out",
+                tmp.resolve("table.vcf"), "--window", "64", "--label", fullTable, "--index-cache", tmp.resolve("c"));
+        assertEquals(0, table.exit(), table.toString());
+        String auroc = info.out().lines().filter(l -> l.startsWith("AUROC")).findFirst().orElseThrow();
+        assertEquals(auroc, table.out().lines().filter(l -> l.startsWith("AUROC")).findFirst().orElseThrow());
+        assertTrue(Files.exists(tmp.resolve("table.roc.svg")));
+        Cli.Run some = Cli.run("variants", "--model", Cli.tinyModel(), "--vcf", vcf, "--reference", fa, "--out",
+                tmp.resolve("some.vcf"), "--window", "64", "--label", partialTable, "--index-cache", tmp.resolve("c"));
+        assertEquals(0, some.exit(), some.toString());
+        assertTrue(some.out().contains("\n2 scored alleles without a label (left out of the AUROC)\n"), some.out());
+        assertTrue(some.out().contains("; 5 positive, 6 negative) of -EVO2_DLL"), some.out());
+        Path bad = tmp.resolve("bad-labels.tsv");
+        Files.writeString(bad, "chrA\t50\tA\tC\t1\nchrA\tfifty\tA\tC\t1\n");
+        Cli.Run refused = Cli.run("variants", "--model", Cli.tinyModel(), "--vcf", vcf, "--reference", fa, "--out",
+                tmp.resolve("bad.vcf"), "--label", bad, "--index-cache", tmp.resolve("c"));
+        assertEquals(1, refused.exit(), refused.toString());
+        assertTrue(refused.err().contains(bad + ":2: pos 'fifty' is not a 1-based position"), refused.err());
+        assertTrue(Files.notExists(tmp.resolve("bad.vcf")));
+    }
+
+    @Test
     void embedAndProbeTrainAndApply() throws Exception {
         Random r = new Random(2);
         StringBuilder fa = new StringBuilder();

@@ -76,13 +76,64 @@ public final class VariantScoring {
                 throw new IllegalArgumentException("the batch size must be at least 1, got " + batchSize);
             }
         }
+
+        /** The same request with these labels. */
+        public Request withLabels(Labels labels) {
+            return new Request(vcf, reference, cacheFolder, out, tsv, window, batchSize, labels, rocPrefix, modelName);
+        }
     }
 
-    /** Labels from an INFO key: 1/0 (true/false, yes/no), or a named positive class (any other value negative). */
-    public record Labels(String infoKey, String positiveValue) {
+    /**
+     * Labels of the ALT alleles: from an INFO key of the VCF, or from a {@link LabelTable} (chrom, pos, ref, alt,
+     * label). Values are 1/0 (true/false, yes/no), or a named positive class (any other value negative).
+     *
+     * @param infoKey the INFO key, or null with a table
+     * @param positiveValue the positive class value, or null for 1/0 labels
+     * @param table the label table, or null with an INFO key
+     */
+    public record Labels(String infoKey, String positiveValue, LabelTable table) {
+
+        /** Labels from an INFO key. */
+        public Labels(String infoKey, String positiveValue) {
+            this(infoKey, positiveValue, null);
+        }
+
+        public Labels {
+            if ((infoKey == null) == (table == null)) {
+                throw new IllegalArgumentException("labels come from an INFO key or a label table, one of the two");
+            }
+        }
+
+        /**
+         * The one reading of a label setting, for the command line and the view: a value that names an existing
+         * file is a label table ({@link LabelTable}), any other value an INFO key.
+         */
+        public static Labels parse(String value, String positiveValue) throws IOException {
+            Path file = null;
+            try {
+                file = Path.of(value);
+            } catch (java.nio.file.InvalidPathException e) {
+                // not a path: an INFO key
+            }
+            if (file != null && Files.isRegularFile(file)) {
+                return new Labels(null, positiveValue, LabelTable.read(file, positiveValue));
+            }
+            if (!value.matches("[A-Za-z_][0-9A-Za-z_.]*")) {
+                throw new IOException("'" + value + "' is neither an existing label table nor an INFO key");
+            }
+            return new Labels(value, positiveValue, null);
+        }
+
+        /** Where the labels come from, in words: {@code INFO key LAB} or the table's file name. */
+        public String source() {
+            return table != null ? table.file().getFileName().toString() : "INFO " + infoKey;
+        }
 
         /** The label of allele {@code allele}: true, false, or null when the record has none. */
         Boolean of(VcfRecord r, int allele) throws IOException {
+            if (table != null) {
+                return table.label(r.chrom(), r.position(), r.ref(), r.alts().get(allele));
+            }
             String v = r.infoValue(infoKey);
             if (v == null) {
                 return null;
@@ -93,18 +144,7 @@ public final class VariantScoring {
             if (one.isEmpty() && positiveValue == null) {
                 return true;              // a flag
             }
-            if (one.equals(".") || one.equalsIgnoreCase("NA")) {
-                return null;
-            }
-            if (positiveValue != null) {
-                return one.equals(positiveValue);
-            }
-            return switch (one.toLowerCase(Locale.ROOT)) {
-                case "1", "true", "yes" -> true;
-                case "0", "false", "no" -> false;
-                default -> throw new IOException("line " + r.line() + ": INFO " + infoKey + "=" + v + " is not 1 or 0;"
-                        + " name the positive class value");
-            };
+            return LabelTable.value("line " + r.line() + ": INFO " + infoKey + "=" + v + ": ", one, positiveValue);
         }
     }
 
@@ -125,11 +165,14 @@ public final class VariantScoring {
      * @param windowBases bases of the windows scored in this run
      * @param scoredNow alleles scored in this run
      * @param seconds time spent scoring in this run
+     * @param unlabelled with labels: scored alleles without one (no row in the table, no INFO value, or NA); left
+     *                   out of the AUROC
+     * @param labelsNotInVcf with a label table: its rows that match no ALT allele of the VCF
      * @param roc the AUROC of −Δ over labelled scored alleles, or null
      */
     public record Summary(long records, long alleles, long scored, Map<SkipReason, Long> skipped,
                           List<String> refMismatches, long resumedRecords, long windowBases, long scoredNow,
-                          double seconds,
+                          double seconds, long unlabelled, long labelsNotInVcf,
                           RocAnalysis.Result roc) {
 
         /** Window bases scored per second in this run. */
@@ -152,6 +195,14 @@ public final class VariantScoring {
             if (seconds > 0) {
                 sb.append(String.format(Locale.ROOT, "; %.1f s, %,.0f bases/s, %,.2f variants/s", seconds,
                         basesPerSecond(), variantsPerSecond()));
+            }
+            if (unlabelled > 0 || labelsNotInVcf > 0) {
+                sb.append(String.format(Locale.ROOT, "\n%,d scored alleles without a label (left out of the AUROC)",
+                        unlabelled));
+                if (labelsNotInVcf > 0) {
+                    sb.append(String.format(Locale.ROOT, "; %,d rows of the label table match no ALT allele of the "
+                            + "VCF", labelsNotInVcf));
+                }
             }
             if (roc != null) {
                 sb.append("\n").append(roc.format()).append(" of -").append(INFO_DLL);
@@ -313,7 +364,8 @@ public final class VariantScoring {
         List<String> mismatches = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
         List<Boolean> labels = new ArrayList<>();
-        long[] counts = new long[2];       // alleles, scored
+        long[] counts = new long[3];       // alleles, scored, scored without a label
+        java.util.Set<String> matched = new java.util.HashSet<>();
         AtomicFiles.write(q.out(), vcfTmp -> {
             try (OutputStream raw = Files.newOutputStream(vcfTmp);
                  OutputStream o = q.out().getFileName().toString().endsWith(".gz") ? new BgzfOutputStream(raw)
@@ -347,11 +399,19 @@ public final class VariantScoring {
                             for (VariantJournal.Entry x : es) {
                                 counts[0]++;
                                 Boolean label = q.label() == null ? null : q.label().of(r, x.allele());
+                                LabelTable table = q.label() == null ? null : q.label().table();
+                                if (table != null && table.contains(r.chrom(), r.position(), r.ref(),
+                                        r.alts().get(x.allele()))) {
+                                    matched.add(LabelTable.key(r.chrom(), r.position(), r.ref(),
+                                            r.alts().get(x.allele())));
+                                }
                                 if (x.scored()) {
                                     counts[1]++;
                                     if (label != null) {
                                         scores.add(-x.delta());
                                         labels.add(label);
+                                    } else if (q.label() != null) {
+                                        counts[2]++;
                                     }
                                 } else {
                                     SkipReason why = SkipReason.ofCode(x.status());
@@ -397,7 +457,7 @@ public final class VariantScoring {
                 roc = RocAnalysis.of(s, y, RocAnalysis.BOOTSTRAP, 42);
                 if (q.rocPrefix() != null) {
                     RocAnalysis.Result fin = roc;
-                    String title = "ROC of -" + INFO_DLL + " against " + q.label().infoKey();
+                    String title = "ROC of -" + INFO_DLL + " against " + q.label().source();
                     Path prefix = q.rocPrefix();
                     AtomicFiles.writeText(prefix.resolveSibling(prefix.getFileName() + ".svg"),
                             w -> RocPlot.writeSvg(w, fin, title));
@@ -406,7 +466,9 @@ public final class VariantScoring {
                 }
             }
         }
-        return new Summary(total, counts[0], counts[1], skipped, mismatches, resumed, bases, scoredNow, seconds, roc);
+        long notInVcf = q.label() == null || q.label().table() == null ? 0 : q.label().table().size() - matched.size();
+        return new Summary(total, counts[0], counts[1], skipped, mismatches, resumed, bases, scoredNow, seconds,
+                counts[2], notInVcf, roc);
     }
 
     private static void writeHeader(Writer w, List<String> header, Request q) throws IOException {
