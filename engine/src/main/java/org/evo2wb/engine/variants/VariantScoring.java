@@ -281,7 +281,7 @@ public final class VariantScoring {
     }
 
     /** An allele's plan: a skip reason, or the windows to score. */
-    private record Plan(long record, int allele, SkipReason skip, VariantWindows.Pair windows, String detail) {
+    record Plan(long record, int allele, SkipReason skip, VariantWindows.Pair windows, String detail) {
     }
 
     /** Scores one group and commits it to the journal; returns the window bases scored. */
@@ -290,7 +290,7 @@ public final class VariantScoring {
             throws IOException {
         List<Plan> plans = new ArrayList<>();
         for (VcfRecord r : group) {
-            plan(ref, q, r, plans);
+            plan(ref, q.window(), r, plans);
         }
         List<VariantWindows.Pair> pairs = new ArrayList<>();
         for (Plan p : plans) {
@@ -316,7 +316,8 @@ public final class VariantScoring {
         return scored.bases();
     }
 
-    private static void plan(IndexedFasta ref, Request q, VcfRecord r, List<Plan> out) throws IOException {
+    /** The plans of a record's ALT alleles: the windows to score, or why an allele is not scored. */
+    static void plan(IndexedFasta ref, int window, VcfRecord r, List<Plan> out) throws IOException {
         int n = r.alts().size();
         if (n == 0) {
             return;
@@ -343,10 +344,10 @@ public final class VariantScoring {
             } else if (VariantWindows.symbolic(alt)) {
                 out.add(new Plan(r.index(), a, SkipReason.SYMBOLIC_ALT, null, ""));
             } else {
-                long[] span = VariantWindows.span(p, refAllele.length(), alt.length(), length, q.window());
+                long[] span = VariantWindows.span(p, refAllele.length(), alt.length(), length, window);
                 String bases = ref.fetch(contig, span[0], span[1]);
                 VariantWindows.Pair w = VariantWindows.pair(bases, span[0], p, refAllele.length(), alt, length,
-                        q.window());
+                        window);
                 if (VariantWindows.mostlyN(w.ref()) || w.ref().length() < 2 || w.alt().length() < 2) {
                     out.add(new Plan(r.index(), a, SkipReason.MOSTLY_N, null, ""));
                 } else {
