@@ -138,4 +138,64 @@ class VariantsEmbedProbeCommandTest {
         assertTrue(Double.parseDouble(rows.get(1).split("\t")[1]) > 0.5, rows.toString());
         assertTrue(Double.parseDouble(rows.get(2).split("\t")[1]) < 0.5, rows.toString());
     }
+
+    /** probe train/apply on variants: the GC-gain task of the engine's VariantProbeTest, labels from a table. */
+    @Test
+    void probeTrainAndApplyOnVariantsWithALabelTable() throws Exception {
+        Random r = new Random(5);
+        String chr = dna(r, 1200, "ACGT");
+        Path fa = tmp.resolve("s.fa");
+        Files.writeString(fa, ">chrS\n" + chr + "\n");
+        StringBuilder vcf = new StringBuilder("##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+        StringBuilder labels = new StringBuilder("chrom\tpos\tref\talt\tlabel\n");
+        StringBuilder fresh = new StringBuilder(vcf);
+        List<Boolean> freshGain = new java.util.ArrayList<>();
+        for (int p = 20; p < 1180; p += 10) {
+            char ref = chr.charAt(p - 1);
+            boolean gain = ref == 'A' || ref == 'T';
+            char alt = gain ? "GC".charAt(r.nextInt(2)) : "AT".charAt(r.nextInt(2));
+            String row = "chrS\t" + p + "\t.\t" + ref + "\t" + alt + "\t.\t.\t.\n";
+            if (p < 800) {
+                vcf.append(row);
+                if (p != 400) {
+                    labels.append("S\t").append(p).append('\t').append(ref).append('\t').append(alt).append('\t')
+                            .append(gain ? 1 : 0).append('\n');
+                }
+            } else {
+                fresh.append(row);
+                freshGain.add(gain);
+            }
+        }
+        Path train = tmp.resolve("train.vcf");
+        Files.writeString(train, vcf.toString());
+        Path table = tmp.resolve("gain.tsv");
+        Files.writeString(table, labels.toString());
+        Path probe = tmp.resolve("gain.json");
+        Cli.Run t = Cli.run("probe", "train", "--model", Cli.tinyModel(), "--vcf", train, "--reference", fa,
+                "--label", table, "--layer", "embedding_layer,blocks.1", "--window", "32", "--folds", "3",
+                "--out", probe, "--index-cache", tmp.resolve("c"));
+        assertEquals(0, t.exit(), t.toString());
+        assertTrue(t.out().startsWith("77 ALT alleles used, 1 without a label (left out)\n"), t.out());
+        assertTrue(t.out().contains("embedding_layer                  CV AUROC 1.0000"), t.out());
+        Path fresh1 = tmp.resolve("fresh.vcf");
+        Files.writeString(fresh1, fresh.toString());
+        Path preds = tmp.resolve("preds.tsv");
+        Cli.Run a = Cli.run("probe", "apply", "--model", Cli.tinyModel(), "--probe", probe, "--vcf", fresh1,
+                "--reference", fa, "--out", preds, "--index-cache", tmp.resolve("c"));
+        assertEquals(0, a.exit(), a.toString());
+        List<String> rows = Files.readAllLines(preds);
+        assertEquals("variant\tprobability", rows.get(0));
+        assertEquals(freshGain.size() + 1, rows.size());
+        double[] score = new double[freshGain.size()];
+        boolean[] y = new boolean[freshGain.size()];
+        for (int i = 0; i < y.length; i++) {
+            score[i] = Double.parseDouble(rows.get(i + 1).split("\t")[1]);
+            y[i] = freshGain.get(i);
+        }
+        assertEquals(1.0, org.evo2wb.engine.eval.Auroc.of(score, y), 1e-12, rows.toString());
+        Cli.Run wrong = Cli.run("probe", "apply", "--model", Cli.tinyModel(), "--probe", probe, "--input", fa,
+                "--out", tmp.resolve("x.tsv"));
+        assertEquals(1, wrong.exit(), wrong.toString());
+        assertTrue(wrong.err().contains("was trained on variants; give --vcf and --reference"), wrong.err());
+    }
 }
