@@ -192,7 +192,7 @@ class VariantsEmbedProbeCommandTest {
             score[i] = Double.parseDouble(rows.get(i + 1).split("\t")[1]);
             y[i] = freshGain.get(i);
         }
-        assertEquals(1.0, org.evo2wb.engine.eval.Auroc.of(score, y), 1e-12, rows.toString());
+        assertEquals(1.0, org.evo2wb.engine.variants.Auroc.of(score, y), 1e-12, rows.toString());
         Cli.Run wrong = Cli.run("probe", "apply", "--model", Cli.tinyModel(), "--probe", probe, "--input", fa,
                 "--out", tmp.resolve("x.tsv"));
         assertEquals(1, wrong.exit(), wrong.toString());

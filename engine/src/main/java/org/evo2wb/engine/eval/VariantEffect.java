@@ -14,6 +14,7 @@ import org.evo2wb.bio.SequenceFiles;
 import org.evo2wb.bio.SequenceFormatException;
 import org.evo2wb.bio.SequenceRecord;
 import org.evo2wb.engine.model.StripedHyena;
+import org.evo2wb.engine.variants.Auroc;
 import org.evo2wb.engine.variants.VariantDeltas;
 import org.evo2wb.engine.variants.VariantWindows;
 

@@ -15,6 +15,7 @@ import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.Scorer;
 import org.evo2wb.engine.score.ScoringOptions;
+import org.evo2wb.engine.variants.Auroc;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.Random;
 import org.evo2wb.engine.embed.Embedder;
 import org.evo2wb.engine.embed.LayerName;
-import org.evo2wb.engine.eval.Auroc;
+import org.evo2wb.engine.variants.Auroc;
 import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.variants.LabelledVariants;

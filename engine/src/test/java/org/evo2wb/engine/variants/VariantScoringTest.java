@@ -367,7 +367,7 @@ class VariantScoringTest {
         for (int i = 0; i < y.length; i++) {
             y[i] = labels.get(i);
         }
-        assertEquals(org.evo2wb.engine.eval.Auroc.of(scores.stream().mapToDouble(Double::doubleValue).toArray(), y),
+        assertEquals(org.evo2wb.engine.variants.Auroc.of(scores.stream().mapToDouble(Double::doubleValue).toArray(), y),
                 s.roc().auroc(), 1e-6);               // Δ in the TSV has 6 decimals
         assertTrue(s.format().contains("\n2 scored alleles without a label (left out of the AUROC); 1 rows of the "
                 + "label table match no ALT allele of the VCF"), s.format());
