@@ -174,11 +174,12 @@ public final class VariantEffect {
         }
         java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> key(window(variants.get(i), ref,
                 o.window()))));
+        List<Integer> sorted = List.of(order);
         Result[] results = new Result[variants.size()];
         int referenceWindows = 0;
         long done = 0;
         for (int i = 0; i < order.length; i += GROUP) {
-            List<Integer> group = List.of(order).subList(i, Math.min(order.length, i + GROUP));
+            List<Integer> group = sorted.subList(i, Math.min(order.length, i + GROUP));
             List<VariantWindows.Pair> pairs = new ArrayList<>();
             for (int index : group) {
                 pairs.add(pair(variants.get(index), ref, seq, o.window()));
