@@ -51,11 +51,11 @@ final class EmbedCommand implements Callable<Integer> {
             description = ".safetensors (tensors LAYER/RECORD per base, LAYER pooled), .npy (one layer) or .csv.")
     Path out;
 
-    @Option(names = "--chunk", defaultValue = "8192", paramLabel = "<bases>",
+    @Option(names = "--chunk", defaultValue = "" + Embeddings.DEFAULT_CHUNK, paramLabel = "<bases>",
             description = "Longest stretch one forward pass sees. Default: ${DEFAULT-VALUE}.")
     int chunk;
 
-    @Option(names = "--overlap", defaultValue = "1024", paramLabel = "<bases>",
+    @Option(names = "--overlap", defaultValue = "" + Embeddings.DEFAULT_OVERLAP, paramLabel = "<bases>",
             description = "Bases shared by consecutive windows of a long record. Default: ${DEFAULT-VALUE}.")
     int overlap;
 

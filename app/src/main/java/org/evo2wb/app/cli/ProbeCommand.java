@@ -17,7 +17,10 @@ import org.evo2wb.engine.load.ModelSpec;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.probe.Probe;
 import org.evo2wb.engine.probe.ProbeTraining;
+import org.evo2wb.engine.probe.VariantInput;
 import org.evo2wb.engine.task.EngineTask;
+import org.evo2wb.engine.variants.LabelledVariants;
+import org.evo2wb.engine.variants.VariantScoring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,8 +47,13 @@ final class ProbeCommand implements Callable<Integer> {
                     + "records, is saved.",
                 "Labels: --positive REGEX (a record whose header matches is positive, others negative), or --labels "
                         + "TSV (record id, then 1/0).",
+                "On variants: --vcf and --reference instead of --input, labels by --label (an INFO key or a label "
+                        + "table, as in `evo2wb variants`); each ALT allele is embedded from the windows `evo2wb "
+                        + "variants` scores (--variant-embedding alt or alt-ref).",
                 "Example: evo2wb probe train --model default --input promoters.fa --positive 'class=promoter' "
-                        + "--layer blocks.2,blocks.4,blocks.6 --out promoter_probe.json"})
+                        + "--layer blocks.2,blocks.4,blocks.6 --out promoter_probe.json",
+                "Example: evo2wb probe train --model default --vcf brca1.vcf --reference GRCh37.fa.gz --label "
+                        + "brca1_labels.tsv --layer blocks.8,blocks.16 --window 128 --out brca1_probe.json"})
     static final class Train implements Callable<Integer> {
 
         @Spec
@@ -57,8 +65,21 @@ final class ProbeCommand implements Callable<Integer> {
         @Mixin
         DeviceOptions where;
 
+        @Option(names = "--input", arity = "1..*", paramLabel = "<file>",
+                description = "Labelled sequences (FASTA, GenBank or EMBL).")
+        List<Path> inputs;
+
         @Mixin
-        InputFiles inputs;
+        VariantInputOptions variants;
+
+        @Option(names = "--label", paramLabel = "<INFO key|labels.tsv>",
+                description = "With --vcf: labels from this INFO key or label table (chrom, pos, ref, alt, label), "
+                        + "1 = positive, 0 = negative; alleles without a label are counted and left out.")
+        String label;
+
+        @Option(names = "--positive-label", paramLabel = "<value>",
+                description = "With --label: the value that marks a positive allele (any other value: negative).")
+        String positiveLabel;
 
         @Option(names = "--layer", required = true, paramLabel = "<name>[,<name>...]",
                 description = "Layers to compare (as in `evo2wb embed`).")
@@ -97,10 +118,20 @@ final class ProbeCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            if ((inputs == null) == (variants.vcf == null)) {
+                throw new IllegalArgumentException("give the items by one of --input (sequences) or --vcf (variants)");
+            }
+            if (variants.vcf != null) {
+                return trainOnVariants();
+            }
+            if (label != null || positiveLabel != null) {
+                throw new IllegalArgumentException("--label and --positive-label label variants; with --input give "
+                        + "--positive REGEX or --labels TSV");
+            }
             if ((positive == null) == (labelTable == null)) {
                 throw new IllegalArgumentException("give the labels by one of --positive REGEX or --labels TSV");
             }
-            List<SequenceRecord> records = inputs.records();
+            List<SequenceRecord> records = Inputs.records(inputs);
             List<String> seqs = new ArrayList<>();
             List<Boolean> y = new ArrayList<>();
             String meaning;
@@ -151,6 +182,47 @@ final class ProbeCommand implements Callable<Integer> {
             return Evo2wbCli.EXIT_OK;
         }
 
+        /** {@link ProbeTraining#runOnVariants} on the labelled ALT alleles of --vcf. */
+        private int trainOnVariants() throws Exception {
+            if (label == null) {
+                throw new IllegalArgumentException("--vcf needs --label (an INFO key or a label table)");
+            }
+            if (positive != null || labelTable != null) {
+                throw new IllegalArgumentException("--positive and --labels label sequences; with --vcf give --label");
+            }
+            VariantScoring.Labels labels = VariantScoring.Labels.parse(label, positiveLabel);
+            ModelSpec.Resolved resolved = model.spec().resolve();
+            int w = variants.window(resolved.contextLength());
+            LabelledVariants set = variants.read(w, labels);
+            PrintWriter console = spec.commandLine().getOut();
+            console.println(set.format());
+            console.flush();
+            VariantInput input = variants.input();
+            String meaning = "label 1 in " + labels.source();
+            ProbeTraining.Report report;
+            try (StripedHyena m = resolved.load(where.device(), where.precision())) {
+                List<LayerName> names = LayerName.parseAll(layers, m.architecture());
+                int c = Math.max(2, w);
+                ProbeTraining.Options o = new ProbeTraining.Options(names, folds, lambda, seed, c,
+                        Math.max(1, Math.min(1024, c / 8)));
+                long total = input.plannedBases(set.items());
+                EngineTask<ProbeTraining.Report> task = new EngineTask<>("Probe " + names.size() + " layers") {
+                    @Override
+                    protected ProbeTraining.Report call() {
+                        progress(0, total);
+                        return ProbeTraining.runOnVariants(m, resolved.name(), set, input, meaning, o,
+                                d -> progress(d, total), this::isCancelRequested);
+                    }
+                };
+                report = TaskConsole.run(task, spec.commandLine().getErr());
+            }
+            report.best().save(out);
+            console.println(report.format());
+            console.println("probe saved to " + out);
+            console.flush();
+            return Evo2wbCli.EXIT_OK;
+        }
+
         private static Map<String, Boolean> labels(Path file) throws java.io.IOException {
             Map<String, Boolean> out = new HashMap<>();
             int n = 0;
@@ -178,9 +250,60 @@ final class ProbeCommand implements Callable<Integer> {
         }
     }
 
+    /** The variants a probe reads: a VCF against a reference genome, windows as `evo2wb variants` builds them. */
+    static final class VariantInputOptions {
+
+        @Option(names = "--vcf", paramLabel = "<file.vcf[.gz]>",
+                description = "Variants instead of sequences: every ALT allele of this VCF (plain or bgzip), "
+                        + "embedded from its windows against --reference.")
+        Path vcf;
+
+        @Option(names = "--reference", paramLabel = "<genome.fa[.gz]>",
+                description = "With --vcf: the reference genome FASTA (plain, gzip or bgzip; indexed as by `evo2wb "
+                        + "variants`).")
+        Path reference;
+
+        @Option(names = "--window", paramLabel = "<bases>",
+                description = "With --vcf: bases per window, the variant at index window/2. Default: 8192, or the "
+                        + "model's context length if smaller.")
+        Integer window;
+
+        @Option(names = "--variant-embedding", defaultValue = "alt-ref", paramLabel = "alt|alt-ref",
+                description = "With --vcf: what is read of each allele: the mean layer output over the alt window "
+                        + "(alt), or that minus the same over the reference window (alt-ref). Default: "
+                        + "${DEFAULT-VALUE}.")
+        String embedding;
+
+        @Option(names = "--index-cache", paramLabel = "<folder>",
+                description = "With --vcf: where reference indexes go when the reference's folder is read-only. "
+                        + "Default: ~/.evo2wb/cache/reference-index.")
+        Path indexCache;
+
+        int window(int context) {
+            return window != null ? window : VariantScoring.defaultWindow(context);
+        }
+
+        VariantInput input() {
+            return VariantInput.of(embedding);
+        }
+
+        LabelledVariants read(int w, VariantScoring.Labels labels) throws java.io.IOException {
+            if (reference == null) {
+                throw new IllegalArgumentException("--vcf needs --reference (the genome the variants refer to)");
+            }
+            return LabelledVariants.read(vcf, reference, indexCache != null ? indexCache
+                    : VariantScoring.defaultCacheFolder(), w, labels, () -> false);
+        }
+    }
+
     @Command(name = "apply", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"The probability of the positive class for every record, from a saved probe.",
-                "Example: evo2wb probe apply --model default --probe promoter_probe.json --input new.fa --out p.tsv"})
+            description = {"The probability of the positive class for every record, or every ALT allele of a VCF, "
+                    + "from a saved probe.",
+                "A probe trained on variants is applied to --vcf/--reference with the window and variant embedding "
+                        + "it was trained with.",
+                "Example: evo2wb probe apply --model default --probe promoter_probe.json --input new.fa --out p.tsv",
+                "Example: evo2wb probe apply --model default --probe brca1_probe.json --vcf new.vcf --reference "
+                        + "GRCh37.fa.gz --out p.tsv"})
     static final class Apply implements Callable<Integer> {
 
         @Spec
@@ -195,11 +318,25 @@ final class ProbeCommand implements Callable<Integer> {
         @Option(names = "--probe", required = true, paramLabel = "<probe.json>", description = "A saved probe.")
         Path probe;
 
-        @Mixin
-        InputFiles inputs;
+        @Option(names = "--input", arity = "1..*", paramLabel = "<file>",
+                description = "Sequences to classify.")
+        List<Path> inputs;
+
+        @Option(names = "--vcf", paramLabel = "<file.vcf[.gz]>",
+                description = "Variants to classify (a probe trained on variants): every ALT allele of this VCF.")
+        Path vcf;
+
+        @Option(names = "--reference", paramLabel = "<genome.fa[.gz]>",
+                description = "With --vcf: the reference genome FASTA.")
+        Path reference;
+
+        @Option(names = "--index-cache", paramLabel = "<folder>",
+                description = "With --vcf: where reference indexes go when the reference's folder is read-only. "
+                        + "Default: ~/.evo2wb/cache/reference-index.")
+        Path indexCache;
 
         @Option(names = "--out", required = true, paramLabel = "<tsv>",
-                description = "record and probability, one row per record.")
+                description = "record (or variant chrom:pos:ref>alt) and probability, one row each.")
         Path out;
 
         @Mixin
@@ -208,7 +345,17 @@ final class ProbeCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Probe p = Probe.load(probe);
-            List<SequenceRecord> records = inputs.records();
+            if ((inputs == null) == (vcf == null)) {
+                throw new IllegalArgumentException("give the items by one of --input (sequences) or --vcf (variants)");
+            }
+            if (p.onVariants() != (vcf != null)) {
+                throw new IllegalArgumentException(probe + " was trained on " + (p.onVariants() ? "variants; give "
+                        + "--vcf and --reference" : "sequences; give --input"));
+            }
+            if (vcf != null) {
+                return applyToVariants(p);
+            }
+            List<SequenceRecord> records = Inputs.records(inputs);
             List<String> ids = records.stream().map(SequenceRecord::id).toList();
             List<String> seqs = records.stream().map(r -> letterCase.asRead(r.sequence())).toList();
             List<Probe.Prediction> preds;
@@ -231,6 +378,37 @@ final class ProbeCommand implements Callable<Integer> {
             });
             PrintWriter w = spec.commandLine().getOut();
             w.println(preds.size() + " records classified with " + p.format(Locale.ROOT) + "; written to " + out);
+            w.flush();
+            return Evo2wbCli.EXIT_OK;
+        }
+
+        private int applyToVariants(Probe p) throws Exception {
+            if (reference == null) {
+                throw new IllegalArgumentException("--vcf needs --reference (the genome the variants refer to)");
+            }
+            LabelledVariants set = LabelledVariants.read(vcf, reference, indexCache != null ? indexCache
+                    : VariantScoring.defaultCacheFolder(), p.window(), null, () -> false);
+            List<Probe.Prediction> preds;
+            try (StripedHyena m = model.load(where)) {
+                long total = VariantInput.of(p.variants()).plannedBases(set.items());
+                EngineTask<List<Probe.Prediction>> task = new EngineTask<>("Apply probe") {
+                    @Override
+                    protected List<Probe.Prediction> call() {
+                        progress(0, total);
+                        return p.applyToVariants(m, set, d -> progress(d, total), this::isCancelRequested);
+                    }
+                };
+                preds = TaskConsole.run(task, spec.commandLine().getErr());
+            }
+            AtomicFiles.writeText(out, w -> {
+                w.write("variant\tprobability\n");
+                for (Probe.Prediction x : preds) {
+                    w.write(x.id() + "\t" + String.format(Locale.ROOT, "%.6f", x.probability()) + "\n");
+                }
+            });
+            PrintWriter w = spec.commandLine().getOut();
+            w.println(set.format());
+            w.println(preds.size() + " variants classified with " + p.format(Locale.ROOT) + "; written to " + out);
             w.flush();
             return Evo2wbCli.EXIT_OK;
         }

@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
                     + "and a reason in EVO2_SKIP (ref_mismatch, outside_contig, mostly_n, symbolic_alt).",
             "An interrupted run (Ctrl-C, a crash) continues where it stopped when started again with the same inputs.",
             "Example: evo2wb variants --vcf clinvar.vcf.gz --reference GRCh38.fa.gz --model evo2_7b.pt "
-                    + "--out clinvar.evo2.vcf.gz --tsv clinvar.evo2.tsv --label CLNSIG_BINARY"})
+                    + "--out clinvar.evo2.vcf.gz --tsv clinvar.evo2.tsv --label CLNSIG_BINARY",
+            "Example: evo2wb variants --vcf brca1.vcf --reference GRCh37.fa.gz --model default --out brca1.evo2.vcf "
+                    + "--label brca1_labels.tsv"})
 final class VariantsCommand implements Callable<Integer> {
 
     @Spec
@@ -59,10 +61,12 @@ final class VariantsCommand implements Callable<Integer> {
                     + "window start, mean log-likelihoods of both windows, delta, status.")
     Path tsv;
 
-    @Option(names = "--label", paramLabel = "<INFO key>",
-            description = "Labels from this INFO key (1 = damaging, 0 = not; or name the damaging value with "
-                    + "--positive-label): prints the AUROC of -delta with a bootstrap 95%% interval and draws the ROC "
-                    + "curve.")
+    @Option(names = "--label", paramLabel = "<INFO key|labels.tsv>",
+            description = "Labels from this INFO key, or from a tab-separated label table (a value that names an "
+                    + "existing file): chrom, pos, ref, alt, label, one ALT allele a row, with or without a header "
+                    + "line. 1 = damaging, 0 = not, NA = unknown; or name the damaging value with --positive-label. "
+                    + "Prints the AUROC of -delta with a bootstrap 95%% interval, draws the ROC curve, and counts "
+                    + "scored alleles without a label.")
     String label;
 
     @Option(names = "--positive-label", paramLabel = "<value>",
@@ -86,15 +90,17 @@ final class VariantsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (positiveLabel != null && label == null) {
-            throw new IllegalArgumentException("--positive-label needs --label (the INFO key that holds the labels)");
+            throw new IllegalArgumentException("--positive-label needs --label (the INFO key or label table that "
+                    + "holds the labels)");
         }
+        VariantScoring.Labels labels = label == null ? null : VariantScoring.Labels.parse(label, positiveLabel);
         ModelSpec.Resolved resolved = model.spec().resolve();
         int w = window != null ? window : VariantScoring.defaultWindow(resolved.contextLength());
         Path rocPrefix = label == null ? null : roc != null ? roc
                 : out.resolveSibling(out.getFileName().toString().replaceFirst("(?i)(\\.vcf)?(\\.gz)?$", "") + ".roc");
         VariantScoring.Request q = new VariantScoring.Request(vcf, reference,
                 indexCache != null ? indexCache : VariantScoring.defaultCacheFolder(), out, tsv, w, batch,
-                label == null ? null : new VariantScoring.Labels(label, positiveLabel), rocPrefix, resolved.name());
+                labels, rocPrefix, resolved.name());
         PrintWriter err = spec.commandLine().getErr();
         if (java.nio.file.Files.exists(VariantScoring.journalOf(out))) {
             err.println("continuing from " + VariantScoring.journalOf(out) + " where it matches these inputs");

@@ -27,8 +27,8 @@ class InputFilesTest {
             }
             todo.addAll(c.getSubcommands().values());
         }
-        assertEquals(List.of("check-gradients", "embed", "probe apply", "probe train", "score"),
-                List.copyOf(required.keySet()));
+        // probe train and apply read either --input or --vcf, so their --input is optional and not counted here
+        assertEquals(List.of("check-gradients", "embed", "score"), List.copyOf(required.keySet()));
         OptionSpec reference = CommandSpec.forAnnotatedObject(new InputFiles()).findOption("--input");
         required.forEach((command, o) -> {
             assertArrayEquals(reference.description(), o.description(), command);

@@ -17,6 +17,12 @@ import org.evo2wb.engine.score.Scorer;
  */
 public final class Embeddings {
 
+    /** The longest stretch one forward pass sees, by default (bases). */
+    public static final int DEFAULT_CHUNK = 8192;
+
+    /** Bases shared by consecutive windows of a long record, by default. */
+    public static final int DEFAULT_OVERLAP = 1024;
+
     /** What a run produced. */
     public record Summary(int records, long bases, int layers, double seconds) {
 

@@ -31,6 +31,20 @@ public record LayerName(String name, String trace, int width) {
 
     private static final Pattern BLOCK = Pattern.compile("blocks\\.(\\d+)(?:\\.(.+))?");
 
+    /**
+     * The layers a chooser offers for a model of {@code blocks} blocks: {@code embedding_layer}, {@code blocks.0} to
+     * {@code blocks.(blocks−1)}, {@code norm} (sub-layers are typed by name).
+     */
+    public static List<String> offered(int blocks) {
+        List<String> out = new ArrayList<>();
+        out.add("embedding_layer");
+        for (int i = 0; i < blocks; i++) {
+            out.add("blocks." + i);
+        }
+        out.add("norm");
+        return out;
+    }
+
     /** Parses a comma-separated list; every problem is reported at once with the names this model offers. */
     public static List<LayerName> parseAll(String names, ModelArchitecture arch) {
         List<LayerName> out = new ArrayList<>();

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
@@ -17,9 +14,9 @@ import org.evo2wb.bio.SequenceFiles;
 import org.evo2wb.bio.SequenceFormatException;
 import org.evo2wb.bio.SequenceRecord;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.score.Scorer;
-import org.evo2wb.engine.score.ScoringOptions;
-import org.evo2wb.engine.score.SequenceScore;
+import org.evo2wb.engine.variants.Auroc;
+import org.evo2wb.engine.variants.VariantDeltas;
+import org.evo2wb.engine.variants.VariantWindows;
 
 /**
  * Zero-shot variant effect prediction as in the Evo 2 BRCA1 notebook (spec §5.3): for a single-nucleotide variant at
@@ -33,7 +30,9 @@ import org.evo2wb.engine.score.SequenceScore;
  * scored without BOS (the first base of a window is not scored, so each mean has e − s − 1 terms), the variant at
  * index p − s of both windows. Variants that lower the likelihood (Δ &lt; 0) are predicted damaging: the AUROC of
  * −Δ against the labels ({@link Auroc}) measures how well the model separates damaging from neutral variants.
- * Each distinct reference window is scored once (the three substitutions at a position share it).
+ * Each distinct reference window is scored once (the three substitutions at a position share it). Δ itself is
+ * computed by {@link VariantDeltas}, as for a VCF ({@code evo2wb variants}); this class reads the table's form
+ * (one reference stretch, the notebook's window rule and letter case) and writes its report.
  */
 public final class VariantEffect {
 
@@ -157,61 +156,59 @@ public final class VariantEffect {
     }
 
     /**
-     * Scores every variant.
+     * Scores every variant: builds each variant's window pair by the notebook's rule above and hands the pairs to
+     * {@link VariantDeltas}, the engine entry that computes Δ for {@code evo2wb variants} too. Variants go through it
+     * in groups ordered by window, so every distinct reference window is scored once; results come back in table
+     * order.
      *
-     * @param progress receives the number of windows scored so far (of {@link #plannedWindows})
-     * @param cancelled polled between groups of windows
+     * @param progress receives the number of variants scored so far (of {@code variants.size()})
+     * @param cancelled polled between batches of windows
      */
     public static Report run(StripedHyena model, List<VariantTable.Variant> variants, Reference ref, Options o,
                              LongConsumer progress, BooleanSupplier cancelled) {
-        Scorer scorer = new Scorer(model, new ScoringOptions(false, false, o.batchSize(), Math.max(2, o.window()), 1));
+        VariantDeltas deltas = new VariantDeltas(model, o.window(), o.batchSize());
         String seq = o.uppercase() ? ref.sequence().toUpperCase(Locale.ROOT) : ref.sequence();
-        Map<Long, Double> refMeans = new HashMap<>();
-        Map<Long, int[]> refWindows = new LinkedHashMap<>();
-        for (VariantTable.Variant v : variants) {
-            int[] w = window(v, ref, o.window());
-            refWindows.putIfAbsent(key(w), w);
+        Integer[] order = new Integer[variants.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
         }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(i -> key(window(variants.get(i), ref,
+                o.window()))));
+        List<Integer> sorted = List.of(order);
+        Result[] results = new Result[variants.size()];
+        int referenceWindows = 0;
         long done = 0;
-        List<Map.Entry<Long, int[]>> distinct = new ArrayList<>(refWindows.entrySet());
-        for (int i = 0; i < distinct.size(); i += GROUP) {
-            List<Map.Entry<Long, int[]>> group = distinct.subList(i, Math.min(distinct.size(), i + GROUP));
-            List<Scorer.Input> in = new ArrayList<>();
-            for (Map.Entry<Long, int[]> e : group) {
-                in.add(new Scorer.Input("ref" + e.getKey(), seq.substring(e.getValue()[0], e.getValue()[1])));
+        for (int i = 0; i < order.length; i += GROUP) {
+            List<Integer> group = sorted.subList(i, Math.min(order.length, i + GROUP));
+            List<VariantWindows.Pair> pairs = new ArrayList<>();
+            for (int index : group) {
+                pairs.add(pair(variants.get(index), ref, seq, o.window()));
             }
-            List<SequenceScore> s = score(scorer, in, cancelled);
+            VariantDeltas.Scored scored = deltas.score(pairs, cancelled);
+            referenceWindows += scored.referenceWindowsScored();
             for (int k = 0; k < group.size(); k++) {
-                refMeans.put(group.get(k).getKey(), s.get(k).forwardMean());
+                VariantTable.Variant v = variants.get(group.get(k));
+                int[] w = window(v, ref, o.window());
+                VariantDeltas.Delta d = scored.deltas().get(k);
+                results[group.get(k)] = new Result(v, ref.start() + w[0], ref.start() + w[1] - 1, d.refMean(),
+                        d.altMean());
             }
             done += group.size();
             progress.accept(done);
         }
-        List<Result> results = new ArrayList<>();
-        for (int i = 0; i < variants.size(); i += GROUP) {
-            List<VariantTable.Variant> group = variants.subList(i, Math.min(variants.size(), i + GROUP));
-            List<Scorer.Input> in = new ArrayList<>();
-            for (VariantTable.Variant v : group) {
-                int[] w = window(v, ref, o.window());
-                StringBuilder alt = new StringBuilder(seq.substring(w[0], w[1]));
-                int at = (int) (v.position() - ref.start()) - w[0];
-                alt.setCharAt(at, v.alt());         // upper case, as the notebook inserts the table's base
-                in.add(new Scorer.Input("alt" + v.line(), alt.toString()));
-            }
-            List<SequenceScore> s = score(scorer, in, cancelled);
-            for (int k = 0; k < group.size(); k++) {
-                VariantTable.Variant v = group.get(k);
-                int[] w = window(v, ref, o.window());
-                results.add(new Result(v, ref.start() + w[0], ref.start() + w[1] - 1, refMeans.get(key(w)),
-                        s.get(k).forwardMean()));
-            }
-            done += group.size();
-            progress.accept(done);
-        }
-        return report(results, refWindows.size());
+        return report(List.of(results), referenceWindows);
     }
 
-    /** Windows scored by {@link #run}: distinct reference windows plus one per variant. */
+    /** The variant's reference window and the same window with the table's (upper-case) base at the variant. */
+    static VariantWindows.Pair pair(VariantTable.Variant v, Reference ref, String seq, int window) {
+        int[] w = window(v, ref, window);
+        String refWindow = seq.substring(w[0], w[1]);
+        StringBuilder alt = new StringBuilder(refWindow);
+        alt.setCharAt((int) (v.position() - ref.start()) - w[0], v.alt());
+        return new VariantWindows.Pair(w[0], refWindow, alt.toString());
+    }
+
+    /** Windows {@link #run} scores: distinct reference windows plus one per variant. */
     public static long plannedWindows(List<VariantTable.Variant> variants, Reference ref, Options o) {
         java.util.Set<Long> distinct = new java.util.HashSet<>();
         for (VariantTable.Variant v : variants) {
@@ -272,10 +269,6 @@ public final class VariantEffect {
 
     private static long key(int[] w) {
         return ((long) w[0] << 32) | w[1];
-    }
-
-    private static List<SequenceScore> score(Scorer scorer, List<Scorer.Input> in, BooleanSupplier cancelled) {
-        return scorer.score(in, done -> { }, cancelled);
     }
 
     private static String num(double v) {

@@ -4,7 +4,7 @@ import java.util.List;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.EngineTask;
 
-/** {@link VariantEffect#run} as a background task: progress counts scored windows, cancellation between groups. */
+/** {@link VariantEffect#run} as a background task: progress counts scored variants, cancellation between batches. */
 public final class VariantEffectTask extends EngineTask<VariantEffect.Report> {
 
     private final StripedHyena model;
@@ -23,9 +23,10 @@ public final class VariantEffectTask extends EngineTask<VariantEffect.Report> {
 
     @Override
     protected VariantEffect.Report call() {
-        long total = VariantEffect.plannedWindows(variants, reference, options);
+        long total = variants.size();
         progress(0, total);
-        message("Scoring " + total + " windows of " + options.window() + " bases");
+        message("Scoring " + VariantEffect.plannedWindows(variants, reference, options) + " windows of "
+                + options.window() + " bases");
         VariantEffect.Report r = VariantEffect.run(model, variants, reference, options, done -> progress(done, total),
                 this::isCancelRequested);
         message(r.format());

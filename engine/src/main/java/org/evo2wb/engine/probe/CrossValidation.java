@@ -3,7 +3,7 @@ package org.evo2wb.engine.probe;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.evo2wb.engine.eval.Auroc;
+import org.evo2wb.engine.variants.Auroc;
 
 /**
  * Stratified k-fold cross-validation of {@link LogisticRegression}: positives and negatives are each shuffled (fixed

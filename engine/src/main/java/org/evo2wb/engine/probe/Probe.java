@@ -31,9 +31,12 @@ import org.evo2wb.engine.model.StripedHyena;
  * @param cvAuroc the layer's cross-validated AUROC
  * @param items labelled items trained on
  * @param classifier the fitted regression (on all items)
+ * @param variants for a probe on variants: what it reads of each ALT allele ({@link VariantInput#code()}); null for
+ *                 a probe on sequences
+ * @param window for a probe on variants: W, the window of {@code evo2wb variants}; 0 for a probe on sequences
  */
 public record Probe(String format, String model, String layer, int chunk, int overlap, String positive, int folds,
-                    double cvAuroc, int items, LogisticRegression classifier) {
+                    double cvAuroc, int items, LogisticRegression classifier, String variants, int window) {
 
     public static final String FORMAT = "evo2wb-probe-v1";
 
@@ -61,21 +64,61 @@ public record Probe(String format, String model, String layer, int chunk, int ov
     public record Prediction(String id, double probability) {
     }
 
+    /** True for a probe trained on variants (it is applied to variants, not sequences). */
+    public boolean onVariants() {
+        return variants != null;
+    }
+
+    /** The same probe as one on variants. */
+    public Probe onVariants(VariantInput input, int window) {
+        return new Probe(format, model, layer, chunk, overlap, positive, folds, cvAuroc, items, classifier,
+                input.code(), window);
+    }
+
     /** The probability of the positive class for each sequence. */
     public List<Prediction> apply(StripedHyena model, List<String> ids, List<String> sequences, LongConsumer progress,
                                   BooleanSupplier cancelled) {
-        LayerName l = LayerName.parse(layer, model.architecture());
-        if (l.width() != classifier.weights().length) {
-            throw new IllegalArgumentException("the probe reads " + classifier.weights().length + " values of "
-                    + layer + ", this model's layer has " + l.width() + "; apply it with the model it was trained on ("
-                    + model + ")");
+        if (onVariants()) {
+            throw new IllegalArgumentException("this probe was trained on variants (" + variants + " of "
+                    + window + "-base windows); apply it to a VCF");
         }
+        LayerName l = checkedLayer(model);
         float[][] e = Embeddings.meanPooled(model, sequences, List.of(l), chunk, overlap, progress, cancelled)[0];
+        return predictions(ids, e);
+    }
+
+    /** The probability of the positive class for each ALT allele, from the windows the probe was trained on. */
+    public List<Prediction> applyToVariants(StripedHyena model, org.evo2wb.engine.variants.LabelledVariants v,
+                                            LongConsumer progress, BooleanSupplier cancelled) {
+        if (!onVariants()) {
+            throw new IllegalArgumentException("this probe was trained on sequences; apply it to sequences");
+        }
+        if (v.window() != window) {
+            throw new IllegalArgumentException("the probe was trained on " + window + "-base windows, these are "
+                    + v.window());
+        }
+        LayerName l = checkedLayer(model);
+        float[][] e = VariantInput.of(variants).embed(model, v.items(), List.of(l), chunk, overlap, progress,
+                cancelled)[0];
+        return predictions(v.items().stream().map(org.evo2wb.engine.variants.LabelledVariants.Item::id).toList(), e);
+    }
+
+    private List<Prediction> predictions(List<String> ids, float[][] e) {
         List<Prediction> out = new ArrayList<>();
         for (int i = 0; i < e.length; i++) {
             out.add(new Prediction(ids.get(i), classifier.probability(toDouble(e[i]))));
         }
         return out;
+    }
+
+    private LayerName checkedLayer(StripedHyena model) {
+        LayerName l = LayerName.parse(layer, model.architecture());
+        if (l.width() != classifier.weights().length) {
+            throw new IllegalArgumentException("the probe reads " + classifier.weights().length + " values of "
+                    + layer + ", this model's layer has " + l.width() + "; apply it with the model it was trained on ("
+                    + this.model + ")");
+        }
+        return l;
     }
 
     static double[] toDouble(float[] v) {
@@ -87,7 +130,8 @@ public record Probe(String format, String model, String layer, int chunk, int ov
     }
 
     public String format(Locale locale) {
-        return String.format(locale, "probe on %s: CV AUROC %.4f over %d items (%d folds)", layer, cvAuroc, items,
+        return String.format(locale, "probe on %s%s: CV AUROC %.4f over %d items (%d folds)", layer,
+                onVariants() ? " (" + variants + " of " + window + "-base variant windows)" : "", cvAuroc, items,
                 folds);
     }
 }

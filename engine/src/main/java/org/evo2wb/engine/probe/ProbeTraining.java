@@ -8,6 +8,7 @@ import java.util.function.LongConsumer;
 import org.evo2wb.engine.embed.Embeddings;
 import org.evo2wb.engine.embed.LayerName;
 import org.evo2wb.engine.model.StripedHyena;
+import org.evo2wb.engine.variants.LabelledVariants;
 
 /**
  * Which layer carries the signal: mean-pooled embeddings of labelled sequences for each layer, a cross-validated
@@ -61,6 +62,21 @@ public final class ProbeTraining {
         return fromEmbeddings(e, labels, modelName, positive, o);
     }
 
+    /**
+     * The same on the labelled ALT alleles of a VCF: each allele's features are {@code input} of its windows
+     * ({@link VariantInput}); the saved probe remembers them and the window, so it is applied to variants the same
+     * way.
+     */
+    public static Report runOnVariants(StripedHyena model, String modelName, LabelledVariants variants,
+                                       VariantInput input, String positive, Options o, LongConsumer progress,
+                                       BooleanSupplier cancelled) {
+        boolean[] labels = variants.labels();
+        CrossValidation.folds(labels, o.folds(), o.seed());
+        float[][][] e = input.embed(model, variants.items(), o.layers(), o.chunk(), o.overlap(), progress, cancelled);
+        Report r = fromEmbeddings(e, labels, modelName, positive, o);
+        return new Report(r.layers(), r.best().onVariants(input, variants.window()), r.positives(), r.negatives());
+    }
+
     /** The same from embeddings already computed: [layer][item][width]. */
     public static Report fromEmbeddings(float[][][] e, boolean[] labels, String modelName, String positive,
                                         Options o) {
@@ -84,7 +100,7 @@ public final class ProbeTraining {
         }
         LogisticRegression fit = LogisticRegression.fit(x[best], labels, o.lambda());
         Probe probe = new Probe(Probe.FORMAT, modelName, o.layers().get(best).name(), o.chunk(), o.overlap(),
-                positive, o.folds(), results.get(best).cvAuroc(), labels.length, fit);
+                positive, o.folds(), results.get(best).cvAuroc(), labels.length, fit, null, 0);
         return new Report(results, probe, pos, labels.length - pos);
     }
 }

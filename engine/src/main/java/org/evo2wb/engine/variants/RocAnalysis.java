@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.evo2wb.engine.eval.Auroc;
 
 /**
  * AUROC ({@link Auroc}, ties as half) with a percentile bootstrap 95 % interval and the ROC curve.

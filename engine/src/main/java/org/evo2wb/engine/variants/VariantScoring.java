@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,9 +21,6 @@ import org.evo2wb.bio.vcf.VcfReader;
 import org.evo2wb.bio.vcf.VcfRecord;
 import org.evo2wb.engine.io.AtomicFiles;
 import org.evo2wb.engine.model.StripedHyena;
-import org.evo2wb.engine.score.Scorer;
-import org.evo2wb.engine.score.ScoringOptions;
-import org.evo2wb.engine.score.SequenceScore;
 
 /**
  * Zero-shot variant effects of a VCF against a reference genome: for every ALT allele
@@ -33,8 +29,8 @@ import org.evo2wb.engine.score.SequenceScore;
  *   Δ = mean log P(alt window) − mean log P(ref window)        (nats per base, no BOS: the first base unscored)
  * </pre>
  *
- * with the windows of {@link VariantWindows} (W bases, the variant at index W/2), scored by the same {@link Scorer}
- * as {@code evo2wb score}. Negative Δ: the model finds the variant less likely (predicted damaging).
+ * with the windows of {@link VariantWindows} (W bases, the variant at index W/2), scored by {@link VariantDeltas}
+ * (the same per-base scoring as {@code evo2wb score}). Negative Δ: the model finds the variant less likely (predicted damaging).
  *
  * <p>Every input record is written back in order with INFO {@code EVO2_DLL} (Number=A); alleles not scored get
  * {@code .} there and a reason in {@code EVO2_SKIP} ({@link SkipReason}). Records are scored in groups: the
@@ -80,13 +76,64 @@ public final class VariantScoring {
                 throw new IllegalArgumentException("the batch size must be at least 1, got " + batchSize);
             }
         }
+
+        /** The same request with these labels. */
+        public Request withLabels(Labels labels) {
+            return new Request(vcf, reference, cacheFolder, out, tsv, window, batchSize, labels, rocPrefix, modelName);
+        }
     }
 
-    /** Labels from an INFO key: 1/0 (true/false, yes/no), or a named positive class (any other value negative). */
-    public record Labels(String infoKey, String positiveValue) {
+    /**
+     * Labels of the ALT alleles: from an INFO key of the VCF, or from a {@link LabelTable} (chrom, pos, ref, alt,
+     * label). Values are 1/0 (true/false, yes/no), or a named positive class (any other value negative).
+     *
+     * @param infoKey the INFO key, or null with a table
+     * @param positiveValue the positive class value, or null for 1/0 labels
+     * @param table the label table, or null with an INFO key
+     */
+    public record Labels(String infoKey, String positiveValue, LabelTable table) {
+
+        /** Labels from an INFO key. */
+        public Labels(String infoKey, String positiveValue) {
+            this(infoKey, positiveValue, null);
+        }
+
+        public Labels {
+            if ((infoKey == null) == (table == null)) {
+                throw new IllegalArgumentException("labels come from an INFO key or a label table, one of the two");
+            }
+        }
+
+        /**
+         * The one reading of a label setting, for the command line and the view: a value that names an existing
+         * file is a label table ({@link LabelTable}), any other value an INFO key.
+         */
+        public static Labels parse(String value, String positiveValue) throws IOException {
+            Path file = null;
+            try {
+                file = Path.of(value);
+            } catch (java.nio.file.InvalidPathException e) {
+                // not a path: an INFO key
+            }
+            if (file != null && Files.isRegularFile(file)) {
+                return new Labels(null, positiveValue, LabelTable.read(file, positiveValue));
+            }
+            if (!value.matches("[A-Za-z_][0-9A-Za-z_.]*")) {
+                throw new IOException("'" + value + "' is neither an existing label table nor an INFO key");
+            }
+            return new Labels(value, positiveValue, null);
+        }
+
+        /** Where the labels come from, in words: {@code INFO key LAB} or the table's file name. */
+        public String source() {
+            return table != null ? table.file().getFileName().toString() : "INFO " + infoKey;
+        }
 
         /** The label of allele {@code allele}: true, false, or null when the record has none. */
         Boolean of(VcfRecord r, int allele) throws IOException {
+            if (table != null) {
+                return table.label(r.chrom(), r.position(), r.ref(), r.alts().get(allele));
+            }
             String v = r.infoValue(infoKey);
             if (v == null) {
                 return null;
@@ -97,18 +144,7 @@ public final class VariantScoring {
             if (one.isEmpty() && positiveValue == null) {
                 return true;              // a flag
             }
-            if (one.equals(".") || one.equalsIgnoreCase("NA")) {
-                return null;
-            }
-            if (positiveValue != null) {
-                return one.equals(positiveValue);
-            }
-            return switch (one.toLowerCase(Locale.ROOT)) {
-                case "1", "true", "yes" -> true;
-                case "0", "false", "no" -> false;
-                default -> throw new IOException("line " + r.line() + ": INFO " + infoKey + "=" + v + " is not 1 or 0;"
-                        + " name the positive class value");
-            };
+            return LabelTable.value("line " + r.line() + ": INFO " + infoKey + "=" + v + ": ", one, positiveValue);
         }
     }
 
@@ -129,11 +165,14 @@ public final class VariantScoring {
      * @param windowBases bases of the windows scored in this run
      * @param scoredNow alleles scored in this run
      * @param seconds time spent scoring in this run
+     * @param unlabelled with labels: scored alleles without one (no row in the table, no INFO value, or NA); left
+     *                   out of the AUROC
+     * @param labelsNotInVcf with a label table: its rows that match no ALT allele of the VCF
      * @param roc the AUROC of −Δ over labelled scored alleles, or null
      */
     public record Summary(long records, long alleles, long scored, Map<SkipReason, Long> skipped,
                           List<String> refMismatches, long resumedRecords, long windowBases, long scoredNow,
-                          double seconds,
+                          double seconds, long unlabelled, long labelsNotInVcf,
                           RocAnalysis.Result roc) {
 
         /** Window bases scored per second in this run. */
@@ -156,6 +195,14 @@ public final class VariantScoring {
             if (seconds > 0) {
                 sb.append(String.format(Locale.ROOT, "; %.1f s, %,.0f bases/s, %,.2f variants/s", seconds,
                         basesPerSecond(), variantsPerSecond()));
+            }
+            if (unlabelled > 0 || labelsNotInVcf > 0) {
+                sb.append(String.format(Locale.ROOT, "\n%,d scored alleles without a label (left out of the AUROC)",
+                        unlabelled));
+                if (labelsNotInVcf > 0) {
+                    sb.append(String.format(Locale.ROOT, "; %,d rows of the label table match no ALT allele of the "
+                            + "VCF", labelsNotInVcf));
+                }
             }
             if (roc != null) {
                 sb.append("\n").append(roc.format()).append(" of -").append(INFO_DLL);
@@ -196,7 +243,7 @@ public final class VariantScoring {
             try (VariantJournal journal = VariantJournal.open(journalFile, fingerprint(q));
                  VcfReader vcf = VcfReader.open(q.vcf())) {
                 resumed = journal.done();
-                Scorer scorer = new Scorer(model, new ScoringOptions(false, false, q.batchSize(), q.window(), 1));
+                VariantDeltas deltas = new VariantDeltas(model, q.window(), q.batchSize());
                 List<VcfRecord> group = new ArrayList<>();
                 VcfRecord r;
                 long doneRecords = resumed;
@@ -207,14 +254,14 @@ public final class VariantScoring {
                     }
                     group.add(r);
                     if (group.size() == groupSize) {
-                        bases += scoreGroup(scorer, ref, q, group, journal, cancelled, scoredNow);
+                        bases += scoreGroup(deltas, ref, q, group, journal, cancelled, scoredNow);
                         doneRecords += group.size();
                         group.clear();
                         progress.update("Scoring variants", doneRecords, total);
                     }
                 }
                 if (!group.isEmpty()) {
-                    bases += scoreGroup(scorer, ref, q, group, journal, cancelled, scoredNow);
+                    bases += scoreGroup(deltas, ref, q, group, journal, cancelled, scoredNow);
                     doneRecords += group.size();
                     progress.update("Scoring variants", doneRecords, total);
                 }
@@ -234,37 +281,24 @@ public final class VariantScoring {
     }
 
     /** An allele's plan: a skip reason, or the windows to score. */
-    private record Plan(long record, int allele, SkipReason skip, VariantWindows.Pair windows, String detail) {
+    record Plan(long record, int allele, SkipReason skip, VariantWindows.Pair windows, String detail) {
     }
 
     /** Scores one group and commits it to the journal; returns the window bases scored. */
-    private static long scoreGroup(Scorer scorer, IndexedFasta ref, Request q, List<VcfRecord> group,
+    private static long scoreGroup(VariantDeltas deltas, IndexedFasta ref, Request q, List<VcfRecord> group,
                                    VariantJournal journal, BooleanSupplier cancelled, long[] scoredNow)
             throws IOException {
         List<Plan> plans = new ArrayList<>();
         for (VcfRecord r : group) {
-            plan(ref, q, r, plans);
+            plan(ref, q.window(), r, plans);
         }
-        Map<String, Integer> refIndex = new HashMap<>();
-        List<Scorer.Input> inputs = new ArrayList<>();
-        List<int[]> pairs = new ArrayList<>();             // per scored plan: {ref input, alt input}
-        long bases = 0;
+        List<VariantWindows.Pair> pairs = new ArrayList<>();
         for (Plan p : plans) {
             if (p.skip() == null) {
-                String key = p.windows().start() + ":" + p.windows().ref();
-                Integer ri = refIndex.get(key);
-                if (ri == null) {
-                    ri = inputs.size();
-                    refIndex.put(key, ri);
-                    inputs.add(new Scorer.Input("ref", p.windows().ref()));
-                    bases += p.windows().ref().length();
-                }
-                pairs.add(new int[] {ri, inputs.size()});
-                inputs.add(new Scorer.Input("alt", p.windows().alt()));
-                bases += p.windows().alt().length();
+                pairs.add(p.windows());
             }
         }
-        List<SequenceScore> scores = inputs.isEmpty() ? List.of() : scorer.score(inputs, d -> { }, cancelled);
+        VariantDeltas.Scored scored = deltas.score(pairs, cancelled);
         List<VariantJournal.Entry> entries = new ArrayList<>();
         int k = 0;
         for (Plan p : plans) {
@@ -273,16 +307,17 @@ public final class VariantScoring {
                         Double.NaN, p.detail()));
                 continue;
             }
-            int[] pair = pairs.get(k++);
-            entries.add(new VariantJournal.Entry(p.record(), p.allele(), "ok", p.windows().start(),
-                    scores.get(pair[0]).forwardMean(), scores.get(pair[1]).forwardMean(), ""));
+            VariantDeltas.Delta d = scored.deltas().get(k++);
+            entries.add(new VariantJournal.Entry(p.record(), p.allele(), "ok", p.windows().start(), d.refMean(),
+                    d.altMean(), ""));
         }
         scoredNow[0] += k;
         journal.commit(entries, group.get(group.size() - 1).index() + 1);
-        return bases;
+        return scored.bases();
     }
 
-    private static void plan(IndexedFasta ref, Request q, VcfRecord r, List<Plan> out) throws IOException {
+    /** The plans of a record's ALT alleles: the windows to score, or why an allele is not scored. */
+    static void plan(IndexedFasta ref, int window, VcfRecord r, List<Plan> out) throws IOException {
         int n = r.alts().size();
         if (n == 0) {
             return;
@@ -309,10 +344,10 @@ public final class VariantScoring {
             } else if (VariantWindows.symbolic(alt)) {
                 out.add(new Plan(r.index(), a, SkipReason.SYMBOLIC_ALT, null, ""));
             } else {
-                long[] span = VariantWindows.span(p, refAllele.length(), alt.length(), length, q.window());
+                long[] span = VariantWindows.span(p, refAllele.length(), alt.length(), length, window);
                 String bases = ref.fetch(contig, span[0], span[1]);
                 VariantWindows.Pair w = VariantWindows.pair(bases, span[0], p, refAllele.length(), alt, length,
-                        q.window());
+                        window);
                 if (VariantWindows.mostlyN(w.ref()) || w.ref().length() < 2 || w.alt().length() < 2) {
                     out.add(new Plan(r.index(), a, SkipReason.MOSTLY_N, null, ""));
                 } else {
@@ -330,7 +365,8 @@ public final class VariantScoring {
         List<String> mismatches = new ArrayList<>();
         List<Double> scores = new ArrayList<>();
         List<Boolean> labels = new ArrayList<>();
-        long[] counts = new long[2];       // alleles, scored
+        long[] counts = new long[3];       // alleles, scored, scored without a label
+        java.util.Set<String> matched = new java.util.HashSet<>();
         AtomicFiles.write(q.out(), vcfTmp -> {
             try (OutputStream raw = Files.newOutputStream(vcfTmp);
                  OutputStream o = q.out().getFileName().toString().endsWith(".gz") ? new BgzfOutputStream(raw)
@@ -364,11 +400,19 @@ public final class VariantScoring {
                             for (VariantJournal.Entry x : es) {
                                 counts[0]++;
                                 Boolean label = q.label() == null ? null : q.label().of(r, x.allele());
+                                LabelTable table = q.label() == null ? null : q.label().table();
+                                if (table != null && table.contains(r.chrom(), r.position(), r.ref(),
+                                        r.alts().get(x.allele()))) {
+                                    matched.add(LabelTable.key(r.chrom(), r.position(), r.ref(),
+                                            r.alts().get(x.allele())));
+                                }
                                 if (x.scored()) {
                                     counts[1]++;
                                     if (label != null) {
                                         scores.add(-x.delta());
                                         labels.add(label);
+                                    } else if (q.label() != null) {
+                                        counts[2]++;
                                     }
                                 } else {
                                     SkipReason why = SkipReason.ofCode(x.status());
@@ -414,7 +458,7 @@ public final class VariantScoring {
                 roc = RocAnalysis.of(s, y, RocAnalysis.BOOTSTRAP, 42);
                 if (q.rocPrefix() != null) {
                     RocAnalysis.Result fin = roc;
-                    String title = "ROC of -" + INFO_DLL + " against " + q.label().infoKey();
+                    String title = "ROC of -" + INFO_DLL + " against " + q.label().source();
                     Path prefix = q.rocPrefix();
                     AtomicFiles.writeText(prefix.resolveSibling(prefix.getFileName() + ".svg"),
                             w -> RocPlot.writeSvg(w, fin, title));
@@ -423,7 +467,9 @@ public final class VariantScoring {
                 }
             }
         }
-        return new Summary(total, counts[0], counts[1], skipped, mismatches, resumed, bases, scoredNow, seconds, roc);
+        long notInVcf = q.label() == null || q.label().table() == null ? 0 : q.label().table().size() - matched.size();
+        return new Summary(total, counts[0], counts[1], skipped, mismatches, resumed, bases, scoredNow, seconds,
+                counts[2], notInVcf, roc);
     }
 
     private static void writeHeader(Writer w, List<String> header, Request q) throws IOException {

@@ -15,6 +15,7 @@ import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.Scorer;
 import org.evo2wb.engine.score.ScoringOptions;
+import org.evo2wb.engine.variants.Auroc;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -176,5 +177,54 @@ class VariantEffectTest {
         e = assertThrows(IOException.class, () -> VariantEffect.readReference(noCoordinates, null));
         assertTrue(e.getMessage().contains("record 'contig1' does not name its coordinates"), e.getMessage());
         assertEquals(5, VariantEffect.readReference(noCoordinates, 5L).start());
+    }
+
+    /**
+     * One Δ for one variant: the table path ({@code eval vep}) and the VCF path ({@code variants}) score the same
+     * SNVs, away from the reference's ends where both window rules give the same 64 bases, to the same bits. The
+     * soft-masked stretch is upper-cased on both (the VCF path always does, the table path with --uppercase).
+     */
+    @Test
+    void theTableAndTheVcfPathGiveIdenticalDeltas() throws Exception {
+        VariantEffect.Reference ref = VariantEffect.readReference(fasta, null);
+        Path tsv = table(1040, 1120, 1121, 1150, 1260);
+        List<VariantTable.Variant> variants = VariantTable.read(tsv, VariantTable.Columns.defaults());
+        Path genomeFasta = tmp.resolve("genome.fa");
+        Files.writeString(genomeFasta, ">chrT\n" + genome + "\n");
+        StringBuilder vcf = new StringBuilder("##fileformat=VCFv4.2\n##contig=<ID=chrT>\n"
+                + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n");
+        for (VariantTable.Variant v : variants) {
+            vcf.append("T\t").append(v.position() - 1000).append('\t').append(v.id()).append('\t').append(v.ref())
+                    .append('\t').append(v.alt()).append("\t.\t.\t.\n");
+        }
+        Path vcfFile = tmp.resolve("same.vcf");
+        Files.writeString(vcfFile, vcf.toString());
+        Path out = tmp.resolve("same.out.vcf");
+        Path rows = tmp.resolve("same.out.tsv");
+        try (StripedHyena model = TinyModel.load()) {
+            VariantEffect.Report table = VariantEffect.run(model, variants, ref,
+                    new VariantEffect.Options(WINDOW, true, 1), d -> { }, () -> false);
+            org.evo2wb.engine.variants.VariantScoring.run(model, new org.evo2wb.engine.variants.VariantScoring.Request(
+                    vcfFile, genomeFasta, tmp.resolve("cache"), out, rows, WINDOW, 1, null, null, "tiny"),
+                    (p, d, t) -> { }, () -> false);
+            List<org.evo2wb.engine.variants.VariantRow> back = org.evo2wb.engine.variants.VariantRow.readTsv(rows);
+            assertEquals(variants.size(), back.size());
+            assertEquals(5, table.referenceWindows());
+            for (int i = 0; i < variants.size(); i++) {
+                VariantEffect.Result r = table.results().get(i);
+                org.evo2wb.engine.variants.VariantRow v = back.get(i);
+                assertEquals("ok", v.status());
+                assertEquals(r.variant().id(), v.id());
+                assertEquals(r.windowStart() - 1000, v.windowStart(), v.id());
+                // the TSV holds 6 decimals; the unrounded figures are compared through the scored VCF below
+                assertEquals(Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6f", r.delta())), v.delta(),
+                        0.0, v.id());
+            }
+            List<String> dll = Files.readAllLines(out).stream().filter(l -> !l.startsWith("#"))
+                    .map(l -> l.substring(l.indexOf("EVO2_DLL=") + 9)).toList();
+            for (int i = 0; i < variants.size(); i++) {
+                assertEquals(String.format(java.util.Locale.ROOT, "%.6g", table.results().get(i).delta()), dll.get(i));
+            }
+        }
     }
 }

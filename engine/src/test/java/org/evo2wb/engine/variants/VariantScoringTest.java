@@ -309,4 +309,69 @@ class VariantScoringTest {
         return null;
     }
 
+
+    /**
+     * Labels from a label table (other contig naming, lower-case bases, a header) give the same AUROC as the INFO key
+     * when they say the same; alleles left without a label are counted, and rows that match no allele too.
+     */
+    @Test
+    void aLabelTableLabelsTheAllelesItNamesAndCountsTheRest() throws IOException {
+        Path vcf = tmp.resolve("labels-in.vcf");
+        Files.writeString(vcf, vcf());
+        VariantScoring.Summary byInfo = VariantScoring.run(model, request(vcf, tmp.resolve("labels-info.vcf"),
+                tmp.resolve("labels-info.tsv")), (p, d, t) -> { }, () -> false);
+        List<VariantRow> rows = VariantRow.readTsv(tmp.resolve("labels-info.tsv"));
+        StringBuilder all = new StringBuilder("chrom\tpos\tref\talt\tnote\tlabel\n");
+        StringBuilder some = new StringBuilder("# labels of the test VCF\n");
+        List<Double> scores = new ArrayList<>();
+        List<Boolean> labels = new ArrayList<>();
+        int k = 0;
+        for (VariantRow r : rows) {
+            String chrom = r.chrom().startsWith("chr") ? r.chrom().substring(3) : "chr" + r.chrom();
+            String lab = r.label() ? "1" : "0";
+            all.append(chrom).append('\t').append(r.pos()).append('\t').append(r.ref().toLowerCase()).append('\t')
+                    .append(r.alt()).append("\tx\t").append(lab).append('\n');
+            if (!r.scored()) {
+                continue;
+            }
+            k++;
+            if (k == 2) {
+                continue;                                           // no row: unlabelled
+            }
+            some.append(chrom).append('\t').append(r.pos()).append('\t').append(r.ref()).append('\t')
+                    .append(r.alt()).append('\t').append(k == 5 ? "NA" : lab).append('\n');
+            if (k != 5) {
+                scores.add(-r.delta());
+                labels.add(r.label());
+            }
+        }
+        some.append("chr9\t5\tA\tC\t1\n");                        // matches no allele
+        Path allTable = tmp.resolve("labels-all.tsv");
+        Files.writeString(allTable, all.toString());
+        VariantScoring.Request q = request(vcf, tmp.resolve("labels-all.vcf"), null)
+                .withLabels(VariantScoring.Labels.parse(allTable.toString(), null));
+        VariantScoring.Summary s = VariantScoring.run(model, q, (p, d, t) -> { }, () -> false);
+        assertEquals(byInfo.roc().auroc(), s.roc().auroc());
+        assertEquals(byInfo.roc().positives(), s.roc().positives());
+        assertEquals(byInfo.roc().negatives(), s.roc().negatives());
+        assertEquals(0, s.unlabelled());
+        assertEquals(0, s.labelsNotInVcf());
+
+        Path someTable = tmp.resolve("labels-some.tsv");
+        Files.writeString(someTable, some.toString());
+        s = VariantScoring.run(model, request(vcf, tmp.resolve("labels-some.vcf"), null)
+                .withLabels(VariantScoring.Labels.parse(someTable.toString(), null)), (p, d, t) -> { }, () -> false);
+        assertEquals(2, s.unlabelled());
+        assertEquals(1, s.labelsNotInVcf());
+        boolean[] y = new boolean[labels.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = labels.get(i);
+        }
+        assertEquals(org.evo2wb.engine.variants.Auroc.of(scores.stream().mapToDouble(Double::doubleValue).toArray(), y),
+                s.roc().auroc(), 1e-6);               // Δ in the TSV has 6 decimals
+        assertTrue(s.format().contains("\n2 scored alleles without a label (left out of the AUROC); 1 rows of the "
+                + "label table match no ALT allele of the VCF"), s.format());
+        // an INFO key is still an INFO key
+        assertEquals("LAB", VariantScoring.Labels.parse("LAB", null).infoKey());
+    }
 }

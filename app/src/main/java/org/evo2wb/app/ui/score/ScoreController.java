@@ -13,11 +13,15 @@ import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.app.ui.DialogService.FileFilter;
 import org.evo2wb.bio.Feature;
 import org.evo2wb.bio.Iupac;
+import org.evo2wb.engine.embed.EmbedTask;
+import org.evo2wb.engine.embed.Embeddings;
+import org.evo2wb.engine.embed.LayerName;
 import org.evo2wb.engine.load.ScoringContext;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.score.CodonEffects;
 import org.evo2wb.engine.score.Mutagenesis;
 import org.evo2wb.engine.score.MutagenesisTask;
+import org.evo2wb.engine.score.Scorer;
 import org.evo2wb.engine.score.ScoringOptions;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
@@ -48,7 +52,7 @@ public final class ScoreController {
         this.browser = new BrowserView(model, nav);
         this.view = new ScoreViewBuilder(model, browser, new ScoreViewBuilder.Actions(this::score, this::cancelScore,
                 this::mutagenesis, this::cancelMutagenesis, this::goTo, nav, this::export, this::swap, this::label,
-                this::context)).build();
+                this::context, this::exportEmbeddings)).build();
         model.records().addListener((javafx.collections.ListChangeListener<LoadedRecord>) c -> {
             if (!model.records().contains(model.recordProperty().get())) {
                 model.recordProperty().set(model.records().isEmpty() ? null : model.records().get(0));
@@ -479,6 +483,75 @@ public final class ScoreController {
             services.dialogs().showError("Could not export " + kind.label, f + ": " + EngineTask.describe(e));
             return Optional.empty();
         }
+    }
+
+    /** Asks for the layers, pooling and format, then {@link #exportEmbeddings(EmbeddingExport)}. */
+    void exportEmbeddings() {
+        ScoreResult r = model.resultProperty().get();
+        LoadedModel a = model.currentProperty().get();
+        if (r == null || a == null) {
+            services.dialogs().showError("Nothing to export", "Score a sequence first.");
+            return;
+        }
+        int blocks = a.inspection().config().numLayers();
+        javafx.stage.Window owner = view.getScene() == null ? null : view.getScene().getWindow();
+        EmbeddingDialog.ask(owner, LayerName.offered(blocks), "blocks." + blocks / 2).ifPresent(this::exportEmbeddings);
+    }
+
+    /**
+     * Writes the embeddings of the scored stretch (the record, or its scored region named {@code id:from-to}) with
+     * the current model, through the engine entry of {@code evo2wb embed} ({@link EmbedTask}) as a background task.
+     */
+    Optional<Path> exportEmbeddings(EmbeddingExport e) {
+        ScoreResult r = model.resultProperty().get();
+        LoadedModel a = model.currentProperty().get();
+        if (r == null || a == null) {
+            services.dialogs().showError("Nothing to export", "Score a sequence first.");
+            return Optional.empty();
+        }
+        int length = r.a().logProbs().length;
+        String id = r.offset() == 0 && length == r.sequence().length() ? r.id()
+                : r.id() + ":" + (r.offset() + 1) + "-" + (r.offset() + length);
+        Optional<Path> file = services.dialogs().chooseSaveFile("Export embeddings",
+                ScoreExports.fileName(r.id(), "_embeddings" + e.suffix()), FileFilter.of("Embeddings",
+                        "*" + e.suffix()));
+        if (file.isEmpty()) {
+            return Optional.empty();
+        }
+        Path f = file.get();
+        LoadedModel.Lease lease;
+        List<LayerName> layers;
+        try {
+            lease = a.lease();
+        } catch (IllegalStateException x) {
+            services.dialogs().showError("Cannot export embeddings", x.getMessage());
+            return Optional.empty();
+        }
+        try {
+            layers = LayerName.parseAll(e.layers(), lease.network().architecture());
+        } catch (IllegalArgumentException x) {
+            lease.close();
+            services.dialogs().showError("Cannot export embeddings", x.getMessage());
+            return Optional.empty();
+        }
+        EmbedTask task = new EmbedTask(lease.network(), List.of(new Scorer.Input(id, r.sequence().substring(
+                r.offset(), r.offset() + length))), layers, e.mean(), Embeddings.DEFAULT_CHUNK,
+                Embeddings.DEFAULT_OVERLAP, f);
+        model.statusProperty().set("Embedding " + id + " …");
+        services.tasks().submit(task, t -> model.statusProperty().set(String.format(Locale.ROOT,
+                "Embedding %s … %.0f%%", id, 100 * Math.max(0, t.fraction()))), t -> {
+                    lease.close();
+                    if (t.status() == TaskStatus.FINISHED) {
+                        model.statusProperty().set(t.result().join().format() + "; wrote " + f + ".");
+                    } else if (t.status() == TaskStatus.CANCELLED) {
+                        model.statusProperty().set("Embeddings export cancelled.");
+                    } else {
+                        model.statusProperty().set("Embeddings export failed.");
+                        services.dialogs().showError("Could not export embeddings", f + ": "
+                                + EngineTask.describe(failure(t)));
+                    }
+                });
+        return Optional.of(f);
     }
 
     /** Writes one export file. */

@@ -37,7 +37,8 @@ final class ScoreViewBuilder {
     /** What the view's controls do. */
     record Actions(Runnable score, Runnable cancel, Runnable mutagenesis, Runnable cancelMutagenesis,
                    Consumer<String> goTo, Navigation nav, Function<ScoreController.Export, ?> export, Runnable swap,
-                   Function<LoadedModel, String> label, java.util.function.IntSupplier context) {}
+                   Function<LoadedModel, String> label, java.util.function.IntSupplier context,
+                   Runnable embeddings) {}
 
     private final ScoreModel model;
     private final BrowserView browser;
@@ -242,6 +243,10 @@ final class ScoreViewBuilder {
             item.setOnAction(e -> actions.export().apply(k));
             export.getItems().add(item);
         }
+        MenuItem embeddings = new MenuItem("Embeddings…");
+        embeddings.setId("score-export-embeddings");
+        embeddings.setOnAction(e -> actions.embeddings().run());
+        export.getItems().addAll(new javafx.scene.control.SeparatorMenuItem(), embeddings);
         export.disableProperty().bind(model.resultProperty().isNull());
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);

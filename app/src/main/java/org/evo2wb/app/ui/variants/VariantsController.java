@@ -42,7 +42,7 @@ public final class VariantsController {
         this.score = score;
         this.showView = showView;
         this.view = new VariantsViewBuilder(model, new VariantsViewBuilder.Actions(this::run, this::cancel,
-                this::chooseVcf, this::chooseReference, this::openInScore)).build();
+                this::chooseVcf, this::chooseReference, this::chooseLabels, this::openInScore)).build();
     }
 
     public Node view() {
@@ -62,6 +62,12 @@ public final class VariantsController {
                         model.outProperty().set(p.resolveSibling(name + ".evo2.vcf.gz").toString());
                     }
                 });
+    }
+
+    private void chooseLabels() {
+        services.dialogs().chooseFile("Variant labels (TSV: chrom, pos, ref, alt, label)",
+                DialogService.FileFilter.of("Tab-separated", "*.tsv", "*.txt")).ifPresent(p -> model.labelProperty()
+                .set(p.toString()));
     }
 
     private void chooseReference() {
@@ -92,7 +98,7 @@ public final class VariantsController {
             return null;
         }
         window = q.window();
-        VariantsRunTask task = new VariantsRunTask(lease.network(), q);
+        VariantsRunTask task = new VariantsRunTask(lease.network(), q, model.labelProperty().get());
         running = task;
         model.runningProperty().set(true);
         model.progressProperty().set(-1);
@@ -144,7 +150,7 @@ public final class VariantsController {
         String label = model.labelProperty().get().strip();
         return new VariantScoring.Request(Path.of(vcf), Path.of(ref), VariantScoring.defaultCacheFolder(), outPath,
                 outPath.resolveSibling(name + ".tsv"), w, 8,
-                label.isEmpty() ? null : new VariantScoring.Labels(label, null),
+                null,
                 label.isEmpty() ? null : outPath.resolveSibling(name + ".roc"), m.name());
     }
 

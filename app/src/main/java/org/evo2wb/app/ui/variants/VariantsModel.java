@@ -46,7 +46,7 @@ public final class VariantsModel {
         return window;
     }
 
-    /** The INFO key holding labels; blank = none. */
+    /** Where labels come from: an INFO key, or the path of a label table (chrom, pos, ref, alt, label); blank = none. */
     public StringProperty labelProperty() {
         return label;
     }

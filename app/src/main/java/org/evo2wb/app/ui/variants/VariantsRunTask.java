@@ -14,15 +14,23 @@ final class VariantsRunTask extends EngineTask<VariantsRunTask.Result> {
 
     private final StripedHyena model;
     private final VariantScoring.Request request;
+    private final String labels;
 
-    VariantsRunTask(StripedHyena model, VariantScoring.Request request) {
+    /**
+     * @param labels the label setting as typed: an INFO key or a label table's path ({@link
+     *               VariantScoring.Labels#parse}, read here, off the FX thread), or blank for none
+     */
+    VariantsRunTask(StripedHyena model, VariantScoring.Request request, String labels) {
         super("Score variants of " + request.vcf().getFileName());
         this.model = model;
         this.request = request;
+        this.labels = labels.strip();
     }
 
     @Override
     protected Result call() throws Exception {
+        VariantScoring.Request request = labels.isEmpty() ? this.request
+                : this.request.withLabels(VariantScoring.Labels.parse(labels, null));
         VariantScoring.Summary s = VariantScoring.run(model, request, (phase, done, total) -> {
             message(phase);
             progress(Math.max(0, done), total);

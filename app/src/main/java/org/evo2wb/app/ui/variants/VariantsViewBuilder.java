@@ -34,7 +34,7 @@ final class VariantsViewBuilder {
     static final int BINS = 30;
 
     record Actions(Runnable run, Runnable cancel, Runnable chooseVcf, Runnable chooseReference,
-                   Consumer<VariantRow> showInScore) {
+                   Runnable chooseLabels, Consumer<VariantRow> showInScore) {
     }
 
     private final VariantsModel model;
@@ -60,7 +60,11 @@ final class VariantsViewBuilder {
         TextField ref = field("variants-reference", model.referenceProperty(), "Reference genome FASTA");
         TextField out = field("variants-out", model.outProperty(), "Scored VCF to write");
         TextField window = field("variants-window", model.windowProperty(), "default: 8,192 or the model's context");
-        TextField label = field("variants-label", model.labelProperty(), "INFO key with 1/0 labels (optional)");
+        TextField label = field("variants-label", model.labelProperty(),
+                "INFO key or label table (chrom, pos, ref, alt, label); optional");
+        Button chooseLabels = new Button("Table…");
+        chooseLabels.setId("variants-choose-labels");
+        chooseLabels.setOnAction(e -> actions.chooseLabels().run());
         Button chooseVcf = new Button("Choose…");
         chooseVcf.setOnAction(e -> actions.chooseVcf().run());
         Button chooseRef = new Button("Choose…");
@@ -76,7 +80,7 @@ final class VariantsViewBuilder {
         g.addRow(0, new Label("VCF"), vcf, chooseVcf);
         g.addRow(1, new Label("Reference"), ref, chooseRef);
         g.addRow(2, new Label("Output VCF"), out);
-        g.addRow(3, new Label("Window"), window, new Label("Label key"), label);
+        g.addRow(3, new Label("Window"), window, new Label("Labels"), label, chooseLabels);
         g.addRow(4, new HBox(6, run, cancel));
         GridPane.setHgrow(vcf, Priority.ALWAYS);
         GridPane.setHgrow(ref, Priority.ALWAYS);

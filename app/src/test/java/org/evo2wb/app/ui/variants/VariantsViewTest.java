@@ -78,6 +78,29 @@ class VariantsViewTest {
         assertEquals(2, chart.getData().size(), "label 1 and label 0");
         assertTrue(Files.exists(dir.resolve("out.vcf.gz")) && Files.exists(dir.resolve("out.tsv")));
 
+        // labels from a label table chosen with Table…: the alleles at 40 have no row and are counted
+        StringBuilder labels = new StringBuilder("chrom\tpos\tref\talt\tlabel\n");
+        for (int pos = 60; pos <= 260; pos += 20) {
+            char ref = chr.charAt(pos - 1);
+            for (String alt : (ref == 'A' ? "C,G" : "A,T").split(",")) {
+                labels.append("chr5\t").append(pos).append('\t').append(ref).append('\t').append(alt).append('\t')
+                        .append(pos % 40 == 0 ? 1 : 0).append('\n');
+            }
+        }
+        Path labelTable = dir.resolve("labels.tsv");
+        Files.writeString(labelTable, labels.toString());
+        fx.dialogs.willChooseFile(labelTable);
+        robot.clickOn("#variants-choose-labels");
+        assertEquals(labelTable.toString(), m.labelProperty().get());
+        robot.interact(() -> m.outProperty().set(dir.resolve("by-table.vcf.gz").toString()));
+        robot.clickOn("#variants-run");
+        fx.awaitIdle();
+        assertTrue(m.statusProperty().get().contains("2 scored alleles without a label (left out of the AUROC)"),
+                m.statusProperty().get());
+        assertTrue(m.aurocProperty().get().startsWith("AUROC ") && m.aurocProperty().get().endsWith("; 10 positive, "
+                + "12 negative)"), m.aurocProperty().get());
+        robot.interact(() -> m.outProperty().set(dir.resolve("out.vcf.gz").toString()));
+
         robot.interact(() -> m.filterProperty().set("v100"));
         assertEquals(2, table.getItems().size());
         robot.interact(() -> table.getSelectionModel().select(0));

@@ -1,4 +1,4 @@
-package org.evo2wb.engine.eval;
+package org.evo2wb.engine.variants;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.evo2wb.engine.eval;
+package org.evo2wb.engine.variants;
 
 import java.util.Arrays;
 import java.util.Comparator;
