@@ -122,10 +122,10 @@ class AttentionBlocksTest {
             assertTrue(FusedAttention.usedOn(Device.cpu()));
             System.setProperty(FusedAttention.PROPERTY, "blocked");
             assertFalse(FusedAttention.usedOn(Device.gpu(0)));
-            System.setProperty(FusedAttention.PROPERTY, "flash");
+            System.setProperty(FusedAttention.PROPERTY, "sparse");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> FusedAttention.usedOn(Device.cpu()));
-            assertTrue(e.getMessage().contains("flash"), e.getMessage());
+            assertTrue(e.getMessage().contains("sparse"), e.getMessage());
         } finally {
             System.clearProperty(FusedAttention.PROPERTY);
         }
