@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.evo2wb.engine.checkpoint.bionemo.BioNeMoCheckpoint;
 import org.evo2wb.engine.config.Evo2Config;
 
 /** Opens any supported weights file by its content, and summarises it. */
@@ -33,9 +34,10 @@ public final class Checkpoints {
     }
 
     /**
-     * Opens {@code path}: a name ending in {@code .partN} is read with all its sibling shards; otherwise the first
-     * bytes decide ({@code PK\3\4} → torch.save zip, a little-endian header length followed by {@code '{'} →
-     * safetensors).
+     * Opens {@code path}: a BioNeMo checkpoint folder (Megatron Bridge, Savanna) as the model it holds; a name ending in
+     * {@code .partN} is read with all its sibling shards; otherwise the first bytes decide ({@code PK\3\4} →
+     * torch.save zip, a little-endian header length followed by {@code '{'} → safetensors). A torch.save file with
+     * Savanna's tensor names is opened as a Savanna checkpoint.
      */
     public static CheckpointFile open(Path path) throws IOException {
         return open(path, Integrity.CHECKED);
@@ -43,8 +45,11 @@ public final class Checkpoints {
 
     /** {@link #open(Path)}; a {@code .pt} file's CRC-32s are checked as storages are read unless trusted. */
     public static CheckpointFile open(Path path, Integrity integrity) throws IOException {
+        if (Files.isDirectory(path) && BioNeMoCheckpoint.isBioNeMoFolder(path)) {
+            return BioNeMoCheckpoint.open(path, integrity, null, null);
+        }
         if (path.getFileName().toString().matches(".*\\.part\\d+")) {
-            return TorchCheckpoint.open(path, integrity);
+            return savannaOrPlain(TorchCheckpoint.open(path, integrity), path);
         }
         if (!Files.isRegularFile(path)) {
             throw new CheckpointFormatException(path + ": no such file");
@@ -59,7 +64,7 @@ public final class Checkpoints {
         }
         head.flip();
         if (head.remaining() >= 4 && head.getInt(0) == 0x04034b50) {
-            return TorchCheckpoint.open(path, integrity);
+            return savannaOrPlain(TorchCheckpoint.open(path, integrity), path);
         }
         if (Safetensors.sniff(head.duplicate(), size)) {
             return Safetensors.open(path);
@@ -74,6 +79,19 @@ public final class Checkpoints {
         }
         throw new CheckpointFormatException(path + ": neither a torch.save zip nor a safetensors file (starts with "
                 + hex.toString().trim() + ")");
+    }
+
+    /** A Savanna model-state file seen under the released names, or the file as it is. */
+    private static CheckpointFile savannaOrPlain(TorchCheckpoint file, Path path) throws IOException {
+        if (!BioNeMoCheckpoint.isSavanna(file)) {
+            return file;
+        }
+        try {
+            return BioNeMoCheckpoint.savanna(file, path, null);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
     }
 
     /** Tensor count, bytes, dtypes, the MLP width and the presets whose shapes the file fits. */
