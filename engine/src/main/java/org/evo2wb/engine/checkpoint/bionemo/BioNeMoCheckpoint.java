@@ -81,6 +81,19 @@ public final class BioNeMoCheckpoint implements CheckpointFile {
         return file.infos().keySet().stream().anyMatch(k -> k.endsWith("sequential.0.word_embeddings.weight"));
     }
 
+    /** True when {@code file} is a zip-format torch.save file with Savanna's tensor names. */
+    public static boolean isSavannaFile(Path file) {
+        String n = file.getFileName().toString();
+        if (!n.endsWith(".pt") && !n.matches(".*\\.pt\\.part\\d+")) {
+            return false;
+        }
+        try (TorchCheckpoint zip = TorchCheckpoint.open(file, Integrity.TRUSTED)) {
+            return isSavanna(zip);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** The model-state file of a Savanna folder ({@code global_stepN}, or the folder whose {@code latest} names one). */
     public static Optional<Path> savannaFile(Path folder) {
         Path direct = folder.resolve(SAVANNA_FILE);
