@@ -11,6 +11,7 @@ import java.util.Optional;
 import org.evo2wb.engine.checkpoint.CheckpointFile;
 import org.evo2wb.engine.checkpoint.CheckpointKeys;
 import org.evo2wb.engine.checkpoint.Checkpoints;
+import org.evo2wb.engine.checkpoint.bionemo.BioNeMoCheckpoint;
 import org.evo2wb.engine.config.Evo2Config;
 import org.evo2wb.engine.config.WeightPrecision;
 import org.evo2wb.engine.model.ModelArchitecture;
@@ -74,9 +75,15 @@ public record ModelInspection(ModelSource source, Checkpoints.Summary summary, l
     public static ModelInspection inspect(ModelSource source, ConfigChoice choice) throws IOException {
         Checkpoints.Summary summary;
         Map<String, long[]> shapes;
+        Evo2Config recorded = null;
+        String recordedOrigin = null;
         try (CheckpointFile f = Checkpoints.open(source.weights())) {
             summary = Checkpoints.describe(f);
             shapes = new LinkedHashMap<>(f.shapes());
+            if (f instanceof BioNeMoCheckpoint b && b.format() == CheckpointFile.Format.MEGATRON_BRIDGE) {
+                recorded = b.config();
+                recordedOrigin = b.configOrigin();
+            }
         }
         long bytes = source.weightBytes();
         List<String> problems = new ArrayList<>();
@@ -91,6 +98,9 @@ public record ModelInspection(ModelSource source, Checkpoints.Summary summary, l
         } else if (choice.preset() != null) {
             config = Evo2Config.preset(choice.preset());
             origin = "preset " + choice.preset() + " (chosen)";
+        } else if (recorded != null) {
+            config = recorded;
+            origin = recordedOrigin;
         } else if (source.config() != null) {
             config = Evo2Config.load(source.config());
             origin = source.config().getFileName() + " next to the weights";

@@ -129,6 +129,28 @@ public final class BioNeMoCheckpoint implements CheckpointFile {
         CHOSEN_BASES.put(MegatronBridgeFolder.open(lora).iterDir(), base.toAbsolutePath().normalize());
     }
 
+    /**
+     * For a LoRA folder holding adapters only, whose base model is neither chosen ({@link #useBaseModel}) nor found
+     * where its run config records it: the recorded path (or "" when none is recorded). Empty otherwise.
+     */
+    public static Optional<String> missingBaseModel(Path path) throws IOException {
+        if (!Files.isDirectory(path) || !MegatronBridgeFolder.looksLike(path)) {
+            return Optional.empty();
+        }
+        MegatronBridgeFolder folder = MegatronBridgeFolder.open(path);
+        if (folder.peft().isEmpty() || CHOSEN_BASES.containsKey(folder.iterDir())) {
+            return Optional.empty();
+        }
+        try (DcpCheckpoint own = DcpCheckpoint.open(folder.iterDir(), Integrity.TRUSTED)) {
+            if (own.infos().containsKey("embedding.word_embeddings.weight")) {
+                return Optional.empty();
+            }
+        }
+        String recorded = folder.pretrainedCheckpoint().orElse("");
+        return !recorded.isEmpty() && MegatronBridgeFolder.looksLike(Path.of(recorded)) ? Optional.empty()
+                : Optional.of(recorded);
+    }
+
     // ------------------------------------------------------------------ opening
 
     /**
