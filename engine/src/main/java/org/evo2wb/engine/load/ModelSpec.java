@@ -119,7 +119,8 @@ public record ModelSpec(String model, String config, Integrity integrity, String
             }
             if (isBioNeMo(weights)) {
                 throw new IOException(weights + " is a BioNeMo checkpoint: fine-tuning here starts from a weights "
-                        + "file; export the model as a .pt file first and start from that file");
+                        + "file; convert it to a .pt file with the recipe's evo2_export_mbridge_to_vortex and start "
+                        + "from that file");
             }
             String modelName = config.modelName().isBlank() ? ModelFiles.stem(weights.getFileName().toString())
                     : config.modelName();
