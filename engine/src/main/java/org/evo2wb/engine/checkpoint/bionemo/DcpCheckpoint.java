@@ -140,7 +140,7 @@ final class DcpCheckpoint implements NamedTensors {
     }
 
     /** Copies a chunk (row-major, shape {@code sizes}) to its place at {@code offsets} in the whole tensor. */
-    private static void place(ByteBuffer chunk, long[] offsets, long[] sizes, long[] whole, int w, ByteBuffer out) {
+    static void place(ByteBuffer chunk, long[] offsets, long[] sizes, long[] whole, int w, ByteBuffer out) {
         int nd = whole.length;
         if (nd == 0) {
             out.put(0, chunk.duplicate(), 0, w);
