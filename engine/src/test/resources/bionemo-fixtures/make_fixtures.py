@@ -184,10 +184,23 @@ def te_extra_state():
 def dcp_save(state_dict, path):
     os.makedirs(path, exist_ok=True)
     writer = FileSystemWriter(path, single_file_per_rank=True, thread_count=2)
-    try:
-        dcp.save(state_dict=state_dict, storage_writer=writer, no_dist=True)
-    except TypeError:
-        dcp.save(state_dict=state_dict, storage_writer=writer)
+    if hasattr(dcp, "save"):
+        try:
+            dcp.save(state_dict=state_dict, storage_writer=writer, no_dist=True)
+        except TypeError:
+            dcp.save(state_dict=state_dict, storage_writer=writer)
+    else:  # PyTorch before 2.2
+        dcp.save_state_dict(state_dict=state_dict, storage_writer=writer, no_dist=True)
+
+
+def dcp_load(state_dict, reader):
+    if hasattr(dcp, "load"):
+        try:
+            dcp.load(state_dict=state_dict, storage_reader=reader, no_dist=True)
+        except TypeError:
+            dcp.load(state_dict=state_dict, storage_reader=reader)
+    else:  # PyTorch before 2.2
+        dcp.load_state_dict(state_dict=state_dict, storage_reader=reader, no_dist=True)
 
 
 def train_state(step):
@@ -508,10 +521,7 @@ def main():
             if isinstance(item, BytesStorageMetadata):
                 continue
             back[key] = torch.empty(item.size, dtype=item.properties.dtype)
-        try:
-            dcp.load(state_dict=back, storage_reader=reader, no_dist=True)
-        except TypeError:
-            dcp.load(state_dict=back, storage_reader=reader)
+        dcp_load(back, reader)
         for key, t in ref.items():
             if not torch.equal(back[key], t):
                 raise AssertionError("%s: %s read back differs" % (d, key))

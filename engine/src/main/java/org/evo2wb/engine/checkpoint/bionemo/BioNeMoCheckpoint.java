@@ -220,7 +220,7 @@ public final class BioNeMoCheckpoint implements CheckpointFile {
         Kind kind = Kind.MEGATRON_BRIDGE;
         Path baseUsed = null;
         try {
-            boolean adapters = own.infos().keySet().stream().anyMatch(k -> k.endsWith(".adapter.linear_in.weight"));
+            boolean adapters = own.infos().keySet().stream().anyMatch(LoraMerged::isAdapter);
             if (adapters) {
                 Map<String, Object> peft = folder.peft().orElseThrow(() -> new CheckpointFormatException(
                         folder.runConfigFile() + ": the checkpoint holds LoRA adapters but its run config has no "

@@ -21,7 +21,9 @@ import org.evo2wb.engine.checkpoint.CheckpointFormatException;
  * {@code torch.distributed._shard.*}, Megatron's {@code megatron.core.dist_checkpointing.*}) and {@code pathlib} (the
  * checkpoint id); each becomes a {@link PyObject} that records its class name, its constructor arguments and the state
  * {@code BUILD} gives it, and nothing is called. {@code torch.Size} becomes its tuple, {@code torch.<dtype>} and the
- * other named torch constants a {@link TorchName}, {@code collections.OrderedDict} a map. Any other global is refused
+ * other named torch constants a {@link TorchName} (so does a layout pickled as
+ * {@code torch.serialization._get_layout('torch.strided')}), {@code collections.OrderedDict} a map, and an enum member
+ * ({@code getattr(<record class>, 'NAME')}, as Python 3.11+ pickles one) an inert record of its class. Any other global is refused
  * with the file and the class named; {@code INST}/{@code OBJ}/{@code EXT*}/{@code PERSID} and out-of-band buffers are
  * refused too.
  */
@@ -61,6 +63,8 @@ final class DcpUnpickler extends Unpickler {
     private static final Special TORCH_SIZE = new Special("torch.Size");
     private static final Special ORDERED_DICT = new Special("collections.OrderedDict");
     private static final Special RECONSTRUCTOR = new Special("copyreg._reconstructor");
+    private static final Special GET_LAYOUT = new Special("torch.serialization._get_layout");
+    private static final Special GETATTR = new Special("builtins.getattr");
 
     private static final List<String> RECORD_MODULES = List.of("torch.distributed.checkpoint.",
             "torch.distributed._shard.", "megatron.core.dist_checkpointing.", "pathlib");
@@ -173,6 +177,12 @@ final class DcpUnpickler extends Unpickler {
         if (full.equals("copyreg._reconstructor")) {
             return RECONSTRUCTOR;
         }
+        if (full.equals("torch.serialization._get_layout")) {
+            return GET_LAYOUT;
+        }
+        if (full.equals("builtins.getattr")) {
+            return GETATTR;
+        }
         if (module.equals("torch") && TORCH_CONSTANTS.contains(name)) {
             return new TorchName(name);
         }
@@ -205,6 +215,21 @@ final class DcpUnpickler extends Unpickler {
                 }
             }
             return m;
+        }
+        if (callable == GET_LAYOUT) {
+            if (a.length != 1 || !(a[0] instanceof String name) || !name.startsWith("torch.")
+                    || !TORCH_CONSTANTS.contains(name.substring(6))) {
+                throw new Failure("torch.serialization._get_layout of " + describe(a));
+            }
+            return new TorchName(name.substring(6));
+        }
+        if (callable == GETATTR) {
+            // Python 3.11+ pickles an enum member as getattr(EnumClass, 'NAME'); only on an allowed record class
+            if (a.length != 2 || !(a[0] instanceof PyClass cls) || !(a[1] instanceof String member)) {
+                throw new Failure("getattr is only allowed as getattr(<checkpoint record class>, 'NAME'), got "
+                        + describe(a));
+            }
+            return new PyObject(cls.name(), new Object[] {member});
         }
         if (callable == RECONSTRUCTOR) {
             if (a.length < 1 || !(a[0] instanceof PyClass cls)) {

@@ -36,7 +36,7 @@ final class LoraMerged implements NamedTensors {
         Map<String, TensorInfo> b = base.infos();
         Map<String, TensorInfo> a = adapters.infos();
         for (String k : a.keySet()) {
-            if (!k.endsWith(IN)) {
+            if (!isAdapter(k)) {
                 continue;
             }
             String module = k.substring(0, k.length() - IN.length());
@@ -68,6 +68,11 @@ final class LoraMerged implements NamedTensors {
                     + IN + "' tensor)");
         }
         b.forEach((k, v) -> infos.put(k, adapted.containsKey(k) ? new TensorInfo(StorageType.F32, v.shape()) : v));
+    }
+
+    /** True for an adapter's {@code linear_in} weight (not the optimizer's state of one). */
+    static boolean isAdapter(String key) {
+        return key.endsWith(IN) && !key.startsWith("optimizer.");
     }
 
     /** How many weights the adapters change. */

