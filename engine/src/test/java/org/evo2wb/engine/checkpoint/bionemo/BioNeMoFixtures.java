@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.TorchCheckpoint;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The BioNeMo checkpoints of the golden tiny model made by {@code bionemo-fixtures/make_fixtures.py} (PyTorch; see
@@ -18,8 +19,16 @@ final class BioNeMoFixtures {
 
     private BioNeMoFixtures() {}
 
-    /** A path under {@code bionemo-fixtures/generated/}. */
+    /** Why a test that reads them is skipped when the fixtures are absent. */
+    static final String NOT_GENERATED = "BioNeMo fixtures not generated: run make_fixtures.py (needs PyTorch)";
+
+    /**
+     * A path under {@code bionemo-fixtures/generated/}; the calling test is skipped (a failed assumption naming
+     * {@link #NOT_GENERATED}) when the fixtures have not been generated.
+     */
     static Path generated(String name) {
+        Assumptions.assumeTrue(BioNeMoFixtures.class.getResource("/bionemo-fixtures/generated/MANIFEST.txt") != null,
+                NOT_GENERATED);
         return resource("/bionemo-fixtures/generated/" + name);
     }
 
