@@ -19,8 +19,15 @@ final class ModelOptions {
 
     @Option(names = "--model", required = true, paramLabel = "<model>",
             description = "The Evo 2 model: a weights file (.pt, the first shard .pt.part0, or .safetensors), a "
-                    + "fine-tuning run folder, or 'default' for the model bundled with the workbench.")
+                    + "fine-tuning run folder, a BioNeMo checkpoint (a Megatron Bridge folder or its iter_* folder, "
+                    + "a Savanna folder or mp_rank_00_model_states.pt), or 'default' for the model bundled with the "
+                    + "workbench.")
     String model;
+
+    @Option(names = "--base-model", paramLabel = "<folder>",
+            description = "For a BioNeMo LoRA checkpoint (adapters only): the Megatron Bridge folder of the model it "
+                    + "was fine-tuned from. Default: the base model its run_config.yaml records.")
+    String baseModel;
 
     @Option(names = "--config", paramLabel = "<yaml|preset>",
             description = "The model's config: a YAML file in the official Evo 2 format, or a preset name ("
@@ -39,7 +46,7 @@ final class ModelOptions {
     }
 
     ModelSpec spec() {
-        return new ModelSpec(model, config, trustCheckpoint ? Integrity.TRUSTED : Integrity.CHECKED);
+        return new ModelSpec(model, config, trustCheckpoint ? Integrity.TRUSTED : Integrity.CHECKED, baseModel);
     }
 
     /** Resolves and loads the model where {@code where} says. */

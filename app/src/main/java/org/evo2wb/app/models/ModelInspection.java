@@ -14,6 +14,7 @@ import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.model.CheckpointSummary;
 import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.model.WeightPrecision;
+import org.evo2wb.engine.load.bionemo.BioNeMoCheckpoint;
 import org.evo2wb.engine.model.ModelArchitecture;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.train.run.FineTunedModel;
@@ -80,9 +81,15 @@ public record ModelInspection(ModelSource source, CheckpointSummary summary, lon
     public static ModelInspection inspect(ModelSource source, ConfigChoice choice) throws IOException {
         CheckpointSummary summary;
         Map<String, long[]> shapes;
-        try (CheckpointFile f = Checkpoints.open(source.weights())) {
+        Evo2Config recorded = null;
+        String recordedOrigin = null;
+        try (CheckpointFile f = BioNeMoCheckpoint.openAny(source.weights(), org.evo2wb.engine.checkpoint.Integrity.CHECKED)) {
             summary = CheckpointSummary.of(f);
             shapes = new LinkedHashMap<>(f.shapes());
+            if (f instanceof BioNeMoCheckpoint b && b.format() == CheckpointFile.Format.MEGATRON_BRIDGE) {
+                recorded = b.config();
+                recordedOrigin = b.configOrigin();
+            }
         }
         long bytes = source.weightBytes();
         List<String> problems = new ArrayList<>();
@@ -97,6 +104,9 @@ public record ModelInspection(ModelSource source, CheckpointSummary summary, lon
         } else if (choice.preset() != null) {
             config = Evo2Config.preset(choice.preset());
             origin = "preset " + choice.preset() + " (chosen)";
+        } else if (recorded != null) {
+            config = recorded;
+            origin = recordedOrigin;
         } else if (source.config() != null) {
             config = Evo2Config.load(source.config());
             origin = source.config().getFileName() + " next to the weights";

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.evo2wb.engine.load.bionemo.BioNeMoCheckpoint;
 import org.evo2wb.engine.load.DefaultModel;
 import org.evo2wb.engine.load.ModelFiles;
 import org.evo2wb.engine.train.run.FineTunedModel;
@@ -52,6 +53,19 @@ public record ModelSource(Kind kind, String name, Path weights, Path config, Pat
     }
 
     /**
+     * A BioNeMo checkpoint folder: a Megatron Bridge folder (its config is its run_config.yaml) or a Savanna folder
+     * (its model-state file, with the config found next to it).
+     */
+    public static ModelSource fromBioNeMoFolder(Path folder) {
+        Optional<Path> savanna = BioNeMoCheckpoint.savannaFile(folder);
+        if (savanna.isPresent()) {
+            ModelSource s = fromCheckpoint(savanna.get());
+            return new ModelSource(Kind.FILE, folder.getFileName().toString(), s.weights(), s.config(), s.selfTest());
+        }
+        return new ModelSource(Kind.FILE, folder.getFileName().toString(), folder, null, null);
+    }
+
+    /**
      * The model bundled with the workbench, or empty when it is not installed
      * ({@link DefaultModel#notInstalledMessage()} says why).
      */
@@ -93,8 +107,17 @@ public record ModelSource(Kind kind, String name, Path weights, Path config, Pat
         return Files.isRegularFile(own) ? own : ModelFiles.selfTestNextTo(base).orElse(null);
     }
 
-    /** Bytes on disk of the weights, all shards of a {@code .pt.partN} set together. */
+    /** Bytes on disk of the weights, all shards of a {@code .pt.partN} set together (a folder: all its files). */
     public long weightBytes() throws IOException {
+        if (Files.isDirectory(weights)) {
+            try (Stream<Path> s = Files.walk(weights)) {
+                long total = 0;
+                for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+                    total += Files.size(p);
+                }
+                return total;
+            }
+        }
         String file = weights.getFileName().toString();
         if (!file.matches(".*\\.part\\d+")) {
             return Files.size(weights);

@@ -6,14 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * An open weights file of any supported format ({@code .pt}, {@code .pt.partN} shards, {@code .safetensors}).
+ * An open weights file of any supported format ({@code .pt}, {@code .pt.partN} shards, {@code .safetensors}, BioNeMo's
+ * Megatron Bridge folders and Savanna files).
  * Tensors are memory-mapped where the layout allows, so opening costs no heap; read them one at a time to convert
  * with a bounded footprint.
  */
 public interface CheckpointFile extends Closeable {
 
-    /** Container formats. */
-    enum Format { TORCH_ZIP, TORCH_ZIP_SHARDS, SAFETENSORS }
+    /**
+     * Container formats; {@code MEGATRON_BRIDGE} and {@code SAVANNA} are BioNeMo checkpoints seen under the released
+     * names ({@link org.evo2wb.engine.load.bionemo.BioNeMoCheckpoint}).
+     */
+    enum Format { TORCH_ZIP, TORCH_ZIP_SHARDS, SAFETENSORS, MEGATRON_BRIDGE, SAVANNA }
 
     /** File name (or first shard) for messages. */
     String name();

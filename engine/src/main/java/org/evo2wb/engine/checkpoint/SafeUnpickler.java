@@ -29,6 +29,8 @@ import org.evo2wb.bio.io.CountingInputStream;
  * (only inside a persistent id {@code ('storage', cls, key, location, numel)}), and, so that Transformer-Engine
  * {@code _extra_state} entries do not break loading, {@code _io.BytesIO} (→ {@link OpaqueBytes}) and
  * {@code _codecs.encode(str, 'latin1')} (→ {@code byte[]}). Plain dicts become {@link LinkedHashMap} to keep key order.
+ * DeepSpeed's model-state files (Savanna checkpoints) also hold {@code torch.Size} (→ its tuple) and sets
+ * ({@code builtins.set}, → a list of the items).
  */
 final class SafeUnpickler extends Unpickler {
 
@@ -38,7 +40,7 @@ final class SafeUnpickler extends Unpickler {
     /** A storage named by a persistent id; only {@code _rebuild_tensor_v2} consumes it. */
     private record StorageRef(String key, StorageType type, long numel) {}
 
-    private enum Callable { REBUILD_TENSOR_V2, REBUILD_PARAMETER, ORDERED_DICT, BYTES_IO, CODECS_ENCODE }
+    private enum Callable { REBUILD_TENSOR_V2, REBUILD_PARAMETER, ORDERED_DICT, BYTES_IO, CODECS_ENCODE, TORCH_SIZE, SET }
 
     private record StorageClass(StorageType type, String pythonName) {}
 
@@ -186,6 +188,11 @@ final class SafeUnpickler extends Unpickler {
                 return Callable.BYTES_IO;
             case "_codecs.encode":
                 return Callable.CODECS_ENCODE;
+            case "torch.Size":
+                return Callable.TORCH_SIZE;
+            case "builtins.set":
+            case "__builtin__.set":
+                return Callable.SET;
             default:
                 if (module.equals("torch") && STORAGES.containsKey(name)) {
                     return new StorageClass(STORAGES.get(name), full);
@@ -236,6 +243,18 @@ final class SafeUnpickler extends Unpickler {
                     throw fail("_codecs.encode is only allowed as encode(str, 'latin1'), got " + describe(a));
                 }
                 return s.getBytes(StandardCharsets.ISO_8859_1);
+            }
+            case TORCH_SIZE: {
+                if (a.length != 1 || !(a[0] instanceof Object[] dims)) {
+                    throw fail("torch.Size expects one tuple of sizes, got " + describe(a));
+                }
+                return dims;
+            }
+            case SET: {
+                if (a.length > 1 || (a.length == 1 && !(a[0] instanceof List<?>))) {
+                    throw fail("set expects a list of items, got " + describe(a));
+                }
+                return a.length == 0 ? List.of() : new ArrayList<>((List<?>) a[0]);
             }
             default:
                 throw new AssertionError(c);

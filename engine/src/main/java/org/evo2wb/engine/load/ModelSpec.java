@@ -12,6 +12,7 @@ import org.evo2wb.engine.checkpoint.CheckpointFile;
 import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.checkpoint.Integrity;
 import org.evo2wb.engine.model.Evo2Config;
+import org.evo2wb.engine.load.bionemo.BioNeMoCheckpoint;
 import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
@@ -27,6 +28,10 @@ import org.evo2wb.engine.train.run.ModelDescription;
  *   <li>a fine-tuning run folder (it holds {@code run.json}): the run's starting model with its trained weights,
  *       see {@link FineTunedModel};</li>
  *   <li>{@code default}: the model bundled with the workbench, found by {@link DefaultModel}.</li>
+ *   <li>a checkpoint of NVIDIA BioNeMo's Evo 2 recipe ({@link BioNeMoCheckpoint}): a Megatron Bridge folder (top or
+ *       {@code iter_NNNNNNN}; a LoRA one is combined with {@code baseModel}, else the base its run config records),
+ *       or a Savanna folder or {@code mp_rank_00_model_states.pt}. A Megatron Bridge folder's config is its
+ *       {@code run_config.yaml} unless one is given.</li>
  * </ul>
  *
  * The config of a weights file is, in this order: the {@code config} given (a YAML file, or the name of a bundled
@@ -37,12 +42,18 @@ import org.evo2wb.engine.train.run.ModelDescription;
  * @param model  what the user wrote for the model
  * @param config a config YAML file or a preset name, or null
  * @param integrity whether a {@code .pt} file's CRC-32 checksums are checked as it loads ({@link Integrity})
+ * @param baseModel the base model folder of a BioNeMo LoRA checkpoint, or null (then the recorded one)
  */
-public record ModelSpec(String model, String config, Integrity integrity) {
+public record ModelSpec(String model, String config, Integrity integrity, String baseModel) {
 
     /** A model whose {@code .pt} checksums are checked (the default). */
     public ModelSpec(String model, String config) {
         this(model, config, Integrity.CHECKED);
+    }
+
+    /** A model that is not a BioNeMo LoRA checkpoint with a base of the user's choosing. */
+    public ModelSpec(String model, String config, Integrity integrity) {
+        this(model, config, integrity, null);
     }
 
     /** What kind of source a name resolved to. */
@@ -88,6 +99,11 @@ public record ModelSpec(String model, String config, Integrity integrity) {
             if (kind == Kind.RUN) {
                 return FineTunedModel.load(runFolder, device, precision, masters, true).model();
             }
+            if (isBioNeMo(weights)) {
+                try (BioNeMoCheckpoint c = BioNeMoCheckpoint.open(weights, integrity, config, null)) {
+                    return StripedHyena.load(c, config, device, precision, masters, (read, total) -> { });
+                }
+            }
             return StripedHyena.load(weights, config, device, precision, masters, integrity);
         }
 
@@ -100,6 +116,11 @@ public record ModelSpec(String model, String config, Integrity integrity) {
             if (kind == Kind.RUN) {
                 throw new IOException(runFolder + " is a fine-tuning run folder: to continue that run, resume it; to "
                         + "fine-tune its result further, export it as a .pt file first and start from that file");
+            }
+            if (isBioNeMo(weights)) {
+                throw new IOException(weights + " is a BioNeMo checkpoint: fine-tuning here starts from a weights "
+                        + "file; convert it to a .pt file with the recipe's evo2_export_mbridge_to_vortex and start "
+                        + "from that file");
             }
             String modelName = config.modelName().isBlank() ? ModelFiles.stem(weights.getFileName().toString())
                     : config.modelName();
@@ -124,10 +145,17 @@ public record ModelSpec(String model, String config, Integrity integrity) {
             return fileModel(Kind.DEFAULT, "the bundled default model", bundled.weights());
         }
         Path path = Path.of(model);
+        if (Files.isDirectory(path) && BioNeMoCheckpoint.isBioNeMoFolder(path)) {
+            return bioNeMo(path);
+        }
+        if (baseModel != null) {
+            throw new IllegalArgumentException("a base model is only for a BioNeMo LoRA checkpoint folder, and "
+                    + path + " is none");
+        }
         if (Files.isDirectory(path)) {
             if (!FineTunedModel.isRunFolder(path)) {
-                throw new IOException(path + ": a folder without run.json; name a weights file or a fine-tuning run "
-                        + "folder");
+                throw new IOException(path + ": a folder without run.json; name a weights file, a fine-tuning run "
+                        + "folder or a BioNeMo checkpoint folder (Megatron Bridge or Savanna)");
             }
             if (config != null) {
                 throw new IllegalArgumentException(path + " is a fine-tuning run folder: it uses the config recorded "
@@ -143,6 +171,29 @@ public record ModelSpec(String model, String config, Integrity integrity) {
             throw new IOException(path + ": no such file or folder");
         }
         return fileModel(Kind.FILE, path.getFileName().toString(), path);
+    }
+
+    /** A BioNeMo folder: a Savanna one is its model-state file; a Megatron Bridge one carries its config. */
+    private Resolved bioNeMo(Path folder) throws IOException {
+        Optional<Path> savanna = BioNeMoCheckpoint.savannaFile(folder);
+        if (savanna.isPresent()) {
+            return fileModel(Kind.FILE, folder.getFileName().toString(), savanna.get());
+        }
+        if (baseModel != null) {
+            BioNeMoCheckpoint.useBaseModel(folder, Path.of(baseModel));
+        }
+        if (config != null) {
+            return fileModel(Kind.FILE, folder.getFileName().toString(), folder);
+        }
+        try (BioNeMoCheckpoint c = BioNeMoCheckpoint.open(folder, integrity, null, null)) {
+            return new Resolved(Kind.FILE, folder.getFileName().toString(), folder, c.config(), c.configOrigin(),
+                    null, integrity);
+        }
+    }
+
+    /** True for a BioNeMo checkpoint folder or a Savanna model-state file. */
+    static boolean isBioNeMo(Path weights) {
+        return Files.isDirectory(weights) || BioNeMoCheckpoint.isSavannaFile(weights);
     }
 
     private Resolved fileModel(Kind kind, String name, Path weights) throws IOException {
@@ -167,7 +218,7 @@ public record ModelSpec(String model, String config, Integrity integrity) {
         }
         String stem = ModelFiles.stem(weights.getFileName().toString());
         Map<String, long[]> shapes;
-        try (CheckpointFile f = Checkpoints.open(weights, integrity)) {
+        try (CheckpointFile f = BioNeMoCheckpoint.openAny(weights, integrity)) {
             shapes = f.shapes();
         }
         List<String> fits = Evo2Config.presetsMatching(shapes);

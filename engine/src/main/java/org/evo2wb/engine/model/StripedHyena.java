@@ -166,25 +166,34 @@ public final class StripedHyena implements AutoCloseable {
                                     MasterWeights masters, LoadProgress progress, Integrity integrity)
             throws IOException {
         try (CheckpointFile file = Checkpoints.open(checkpoint, integrity)) {
-            Map<String, long[]> shapes = file.shapes();
-            ModelArchitecture arch = ModelArchitecture.of(config.withInnerMlpSizeFrom(shapes), file.name());
-            Map<String, long[]> expected = new LinkedHashMap<>();
-            ExpectedParameters.of(arch).forEach((k, e) -> expected.put(k, e.shape()));
-            CheckpointKeys.check(file.name(), expected, shapes);
-            int total = expected.size();
-            int[] read = {0};
-            try {
-                return build(file.name(), shapes, key -> {
-                    var t = file.tensor(key);
-                    progress.tensorRead(++read[0], total);
-                    return t;
-                }, arch, device, precision, masters);
-            } catch (java.io.UncheckedIOException e) {
-                if (e.getCause() instanceof CheckpointFormatException bad) {
-                    throw bad; // its message already names the file and the tensor
-                }
-                throw e;
+            return load(file, config, device, precision, masters, progress);
+        }
+    }
+
+    /**
+     * Builds the model from an open weights file of any format (read one tensor at a time), e.g. a BioNeMo
+     * checkpoint opened with its own config; the caller closes {@code file}.
+     */
+    public static StripedHyena load(CheckpointFile file, Evo2Config config, Device device, Precision precision,
+                                    MasterWeights masters, LoadProgress progress) throws IOException {
+        Map<String, long[]> shapes = file.shapes();
+        ModelArchitecture arch = ModelArchitecture.of(config.withInnerMlpSizeFrom(shapes), file.name());
+        Map<String, long[]> expected = new LinkedHashMap<>();
+        ExpectedParameters.of(arch).forEach((k, e) -> expected.put(k, e.shape()));
+        CheckpointKeys.check(file.name(), expected, shapes);
+        int total = expected.size();
+        int[] read = {0};
+        try {
+            return build(file.name(), shapes, key -> {
+                var t = file.tensor(key);
+                progress.tensorRead(++read[0], total);
+                return t;
+            }, arch, device, precision, masters);
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof CheckpointFormatException bad) {
+                throw bad; // its message already names the file and the tensor
             }
+            throw e;
         }
     }
 

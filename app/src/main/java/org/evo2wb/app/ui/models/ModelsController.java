@@ -17,6 +17,7 @@ import org.evo2wb.app.models.ModelSource;
 import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.app.ui.DialogService.FileFilter;
 import org.evo2wb.engine.model.Evo2Config;
+import org.evo2wb.engine.load.bionemo.BioNeMoCheckpoint;
 import org.evo2wb.engine.load.DefaultModel;
 import org.evo2wb.engine.score.SelfTest;
 import org.evo2wb.engine.score.SelfTestTask;
@@ -208,7 +209,12 @@ public final class ModelsController {
      */
     public void open(Path weights) {
         ModelSource s;
-        if (Files.isDirectory(weights) || weights.getFileName().toString().equals(RunFolder.RECORD)) {
+        if (BioNeMoCheckpoint.isBioNeMoFolder(weights)) {
+            if (!chooseLoraBase(weights)) {
+                return;
+            }
+            s = ModelSource.fromBioNeMoFolder(weights);
+        } else if (Files.isDirectory(weights) || weights.getFileName().toString().equals(RunFolder.RECORD)) {
             try {
                 s = ModelSource.fromRunFolder(weights);
             } catch (IOException e) {
@@ -228,7 +234,32 @@ public final class ModelsController {
     }
 
     void openRunWithDialog() {
-        services.dialogs().chooseFolder("Open a fine-tuning run folder", RunHistory.defaultFolder()).ifPresent(this::open);
+        services.dialogs().chooseFolder("Open a fine-tuning run folder or a BioNeMo checkpoint folder",
+                RunHistory.defaultFolder()).ifPresent(this::open);
+    }
+
+    /**
+     * For a BioNeMo LoRA folder whose base model is not where its run config records it: asks for the base model
+     * folder. False when the user cancels or the folder cannot be used (the reason is shown).
+     */
+    private boolean chooseLoraBase(Path folder) {
+        try {
+            java.util.Optional<String> missing = BioNeMoCheckpoint.missingBaseModel(folder);
+            if (missing.isEmpty()) {
+                return true;
+            }
+            java.util.Optional<Path> base = services.dialogs().chooseFolder("Choose the base model of this LoRA "
+                    + "checkpoint" + (missing.get().isEmpty() ? "" : " (trained on " + missing.get() + ")"),
+                    folder.toAbsolutePath().getParent());
+            if (base.isEmpty()) {
+                return false;
+            }
+            BioNeMoCheckpoint.useBaseModel(folder, base.get());
+            return true;
+        } catch (IOException e) {
+            services.dialogs().showError("Cannot open the BioNeMo checkpoint", e.getMessage());
+            return false;
+        }
     }
 
     void openWithDialog() {

@@ -63,10 +63,12 @@ final class ModelsViewBuilder {
         Button open = new Button("Open checkpoint…");
         open.setId("open-checkpoint");
         open.setOnAction(e -> actions.open().run());
-        Button openRun = new Button("Open run folder…");
+        Button openRun = new Button("Open folder…");
         openRun.setId("open-run");
         openRun.setTooltip(new javafx.scene.control.Tooltip("A fine-tuning run folder (the one holding run.json): its "
-                + "starting model with the weights it trained (best checkpoint, else the newest; LoRA merged)."));
+                + "starting model with the weights it trained (best checkpoint, else the newest; LoRA merged). Or a "
+                + "BioNeMo checkpoint folder: Megatron Bridge (the top folder or an iter_* folder; LoRA adapters are "
+                + "combined with their base model) or Savanna."));
         openRun.setOnAction(e -> actions.openRun().run());
 
         Button getModels = new Button("Get models…");

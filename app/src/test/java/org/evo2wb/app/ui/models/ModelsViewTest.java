@@ -216,6 +216,48 @@ class ModelsViewTest {
     }
 
     @Test
+    void aBioNeMoLoraFolderAsksForItsBaseModelAndLoads(FxRobot robot, @TempDir Path dir) throws Exception {
+        // the BioNeMo checkpoints of the tiny model, kept with the engine's tests (make_fixtures.py)
+        Path fixtures = Path.of("..", "engine", "src", "test", "resources", "bionemo-fixtures", "generated")
+                .toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(fixtures.resolve("MANIFEST.txt")),
+                "BioNeMo fixtures not generated: run make_fixtures.py (needs PyTorch)");
+        Path lora = dir.resolve("lora");
+        try (var files = Files.walk(fixtures.resolve("mbridge_lora"))) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = lora.resolve(fixtures.resolve("mbridge_lora").relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        Path rc = lora.resolve("iter_0000020/run_config.yaml");
+        Files.writeString(rc, Files.readString(rc).replaceFirst("(?m)^  pretrained_checkpoint: .*$",
+                "  pretrained_checkpoint: /cluster/results/evo2_base"));
+
+        robot.interact(() -> fx.workbench.show("Models"));
+        fx.dialogs.willChooseFolder(lora);
+        fx.dialogs.willChooseFolder(fixtures.resolve("mbridge"));
+        robot.clickOn("#open-run");
+        fx.awaitIdle();
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
+        assertTrue(fx.dialogs.asked().stream().anyMatch(t -> t.startsWith("Choose the base model of this LoRA "
+                + "checkpoint (trained on /cluster/results/evo2_base)")), fx.dialogs.asked().toString());
+        ModelInspection i = model().inspectionProperty().get();
+        assertEquals(lora, i.source().weights());
+        assertEquals("MEGATRON_BRIDGE", i.summary().format().name());
+        assertEquals("run_config.yaml of lora/iter_0000020", i.configOrigin());
+        assertEquals("SDH*S", i.pattern());
+        assertTrue(i.loadable(), i.problems().toString());
+        robot.interact(() -> fx.workbench.models().load());
+        fx.awaitIdle();
+        assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
+        assertEquals(lora, fx.workspace.currentModel().source().weights());
+    }
+
+    @Test
     void toolbarButtonsKeepTheirWholeLabelsInANarrowWindow(FxRobot robot) {
         robot.interact(() -> {
             fx.workbench.show("Models");
