@@ -17,6 +17,8 @@ import org.evo2wb.engine.bench.PeakMemory;
 import org.evo2wb.engine.train.StepMetrics;
 import org.evo2wb.engine.train.run.RunState;
 import org.evo2wb.engine.train.run.RunSummary;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,8 +55,15 @@ class FineTuneViewMemoryTest {
         fx.stop();
     }
 
-    private record Sample(long step, int tensors, long resident, long heap, int lossPoints, int memoryPoints,
-                          int logLines) {}
+    private record Sample(long step, int tensors, long resident, long heap, long drawnStep, int trainingPoints,
+                          int lossPoints, int memoryPoints, int logLines) {}
+
+    /** The newest step drawn on the loss chart and its training-loss points (FX thread). */
+    private long[] drawn() {
+        XYSeries train = ((XYSeriesCollection) ft().liveCharts().chart(Metric.LOSS).getXYPlot().getDataset())
+                .getSeries(0);
+        return new long[] {train.getItemCount() == 0 ? 0 : (long) train.getMaxX(), train.getItemCount()};
+    }
 
     private FineTuneController ft() {
         return fx.workbench.finetune();
@@ -68,8 +77,8 @@ class FineTuneViewMemoryTest {
         }
     }
 
-    private static long median(List<Sample> s) {
-        return s.stream().mapToLong(Sample::heap).sorted().skip(s.size() / 2).findFirst().orElseThrow();
+    private static long least(List<Sample> s) {
+        return s.stream().mapToLong(Sample::heap).min().orElseThrow();
     }
 
     private static long heapAfterCollection() {
@@ -111,9 +120,12 @@ class FineTuneViewMemoryTest {
                 WorkbenchFixture.waitUntil(() -> ft().liveCharts().points(Metric.LOSS) >= 1);
                 Thread.sleep(300);
                 long heap = heapAfterCollection();
-                samples.add(onFx(() -> new Sample(step, tensors, PeakMemory.residentBytes(), heap,
-                        ft().liveCharts().points(Metric.LOSS), ft().liveCharts().points(Metric.MEMORY),
-                        ft().model().log().size())));
+                samples.add(onFx(() -> {
+                    long[] d = drawn();
+                    return new Sample(step, tensors, PeakMemory.residentBytes(), heap, d[0], (int) d[1],
+                            ft().liveCharts().points(Metric.LOSS), ft().liveCharts().points(Metric.MEMORY),
+                            ft().model().log().size());
+                }));
             } else if (!!task.status().isFinal()) {
                 break;
             }
@@ -124,12 +136,12 @@ class FineTuneViewMemoryTest {
         RunSummary done = RunSummary.read(ft().model().currentRunProperty().get());
         assertEquals(RunState.FINISHED, done.state(), done.message());
 
-        StringBuilder table = new StringBuilder("step  tensors  resident MiB  heap MiB  loss points  memory points"
-                + "  log lines\n");
+        StringBuilder table = new StringBuilder("step  tensors  resident MiB  heap MiB  drawn step  loss points"
+                + "  memory points  log lines\n");
         for (Sample s : samples) {
-            table.append(String.format(Locale.ROOT, "%4d  %7d  %12.1f  %8.1f  %11d  %13d  %9d%n", s.step(),
-                    s.tensors(), s.resident() / 1048576.0, s.heap() / 1048576.0, s.lossPoints(), s.memoryPoints(),
-                    s.logLines()));
+            table.append(String.format(Locale.ROOT, "%4d  %7d  %12.1f  %8.1f  %10d  %11d  %13d  %9d%n", s.step(),
+                    s.tensors(), s.resident() / 1048576.0, s.heap() / 1048576.0, s.drawnStep(), s.lossPoints(),
+                    s.memoryPoints(), s.logLines()));
         }
         System.out.println("Fine-tune view, bundled model, " + STEPS + " steps:\n" + table);
         assertTrue(samples.size() >= STEPS / 4, "too few steps sampled:\n" + table);
@@ -139,18 +151,22 @@ class FineTuneViewMemoryTest {
         for (Sample s : samples) {
             assertEquals(first, s.tensors(), "live tensors changed at step " + s.step() + ":\n" + table);
         }
-        // Charts: at most one point per step and quantity (a step is drawn once, never appended again).
+        // Charts: exactly one point per drawn step and quantity (a step is drawn once, never appended again), and
+        // one validation point per evaluation (every 10 steps; the newest one may arrive a tick after its step).
         for (Sample s : samples) {
-            assertTrue(s.lossPoints() <= s.step() + s.step() / 10 + 1 && s.memoryPoints() <= s.step(),
-                    "more chart points than steps at step " + s.step() + ":\n" + table);
+            assertEquals(s.drawnStep(), s.trainingPoints(), "training-loss points at step " + s.step() + ":\n" + table);
+            assertEquals(s.drawnStep(), s.memoryPoints(), "memory points at step " + s.step() + ":\n" + table);
+            long validation = s.lossPoints() - s.trainingPoints();
+            assertTrue(validation == s.drawnStep() / 10 || validation == (s.drawnStep() - 1) / 10,
+                    "validation points at step " + s.step() + ":\n" + table);
             assertTrue(s.logLines() <= FineTuneController.LOG_LINES, table.toString());
         }
         // Java heap still reachable after a collection: what the view keeps per step is a few chart points, so from
         // the first sample to the last it grows by far less than 4 MiB (a kept snapshot or image per step would not).
-        // (medians of the first and last five samples: a collection that overlaps the training thread's step
-        // counts that step's garbage once in a while)
-        long a = median(samples.subList(0, 5));
-        long z = median(samples.subList(samples.size() - 5, samples.size()));
+        // (the least of the first and of the last five samples: a collection that overlaps the training thread's
+        // step counts that step's objects in flight now and then; what the view keeps is in every sample)
+        long a = least(samples.subList(0, 5));
+        long z = least(samples.subList(samples.size() - 5, samples.size()));
         assertTrue(z - a < 4L << 20, "heap after collection grew from " + a + " to " + z + ":\n" + table);
     }
 }
