@@ -98,7 +98,10 @@ public final class OutputFiles {
 
     /** The reason of a failed write in the user's words. */
     static String reason(IOException e) {
-        String m = e instanceof FileSystemException f ? f.getReason() : e.getMessage();
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or folder: " + e.getMessage();
+        }
+        String m = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
         String text = m == null ? "" : m;
         if (text.contains("No space left on device") || text.contains("Disk quota exceeded")) {
             return "the disk is full (" + text + "); free some space and try again — nothing half-written was left";
