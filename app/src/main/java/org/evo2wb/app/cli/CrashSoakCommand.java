@@ -25,10 +25,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code evo2wb crash-soak} (hidden, for developers): fine-tunes in a child process, kills it with SIGKILL at random
- * moments (checkpoint writes included, as checkpoints are written every step), resumes it each time, and at the end
- * compares its per-step losses and final weights with an uninterrupted run of the same settings; after every kill the
- * run folder must open as the Fine-tune view opens it.
+ * {@code evo2wb crash-soak} (hidden, for developers): fine-tunes in a child process, kills it with SIGKILL while it
+ * trains (watching the run folder: every other kill as soon as a checkpoint write is seen under way, the others at a
+ * random moment within one measured step-and-checkpoint span after the first new step; checkpoints are written every
+ * step), resumes it each time, and at the end compares its per-step losses and final weights with an uninterrupted
+ * run of the same settings; after every kill the run folder must open as the Fine-tune view opens it, and each kill
+ * says whether it landed inside a checkpoint write.
  */
 @Command(name = "crash-soak", hidden = true, mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Kill a fine-tuning run (SIGKILL) at random moments, resume it each time, and compare the "
@@ -68,8 +70,6 @@ final class CrashSoakCommand implements Callable<Integer> {
             description = "Largest difference of a loss or a weight. Default: ${DEFAULT-VALUE}.")
     double tolerance;
 
-    private double referenceSecondsMeasured;
-
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -82,15 +82,17 @@ final class CrashSoakCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         int rc = child(newRun(reference), work.resolve("reference.log")).waitFor();
         double referenceSeconds = (System.nanoTime() - t0) / 1e9;
-        referenceSecondsMeasured = referenceSeconds;
         if (rc != 0) {
             throw new IOException("the reference run failed (exit code " + rc + "), see " + work.resolve("reference.log"));
         }
         out.printf(Locale.ROOT, "reference run: %d steps in %.1f s%n", steps, referenceSeconds);
         out.flush();
         SplittableRandom random = new SplittableRandom(seed);
+        double stepSeconds = secondsPerStep(reference);
+        out.printf(Locale.ROOT, "a step with its checkpoint takes %.3f s in the reference run%n", stepSeconds);
         List<String> problems = new ArrayList<>();
         int killedAt = 0;
+        int inCheckpoint = 0;
         for (int k = 0; k <= kills; k++) {
             if (Files.exists(killed.resolve(RunFolder.RECORD)) && lastStep(killed) >= steps) {
                 out.printf(Locale.ROOT, "the run finished after kill %d; no more kills%n", k - 1);
@@ -99,39 +101,95 @@ final class CrashSoakCommand implements Callable<Integer> {
             boolean last = k == kills;
             boolean started = Files.exists(killed.resolve(RunFolder.RECORD));
             List<String> args = started ? List.of("finetune", "--resume", killed.toString()) : newRun(killed);
+            long before = lastStep(killed);
             Process p = child(args, work.resolve("killed-" + k + ".log"));
-            boolean wasKilled = false;
+            String landed = "";
             if (last) {
                 rc = p.waitFor();
                 if (rc != 0) {
                     problems.add("the final resume failed (exit code " + rc + "), see killed-" + k + ".log");
                 }
             } else {
-                // Kill somewhere in what is left of the run's expected life: start-up, steps, or a checkpoint write
-                // (start-up counted once more, as a resume starts a new process).
-                double left = referenceSeconds * (1 - (double) lastStep(killed) / steps) + startupSeconds(reference);
-                long delay = (long) (random.nextDouble() * left * 1000);
-                if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
-                    p.destroyForcibly().waitFor();
+                landed = killMidRun(p, killed, before, k % 2 == 0, stepSeconds, random);
+                if (!landed.equals(ENDED)) {
                     killedAt++;
-                    wasKilled = true;
+                }
+                if (landed.equals(IN_CHECKPOINT)) {
+                    inCheckpoint++;
                 }
             }
             String opened = opens(killed);
             long step = lastStep(killed);
             out.printf(Locale.ROOT, "%s %d: %s at step %d; run folder %s%n", last ? "final resume" : "kill", k,
-                    last ? "finished" : wasKilled ? "killed" : "ended before the kill", step, opened.isEmpty() ? "opens" : "DOES NOT OPEN: " + opened);
+                    last ? "finished" : landed, step, opened.isEmpty() ? "opens" : "DOES NOT OPEN: " + opened);
             out.flush();
             if (!opened.isEmpty()) {
                 problems.add("after kill " + k + ": " + opened);
             }
         }
         problems.addAll(compare(reference, killed, out));
-        out.printf(Locale.ROOT, "%d kills (%d while running), %s%n", kills, killedAt,
+        out.printf(Locale.ROOT, "%d kills (%d while training, %d of them during a checkpoint write), %s%n", kills,
+                killedAt, inCheckpoint,
                 problems.isEmpty() ? "losses and weights agree within " + tolerance : problems.size() + " problems:");
         problems.forEach(p -> out.println("  " + p));
         out.flush();
         return problems.isEmpty() ? Evo2wbCli.EXIT_OK : Evo2wbCli.EXIT_FAILED;
+    }
+
+    static final String ENDED = "ended before the kill";
+    static final String IN_CHECKPOINT = "killed during a checkpoint write";
+    static final String IN_STEP = "killed between checkpoint writes";
+
+    /**
+     * Kills {@code p} once it is training: after its first new step, either as soon as a checkpoint write is seen
+     * under way (its hidden temporary folder exists; {@code atCheckpoint}) or at a random moment within one
+     * measured step-and-checkpoint span. Says where the kill landed, judged from the run folder afterwards: a
+     * temporary checkpoint folder left behind means it landed inside a checkpoint write.
+     */
+    private static String killMidRun(Process p, Path run, long before, boolean atCheckpoint, double stepSeconds,
+                                      SplittableRandom random) throws IOException, InterruptedException {
+        Path checkpoints = run.resolve(RunFolder.CHECKPOINTS);
+        while (p.isAlive() && lastStep(run) <= before) {
+            Thread.sleep(2);
+        }
+        if (!p.isAlive()) {
+            return ENDED;
+        }
+        if (atCheckpoint) {
+            while (p.isAlive() && !writingCheckpoint(checkpoints)) {
+                Thread.onSpinWait();
+            }
+        } else if (p.waitFor((long) (random.nextDouble() * stepSeconds * 1000), TimeUnit.MILLISECONDS)) {
+            return ENDED;
+        }
+        if (!p.isAlive()) {
+            return ENDED;
+        }
+        p.destroyForcibly().waitFor();
+        return writingCheckpoint(checkpoints) ? IN_CHECKPOINT : IN_STEP;
+    }
+
+    /** Whether a checkpoint is being written: a hidden temporary folder or file sits in the checkpoints folder. */
+    private static boolean writingCheckpoint(Path checkpoints) throws IOException {
+        if (!Files.isDirectory(checkpoints)) {
+            return false;
+        }
+        try (var s = Files.list(checkpoints)) {
+            return s.anyMatch(f -> f.getFileName().toString().startsWith("."));
+        } catch (java.nio.file.NoSuchFileException | java.io.UncheckedIOException e) {
+            return false;   // the folder changed while listed: look again
+        }
+    }
+
+    /** Seconds per step of the reference run, checkpoint writes included (its metrics' elapsed time). */
+    private static double secondsPerStep(Path reference) throws IOException {
+        List<Map<String, String>> rows = MetricsLog.read(reference.resolve(RunFolder.METRICS));
+        if (rows.size() < 2) {
+            return 1;
+        }
+        double first = Double.parseDouble(rows.get(0).get("elapsed_s"));
+        double end = Double.parseDouble(rows.get(rows.size() - 1).get("elapsed_s"));
+        return (end - first) / (rows.size() - 1);
     }
 
     private List<String> newRun(Path dir) {
@@ -180,13 +238,6 @@ final class CrashSoakCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
-    }
-
-    /** Seconds from the reference run's start to its first step (its metrics' elapsed time covers steps only). */
-    private double startupSeconds(Path reference) throws IOException {
-        List<Map<String, String>> rows = MetricsLog.read(reference.resolve(RunFolder.METRICS));
-        double stepsSeconds = rows.isEmpty() ? 0 : Double.parseDouble(rows.get(rows.size() - 1).get("elapsed_s"));
-        return Math.max(1, referenceSecondsMeasured - stepsSeconds);
     }
 
     private static long lastStep(Path run) throws IOException {

@@ -3,6 +3,7 @@ package org.evo2wb.app.cli;
 import ai.djl.Device;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.evo2wb.engine.bench.MemorySoak;
 import org.evo2wb.engine.load.ModelSpec;
@@ -38,21 +39,38 @@ final class MemorySoakCommand implements Callable<Integer> {
             description = "Records of 512 random bases scored one by one (0: none). Default: ${DEFAULT-VALUE}.")
     int records;
 
+    @Option(names = "--max-minutes", defaultValue = "0", paramLabel = "<min>",
+            description = "Stop each soak after the step or record that crosses this many minutes and report what "
+                    + "was done (0: no limit). Default: ${DEFAULT-VALUE}.")
+    double maxMinutes;
+
+    @Option(names = "--every", defaultValue = "0", paramLabel = "<n>",
+            description = "Sample every n steps or records (0: 50 samples over the run). Default: ${DEFAULT-VALUE}.")
+    int every;
+
     @Override
     public Integer call() throws Exception {
         ModelSpec.Resolved m = ModelOptions.specOrDefault(model).resolve();
         PrintWriter out = spec.commandLine().getOut();
+        Duration limit = Duration.ofMillis(Math.round(maxMinutes * 60_000));
         try (StripedHyena net = m.load(Device.cpu(), Precision.FP32)) {
             if (records > 0) {
                 out.println(MemorySoak.scoring(m.name() + " scoring", net, records, 512,
-                        Math.max(1, records / 50)).format());
+                        every > 0 ? every : Math.max(1, records / 50), limit, x -> {
+                            out.println(x.format("record"));
+                            out.flush();
+                        }).format());
                 out.flush();
             }
             if (steps > 0) {
                 FineTuneSettings.Builder b = FineTuneSettings.builder(null).setText("method", "lora")
                         .setText("batch-size", "2").setText("window-length", "256");
                 out.println(MemorySoak.training(m.name() + " LoRA fine-tuning", net, b, steps,
-                        Math.max(1, steps / 50), Files.createTempDirectory("evo2wb-soak").resolve("run")).format());
+                        every > 0 ? every : Math.max(1, steps / 50),
+                        Files.createTempDirectory("evo2wb-soak").resolve("run"), limit, x -> {
+                            out.println(x.format("step"));
+                            out.flush();
+                        }).format());
                 out.flush();
             }
         }

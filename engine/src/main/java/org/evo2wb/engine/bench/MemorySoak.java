@@ -2,10 +2,12 @@ package org.evo2wb.engine.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import org.evo2wb.bio.dataset.DatasetManifest;
 import org.evo2wb.bio.dataset.DatasetOptions;
 import org.evo2wb.bio.dataset.DatasetSummary;
@@ -33,7 +35,14 @@ import org.evo2wb.engine.train.run.ModelDescription;
 public final class MemorySoak {
 
     /** One sample. */
-    public record Sample(long at, long residentBytes, long heapBytes, int liveArrays) {}
+    public record Sample(long at, long residentBytes, long heapBytes, int liveArrays) {
+
+        /** One line for a progress log: unit count, resident MiB, heap MiB, live tensors. */
+        public String format(String unit) {
+            return String.format(Locale.ROOT, "  %s %,d: resident %.1f MiB, heap %.1f MiB, %d live tensors", unit, at,
+                    residentBytes / 1048576.0, heapBytes / 1048576.0, liveArrays);
+        }
+    }
 
     /** The samples of one soak and their slopes. */
     public record Result(String what, String unit, List<Sample> samples) {
@@ -104,7 +113,19 @@ public final class MemorySoak {
      */
     public static Result training(String what, StripedHyena net, FineTuneSettings.Builder settings, int steps,
                                   int every, Path folder) throws IOException {
+        return training(what, net, settings, steps, every, folder, Duration.ZERO, x -> { });
+    }
+
+    /**
+     * Like {@link #training(String, StripedHyena, FineTuneSettings.Builder, int, int, Path)}, stopping after the
+     * step that crosses {@code maxTime} (zero: no limit; the result then covers the steps done) and handing every
+     * sample to {@code onSample} as it is taken (a long soak shows its progress and leaves figures if cut short).
+     */
+    public static Result training(String what, StripedHyena net, FineTuneSettings.Builder settings, int steps,
+                                  int every, Path folder, Duration maxTime, Consumer<Sample> onSample)
+            throws IOException {
         FineTuneSettings s = settings.set(FineTuneParameters.MAX_STEPS, steps)
+                .set(FineTuneParameters.MAX_TIME, maxTime)
                 .set(FineTuneParameters.VALIDATION_FRACTION, 0.0).set(FineTuneParameters.DEVICE, "cpu").build();
         int window = s.get(FineTuneParameters.WINDOW_LENGTH);
         int batch = s.get(FineTuneParameters.BATCH_SIZE);
@@ -121,7 +142,9 @@ public final class MemorySoak {
                     @Override
                     public void onStep(StepMetrics m) {
                         if (m.step() == 1 || m.step() % every == 0) {
-                            samples.add(sample(m.step(), net));
+                            Sample x = sample(m.step(), net);
+                            samples.add(x);
+                            onSample.accept(x);
                         }
                     }
                 }).build().task();
@@ -134,6 +157,16 @@ public final class MemorySoak {
 
     /** Scores {@code records} random records of {@code length} bases one call at a time, sampling every {@code every}. */
     public static Result scoring(String what, StripedHyena model, int records, int length, int every) {
+        return scoring(what, model, records, length, every, Duration.ZERO, x -> { });
+    }
+
+    /**
+     * Like {@link #scoring(String, StripedHyena, int, int, int)}, stopping after the record that crosses
+     * {@code maxTime} (zero: no limit) and handing every sample to {@code onSample} as it is taken.
+     */
+    public static Result scoring(String what, StripedHyena model, int records, int length, int every,
+                                 Duration maxTime, Consumer<Sample> onSample) {
+        long deadline = maxTime.isZero() ? Long.MAX_VALUE : System.nanoTime() + maxTime.toNanos();
         Scorer scorer = new Scorer(model, ScoringOptions.defaults().withBatchSize(1));
         SplittableRandom r = new SplittableRandom(5);
         List<Sample> samples = new ArrayList<>();
@@ -143,8 +176,14 @@ public final class MemorySoak {
                 b.append("ACGT".charAt(r.nextInt(4)));
             }
             scorer.score(List.of(new Scorer.Input("r" + i, b.toString())));
-            if (i == 1 || i % every == 0) {
-                samples.add(sample(i, model));
+            boolean late = System.nanoTime() - deadline > 0;
+            if (i == 1 || i % every == 0 || late) {
+                Sample x = sample(i, model);
+                samples.add(x);
+                onSample.accept(x);
+            }
+            if (late) {
+                break;
             }
         }
         return new Result(what, "record", samples);

@@ -1,5 +1,7 @@
 package org.evo2wb.engine.checkpoint;
 
+import org.evo2wb.engine.io.OutputFiles;
+
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -253,7 +255,7 @@ public final class Safetensors implements CheckpointFile {
             head.put((byte) ' ');
         }
         head.flip();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        try (FileChannel ch = OutputFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(ch, head);
             for (Map.Entry<String, TensorInfo> e : layout.entrySet()) {

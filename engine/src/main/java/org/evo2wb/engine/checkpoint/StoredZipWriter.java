@@ -1,5 +1,7 @@
 package org.evo2wb.engine.checkpoint;
 
+import org.evo2wb.engine.io.OutputFiles;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,7 +39,7 @@ final class StoredZipWriter implements Closeable {
     private long position;
 
     StoredZipWriter(Path file, int alignment, boolean forceZip64) throws IOException {
-        this.ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        this.ch = OutputFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.SPARSE);
         this.alignment = alignment;
         this.forceZip64 = forceZip64;

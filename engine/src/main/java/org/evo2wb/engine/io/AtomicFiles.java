@@ -32,6 +32,10 @@ public final class AtomicFiles {
         void write(Path file) throws IOException;
     }
 
+    /**
+     * Writes {@code target} through a temporary sibling. A refused write (a full disk, a read-only folder) is told
+     * naming {@code target} ({@link OutputFiles#failure}) and leaves the old target as it was and no temporary file.
+     */
     public static void write(Path target, FileWriter writer) throws IOException {
         Path tmp = temporarySibling(target);
         try {
@@ -39,6 +43,8 @@ public final class AtomicFiles {
             fsync(tmp);
             move(tmp, target);
             fsyncDirectory(target.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw OutputFiles.isWriteFailure(e) ? OutputFiles.failure(target, e) : e;
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -64,7 +70,7 @@ public final class AtomicFiles {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         write(target.toAbsolutePath(), f -> {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(OutputFiles.newOutputStream(f), 1 << 16)) {
                 content.write(out);
             }
         });
@@ -80,13 +86,17 @@ public final class AtomicFiles {
     }
 
     public static void writeString(Path target, String text) throws IOException {
-        write(target, f -> Files.writeString(f, text, StandardCharsets.UTF_8));
+        write(target, f -> OutputFiles.writeString(f, text));
     }
 
     /** Renames a fully written directory into place (its files must already be synced). */
     public static void publishDirectory(Path tmpDir, Path target) throws IOException {
         fsyncDirectory(tmpDir);
-        move(tmpDir, target);
+        try {
+            move(tmpDir, target);
+        } catch (IOException e) {
+            throw OutputFiles.isWriteFailure(e) ? OutputFiles.failure(target, e) : e;
+        }
         fsyncDirectory(target.toAbsolutePath().getParent());
     }
 

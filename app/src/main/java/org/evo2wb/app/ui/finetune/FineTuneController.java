@@ -118,6 +118,11 @@ public final class FineTuneController {
         this.showView = show;
     }
 
+    /** The session running now, or null (FX thread). */
+    FineTuneSessionTask running() {
+        return running;
+    }
+
     TrainingCharts liveCharts() {
         return live;
     }

@@ -38,6 +38,8 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
     private final String appVersion;
     private volatile FineTuneTask inner;
     private volatile StepMetrics last;
+    private volatile org.evo2wb.engine.model.StripedHyena model;
+    private volatile int tensorsAfterStep = -1;
 
     private FineTuneSessionTask(String title, Path folder, boolean resume, FineTuneSettings settings,
                                 FineTuneInputs inputs, List<Source> open, ModelSpec.Resolved start,
@@ -74,6 +76,14 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
         return folder;
     }
 
+    /**
+     * Tensors alive in the trained model's manager tree (weights, adapters, optimiser state) as the newest step
+     * ended, its temporaries freed; -1 before the first step. The same at every step when no step keeps anything.
+     */
+    int tensorsAfterStep() {
+        return tensorsAfterStep;
+    }
+
     /** The newest step reported (any thread), or null before the first. */
     StepMetrics lastStep() {
         return last;
@@ -105,6 +115,8 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
         List<TrainingListener> listeners = List.of(buffer, new TrainingListener() {
             @Override
             public void onStep(StepMetrics m) {
+                var trained = model;
+                tensorsAfterStep = trained == null ? -1 : trained.manager().getManagedArrays().size();
                 last = m;
                 progress(m.step(), m.plannedSteps());
                 message(String.format(Locale.ROOT, "step %d of %d, loss %.4f", m.step(), m.plannedSteps(),
@@ -118,6 +130,7 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
         try (FineTuneLauncher.Prepared p = resume
                 ? FineTuneLauncher.resume(folder, null, null, open, listeners, reading, appVersion)
                 : FineTuneLauncher.newRun(folder, s, start, inputs, open, listeners, reading, appVersion)) {
+            model = p.model();
             checkCancelled();
             if (!p.choice().note().isEmpty()) {
                 buffer.log(p.choice().note());
@@ -139,6 +152,8 @@ final class FineTuneSessionTask extends EngineTask<TrainingResult> {
                 throw e instanceof Exception ex ? ex : new RuntimeException(e);
             }
             return task.result().join();
+        } finally {
+            model = null;
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.evo2wb.engine.train.run;
 
 import org.evo2wb.engine.io.AtomicFiles;
+import org.evo2wb.engine.io.OutputFiles;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
@@ -97,7 +98,11 @@ public final class CheckpointStore {
     /** Writes a resumable checkpoint and points {@code latest.json} at it. */
     public Path save(long step, Contents weights, Contents optimizer, JsonObject state) throws IOException {
         Path target = dir.resolve(stepName(step));
-        writeDirectory(target, weights, optimizer, state);
+        try {
+            writeDirectory(target, weights, optimizer, state);
+        } catch (IOException e) {
+            throw OutputFiles.isWriteFailure(e) ? OutputFiles.failure(target, e) : e;
+        }
         JsonObject latest = new JsonObject();
         latest.addProperty("step", step);
         latest.addProperty("dir", target.getFileName().toString());
@@ -112,6 +117,8 @@ public final class CheckpointStore {
         try {
             writeFiles(fresh, weights, null, state);
             AtomicFiles.replaceDirectory(fresh, target);
+        } catch (IOException e) {
+            throw OutputFiles.isWriteFailure(e) ? OutputFiles.failure(target, e) : e;
         } finally {
             AtomicFiles.deleteTree(fresh);
         }
@@ -141,7 +148,7 @@ public final class CheckpointStore {
             AtomicFiles.fsync(o);
         }
         Path s = tmp.resolve("state.json");
-        Files.writeString(s, GSON.toJson(state), StandardCharsets.UTF_8);
+        OutputFiles.writeString(s, GSON.toJson(state));
         AtomicFiles.fsync(s);
     }
 

@@ -1,13 +1,13 @@
 package org.evo2wb.engine.train.run;
 
 import org.evo2wb.engine.io.AtomicFiles;
+import org.evo2wb.engine.io.OutputFiles;
 
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +26,7 @@ public final class MetricsLog implements AutoCloseable {
 
     private final Path file;
     private Writer out;
+    private boolean failed;
 
     public MetricsLog(Path file) {
         this.file = file;
@@ -34,10 +35,14 @@ public final class MetricsLog implements AutoCloseable {
     /** Opens for appending, writing the header to a new file. */
     public void open() throws IOException {
         boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-        out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        if (fresh) {
-            out.write(String.join(",", COLUMNS) + "\n");
-            out.flush();
+        try {
+            out = new java.io.BufferedWriter(OutputFiles.newAppendingWriter(file));
+            if (fresh) {
+                out.write(String.join(",", COLUMNS) + "\n");
+                out.flush();
+            }
+        } catch (IOException e) {
+            throw OutputFiles.isWriteFailure(e) ? OutputFiles.failure(file, e) : e;
         }
     }
 
@@ -56,8 +61,14 @@ public final class MetricsLog implements AutoCloseable {
                 b.append(v);
             }
         }
-        out.write(b.append('\n').toString());
-        out.flush();
+        try {
+            out.write(b.append('\n').toString());
+            out.flush();
+        } catch (IOException e) {
+            // a row cut short by a full disk is not a complete row: read() skips it
+            failed = true;
+            throw OutputFiles.isWriteFailure(e) ? OutputFiles.failure(file, e) : e;
+        }
     }
 
     /** Complete rows, each as column → text (empty cells as ""). */
@@ -100,8 +111,15 @@ public final class MetricsLog implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (out != null) {
-            out.close();
+            Writer w = out;
             out = null;
+            try {
+                w.close();
+            } catch (IOException e) {
+                if (!failed) {   // after a failed row the rest of the buffer cannot go either; that was told
+                    throw OutputFiles.isWriteFailure(e) ? OutputFiles.failure(file, e) : e;
+                }
+            }
         }
     }
 }
