@@ -73,16 +73,18 @@ public final class Tensors {
             throw new IllegalArgumentException(what + ": shape " + Arrays.toString(source.shape()) + " does not match "
                     + "the model's " + Arrays.toString(want));
         }
-        float[] values = source.toFloatArray();
-        try (GradMode off = GradMode.disabled()) {
-            if (target.getDataType() == DataType.FLOAT32) {
-                target.set(values);
-            } else {
-                // an fp16-only weight: the values rounded to its type by PyTorch's copy
-                try (NDArray staged = target.getManager().create(values, target.getShape())) {
-                    target.set(new NDIndex("..."), staged);
-                }
-            }
+        overwrite(target, source.toFloatArray());
+    }
+
+    /**
+     * Overwrites {@code target} in place with {@code values} (its size; autograd off), through a staged array and
+     * PyTorch's copy, which also rounds them for an fp16 target. Not {@code NDArray.set(float[])}: DJL's native call
+     * for it uses a PyTorch guard deprecated since 1.10, whose warning PyTorch prints onto the console.
+     */
+    public static void overwrite(NDArray target, float[] values) {
+        try (GradMode off = GradMode.disabled();
+             NDArray staged = target.getManager().create(values, target.getShape())) {
+            target.set(new NDIndex("..."), staged);
         }
     }
 }
