@@ -20,6 +20,7 @@ public class WorkbenchApp extends Application {
 
     @Override
     public void start(Stage stage) {
+        StartupReport.mark(StartupReport.FX_STARTED);
         tasks = new TaskMonitor(new TaskRunner(2));
         Workspace workspace = new Workspace();
         Workbench workbench = new Workbench(new AppServices(new FxDialogService(stage), tasks, workspace));
