@@ -2,6 +2,10 @@ package org.evo2wb.app.ui;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
+import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.control.Label;
@@ -103,6 +107,10 @@ public final class Workbench {
 
     /** The Score view's controller (built on first use). */
     public ScoreController score() {
+        return onFxThread(this::buildScore);
+    }
+
+    private ScoreController buildScore() {
         if (score == null) {
             score = new ScoreController(services);
         }
@@ -111,6 +119,10 @@ public final class Workbench {
 
     /** The Generate view's controller (built on first use). */
     public GenerateController generate() {
+        return onFxThread(this::buildGenerate);
+    }
+
+    private GenerateController buildGenerate() {
         if (generate == null) {
             generate = new GenerateController(services);
             generate.onOpenInScore(fasta -> {
@@ -126,6 +138,10 @@ public final class Workbench {
 
     /** The Fine-tune view's controller (built on first use). */
     public FineTuneController finetune() {
+        return onFxThread(this::buildFinetune);
+    }
+
+    private FineTuneController buildFinetune() {
         if (finetune == null) {
             finetune = new FineTuneController(services);
             finetune.onShowView(this::show);
@@ -135,9 +151,30 @@ public final class Workbench {
 
     /** The Variants view's controller (built on first use). */
     public VariantsController variants() {
+        return onFxThread(this::buildVariants);
+    }
+
+    private VariantsController buildVariants() {
         if (variants == null) {
             variants = new VariantsController(services, score().model(), this::show);
         }
         return variants;
+    }
+
+    /** Views are built on the FX thread: a caller on another thread waits for it there. */
+    private static <T> T onFxThread(Supplier<T> build) {
+        if (Platform.isFxApplicationThread()) {
+            return build.get();
+        }
+        FutureTask<T> task = new FutureTask<>(build::get);
+        Platform.runLater(task);
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the view was built", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 }
