@@ -110,6 +110,6 @@ public final class Lora {
             throw new IOException(dir.resolve(PeftAdapter.WEIGHTS) + ": " + PeftAdapter.peftKey(key) + " has shape "
                     + java.util.Arrays.toString(t.shape()) + ", the model needs " + target.getShape());
         }
-        org.evo2wb.engine.train.Tensors.overwrite(target, t.toFloatArray());
+        org.evo2wb.engine.model.InPlace.overwrite(target, t.toFloatArray());
     }
 }

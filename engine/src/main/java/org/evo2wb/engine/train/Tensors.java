@@ -10,6 +10,7 @@ import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.StorageType;
 import org.evo2wb.engine.checkpoint.TensorInfo;
 import org.evo2wb.engine.model.GradMode;
+import org.evo2wb.engine.model.InPlace;
 
 /** Copies between device arrays and host tensors (fp32). */
 public final class Tensors {
@@ -73,18 +74,6 @@ public final class Tensors {
             throw new IllegalArgumentException(what + ": shape " + Arrays.toString(source.shape()) + " does not match "
                     + "the model's " + Arrays.toString(want));
         }
-        overwrite(target, source.toFloatArray());
-    }
-
-    /**
-     * Overwrites {@code target} in place with {@code values} (its size; autograd off), through a staged array and
-     * PyTorch's copy, which also rounds them for an fp16 target. Not {@code NDArray.set(float[])}: DJL's native call
-     * for it uses a PyTorch guard deprecated since 1.10, whose warning PyTorch prints onto the console.
-     */
-    public static void overwrite(NDArray target, float[] values) {
-        try (GradMode off = GradMode.disabled();
-             NDArray staged = target.getManager().create(values, target.getShape())) {
-            target.set(new NDIndex("..."), staged);
-        }
+        InPlace.overwrite(target, source.toFloatArray());
     }
 }
