@@ -12,6 +12,13 @@ for evo2wb_jemalloc in /usr/lib/x86_64-linux-gnu/libjemalloc.so.2 /usr/lib64/lib
         break
     fi
 done
+# Without jemalloc, glibc gives each thread that allocates its own arena (up to 8 per core) and keeps each arena's
+# freed memory: every new thread that scored or trained kept its own peak, so the resident set grew by about 150 MiB
+# per such thread (six scoring jobs on six threads: 1,101 MiB, against 602 MiB with two arenas; docs/benchmarks.md).
+# Two arenas bound that. A MALLOC_ARENA_MAX already set wins.
+if [[ ":${LD_PRELOAD:-}:" != *"libjemalloc"* ]]; then
+    export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+fi
 unset evo2wb_jemalloc
 # PyTorch's GPU memory: expandable segments let the caching allocator grow one mapping instead of keeping many
 # fixed-size blocks, which cut the peak GPU memory of an Evo 2 7B forward pass at 8,192 bases on an H100 from 28.3 to

@@ -32,13 +32,22 @@ final class ColdStartCommand implements Callable<Integer> {
             description = "An option for the started JVMs (repeatable), e.g. --jvm-option=-Xmx4g.")
     List<String> jvmOptions = new ArrayList<>();
 
+    @Option(names = "--launcher", paramLabel = "<script>",
+            description = "Start the workbench through this launcher (e.g. ./evo2wb, its build check and JVM settings "
+                    + "included) instead of starting java directly.")
+    java.nio.file.Path launcher;
+
     @Override
     public Integer call() throws Exception {
         if (runs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1");
         }
         PrintWriter out = spec.commandLine().getOut();
-        new ColdStartBenchmark(jvmOptions, timeout).run(runs, out);
+        if (launcher != null && !java.nio.file.Files.isExecutable(launcher)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--launcher " + launcher
+                    + ": not an executable file");
+        }
+        new ColdStartBenchmark(jvmOptions, timeout, launcher == null ? null : launcher.toAbsolutePath()).run(runs, out);
         return Evo2wbCli.EXIT_OK;
     }
 }

@@ -86,6 +86,7 @@ public final class Evo2wbCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        org.evo2wb.app.startup.StartupReport.mark(org.evo2wb.app.startup.StartupReport.MAIN);
         Logging.configure(args);
         org.evo2wb.engine.runtime.GpuRuntimeSettings.apply(System.getenv());
         System.exit(commandLine().execute(args));

@@ -46,6 +46,7 @@ public final class LoadModelTask extends EngineTask<LoadedModel> {
     @Override
     protected LoadedModel call() throws Exception {
         progress(0, -1);
+        org.evo2wb.app.startup.StartupReport.mark(org.evo2wb.app.startup.StartupReport.MODEL_LOAD_STARTED);
         long t0 = System.nanoTime();
         if (inspection == null) {
             message("Reading " + run.getFileName());

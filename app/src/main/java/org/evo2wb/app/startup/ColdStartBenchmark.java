@@ -7,50 +7,103 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the workbench in fresh JVMs, as a user's double click does, and reports how long each took to draw its
- * window, to answer its first event (interactive) and to load the bundled default model; prints each start and the
- * medians. The workbench needs a display (on a server: {@code xvfb-run}).
+ * window, to answer its first event (interactive) and to load the bundled default model; prints each start, the
+ * medians and where the time went (each step of {@link StartupReport}). Started directly with {@code java}, or
+ * through the {@code ./evo2wb} launcher of a checkout (its build check and JVM settings included). The workbench
+ * needs a display (on a server: {@code xvfb-run}).
  */
 public final class ColdStartBenchmark {
 
-    /** One start, in milliseconds from launching the JVM. */
-    public record Start(long firstFrameMs, long interactiveMs, long modelLoadedMs) {}
+    /** The steps of a start, in order, with the words the table uses. */
+    static final Map<String, String> STEPS = steps();
 
-    private final List<String> javaCommand;
+    /** One start: milliseconds from launching to each step of {@link StartupReport} (missing: not reached). */
+    public record Start(Map<String, Long> ms) {
+        public long firstFrameMs() {
+            return at(StartupReport.FIRST_FRAME);
+        }
+
+        public long interactiveMs() {
+            return at(StartupReport.INTERACTIVE);
+        }
+
+        public long modelLoadedMs() {
+            return at(StartupReport.MODEL_LOADED);
+        }
+
+        /** Milliseconds to the step, -1 when it was not reached. */
+        public long at(String step) {
+            return ms.getOrDefault(step, -1L);
+        }
+    }
+
     private final List<String> extraJvmOptions;
     private final long timeoutSeconds;
+    private final Path launcher;
 
     /**
      * @param extraJvmOptions options for the started JVMs (e.g. {@code -Dglass.platform=Monocle} for a headless run)
+     * @param launcher the {@code evo2wb} launcher script to start the workbench with; null starts {@code java} directly
      */
-    public ColdStartBenchmark(List<String> extraJvmOptions, long timeoutSeconds) {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
-                "java").toString());
-        this.javaCommand = List.of(java);
+    public ColdStartBenchmark(List<String> extraJvmOptions, long timeoutSeconds, Path launcher) {
         this.extraJvmOptions = List.copyOf(extraJvmOptions);
         this.timeoutSeconds = timeoutSeconds;
+        this.launcher = launcher;
+    }
+
+    private static Map<String, String> steps() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put(StartupReport.JVM_STARTED, "JVM process started");
+        s.put(StartupReport.MAIN, "main() entered");
+        s.put(StartupReport.FX_STARTED, "JavaFX started the application");
+        s.put(StartupReport.WINDOW_SHOWN, "window built and shown");
+        s.put(StartupReport.FIRST_FRAME, "window drawn");
+        s.put(StartupReport.INTERACTIVE, "interactive");
+        s.put(StartupReport.PYTORCH_LOADED, "PyTorch library loaded");
+        s.put(StartupReport.MODEL_LOAD_STARTED, "default model load started");
+        s.put(StartupReport.MODEL_LOADED, "default model loaded");
+        return s;
+    }
+
+    private List<String> command(Path report) {
+        List<String> cmd = new ArrayList<>();
+        if (launcher != null) {
+            cmd.add(launcher.toString());
+        } else {
+            cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin",
+                    "java").toString()));
+            cmd.addAll(extraJvmOptions);
+            cmd.add("-D" + StartupReport.PROPERTY + "=" + report);
+            cmd.add("-Dai.djl.offline=true");
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add("org.evo2wb.app.cli.Evo2wbCli");
+        }
+        cmd.add("gui");
+        return cmd;
     }
 
     /** One cold start. */
     public Start once() throws IOException, InterruptedException {
         Path report = Files.createTempFile("evo2wb-startup", ".properties");
         Files.delete(report);
-        List<String> cmd = new ArrayList<>(javaCommand);
-        cmd.addAll(extraJvmOptions);
-        cmd.add("-D" + StartupReport.PROPERTY + "=" + report);
-        cmd.add("-Dai.djl.offline=true");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("org.evo2wb.app.cli.Evo2wbCli");
-        cmd.add("gui");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(command(report)).redirectErrorStream(true);
         pb.environment().put("DJL_OFFLINE", "true");
+        if (launcher != null) {
+            List<String> opts = new ArrayList<>(extraJvmOptions);
+            opts.add("-D" + StartupReport.PROPERTY + "=" + report);
+            String user = pb.environment().getOrDefault("JAVA_OPTS", "");
+            pb.environment().put("JAVA_OPTS", (user.isBlank() ? "" : user + " ") + String.join(" ", opts));
+        }
         long launched = System.currentTimeMillis();
         Process p = pb.start();
         StringBuilder output = new StringBuilder();
@@ -63,6 +116,7 @@ public final class ColdStartBenchmark {
         });
         drain.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             drain.join(5000);
             throw new IOException("the workbench did not report its start-up within " + timeoutSeconds + " s"
@@ -79,13 +133,14 @@ public final class ColdStartBenchmark {
             t.load(in);
         }
         Files.deleteIfExists(report);
-        return new Start(since(t, StartupReport.FIRST_FRAME, launched), since(t, StartupReport.INTERACTIVE, launched),
-                since(t, StartupReport.MODEL_LOADED, launched));
-    }
-
-    private static long since(Properties t, String key, long launched) {
-        String v = t.getProperty(key);
-        return v == null ? -1 : Long.parseLong(v) - launched;
+        Map<String, Long> ms = new LinkedHashMap<>();
+        for (String step : STEPS.keySet()) {
+            String v = t.getProperty(step);
+            if (v != null) {
+                ms.put(step, Long.parseLong(v) - launched);
+            }
+        }
+        return new Start(ms);
     }
 
     private static String tail(String s) {
@@ -93,10 +148,11 @@ public final class ColdStartBenchmark {
         return trimmed.isEmpty() ? "" : "\n" + trimmed.substring(Math.max(0, trimmed.length() - 2000));
     }
 
-    /** Runs {@code runs} starts and prints each and the medians. Returns the medians. */
+    /** Runs {@code runs} starts and prints each, the medians and each step's median. Returns the medians. */
     public Start run(int runs, PrintWriter out) throws IOException, InterruptedException {
         List<Start> all = new ArrayList<>();
-        out.println("start  window drawn  interactive  default model loaded  (ms from launching the JVM)");
+        out.println("start  window drawn  interactive  default model loaded  (ms from launching "
+                + (launcher == null ? "the JVM" : launcher.getFileName()) + ")");
         for (int i = 0; i < runs; i++) {
             Start s = once();
             all.add(s);
@@ -104,11 +160,18 @@ public final class ColdStartBenchmark {
                     s.modelLoadedMs() < 0 ? "not loaded" : Long.toString(s.modelLoadedMs()));
             out.flush();
         }
-        Start m = new Start(median(all.stream().mapToLong(Start::firstFrameMs).toArray()),
-                median(all.stream().mapToLong(Start::interactiveMs).toArray()),
-                median(all.stream().mapToLong(Start::modelLoadedMs).toArray()));
+        Map<String, Long> medians = new LinkedHashMap<>();
+        for (String step : STEPS.keySet()) {
+            long[] v = all.stream().mapToLong(s -> s.at(step)).filter(x -> x >= 0).toArray();
+            if (v.length > 0) {
+                medians.put(step, median(v));
+            }
+        }
+        Start m = new Start(medians);
         out.printf(Locale.ROOT, "median %11d  %11d  %20s%n", m.firstFrameMs(), m.interactiveMs(),
                 m.modelLoadedMs() < 0 ? "not loaded" : Long.toString(m.modelLoadedMs()));
+        out.println("where the time goes (medians, ms from launching):");
+        medians.forEach((step, ms) -> out.printf(Locale.ROOT, "  %-32s %7d%n", STEPS.get(step), ms));
         out.printf(Locale.ROOT, "cold start to an interactive window: %.2f s (median of %d, %d cores)%n",
                 m.interactiveMs() / 1000.0, runs, Runtime.getRuntime().availableProcessors());
         out.flush();

@@ -32,6 +32,8 @@ public final class TaskMonitor implements AutoCloseable {
     private final ReadOnlyStringWrapper text = new ReadOnlyStringWrapper("Ready");
     private final ReadOnlyDoubleWrapper progress = new ReadOnlyDoubleWrapper(0);
     private final ReadOnlyStringWrapper memory = new ReadOnlyStringWrapper("");
+    /** Tasks submitted while held ({@link #hold()}), in order; null when not held. */
+    private List<Runnable> held;
 
     public TaskMonitor(TaskRunner runner) {
         this.runner = runner;
@@ -49,9 +51,38 @@ public final class TaskMonitor implements AutoCloseable {
      */
     public <T, K extends EngineTask<T>> K submit(K task, Consumer<? super K> onTick, Consumer<? super K> onDone) {
         watches.add(new Watch<>(task, onTick, onDone));
-        runner.<T, K>submit(task);
+        if (held != null) {
+            held.add(() -> runner.<T, K>submit(task));
+        } else {
+            runner.<T, K>submit(task);
+        }
         poll();
         return task;
+    }
+
+    /**
+     * Holds the tasks submitted from now on (they are listed and followed, but not started) until {@link #release()}:
+     * the workbench holds them while it builds and first draws its window, so that loading the PyTorch library and
+     * the default model does not take the processor from the window's first drawing.
+     */
+    public void hold() {
+        if (held == null) {
+            held = new ArrayList<>();
+        }
+    }
+
+    /** Starts the held tasks, in the order they were submitted; tasks submitted later start at once. */
+    public void release() {
+        List<Runnable> start = held;
+        held = null;
+        if (start != null) {
+            start.forEach(Runnable::run);
+        }
+    }
+
+    /** Whether tasks are being held ({@link #hold()}). */
+    public boolean holding() {
+        return held != null;
     }
 
     /** Number of tasks started here that have not yet been reported done. */

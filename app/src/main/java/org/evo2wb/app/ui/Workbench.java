@@ -2,6 +2,10 @@ package org.evo2wb.app.ui;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.function.Supplier;
+import javafx.application.Platform;
 import javafx.geometry.Insets;
 import javafx.scene.Parent;
 import javafx.scene.control.Label;
@@ -25,10 +29,11 @@ public final class Workbench {
     private final AppServices services;
     private final DataController data;
     private final ModelsController models;
-    private final ScoreController score;
-    private final FineTuneController finetune;
-    private final VariantsController variants;
-    private final GenerateController generate;
+    /** Built when first shown or asked for: a window with every view built at once took seconds longer to appear. */
+    private ScoreController score;
+    private FineTuneController finetune;
+    private VariantsController variants;
+    private GenerateController generate;
     private final ListView<ViewEntry> navigation = new ListView<>();
     private final StackPane content = new StackPane();
     private final BorderPane root = new BorderPane();
@@ -37,17 +42,6 @@ public final class Workbench {
         this.services = services;
         this.data = new DataController(services);
         this.models = new ModelsController(services);
-        this.score = new ScoreController(services);
-        this.finetune = new FineTuneController(services);
-        this.variants = new VariantsController(services, score.model(), this::show);
-        this.generate = new GenerateController(services);
-        generate.onOpenInScore(fasta -> {
-            score.model().pasteModeProperty().set(true);
-            score.model().pastedTextProperty().set(fasta);
-            show("Score");
-            score.score();
-        });
-        finetune.onShowView(this::show);
         navigation.getItems().setAll(views());
         navigation.setId("navigation");
         navigation.setPrefWidth(150);
@@ -66,12 +60,12 @@ public final class Workbench {
     /** The views, in navigation order. Add a view here: one line, plus its controller class. */
     private List<ViewEntry> views() {
         return List.of(
-                new ViewEntry("Data", data.view()),
-                new ViewEntry("Models", models.view()),
-                new ViewEntry("Fine-tune", finetune.view()),
-                new ViewEntry("Score", score.view()),
-                new ViewEntry("Variants", variants.view()),
-                new ViewEntry("Generate", generate.view()));
+                new ViewEntry("Data", data::view),
+                new ViewEntry("Models", models::view),
+                new ViewEntry("Fine-tune", () -> finetune().view()),
+                new ViewEntry("Score", () -> score().view()),
+                new ViewEntry("Variants", () -> variants().view()),
+                new ViewEntry("Generate", () -> generate().view()));
     }
 
     private StatusBar statusBar() {
@@ -111,19 +105,76 @@ public final class Workbench {
         return models;
     }
 
+    /** The Score view's controller (built on first use). */
     public ScoreController score() {
+        return onFxThread(this::buildScore);
+    }
+
+    private ScoreController buildScore() {
+        if (score == null) {
+            score = new ScoreController(services);
+        }
         return score;
     }
 
+    /** The Generate view's controller (built on first use). */
     public GenerateController generate() {
+        return onFxThread(this::buildGenerate);
+    }
+
+    private GenerateController buildGenerate() {
+        if (generate == null) {
+            generate = new GenerateController(services);
+            generate.onOpenInScore(fasta -> {
+                ScoreController s = score();
+                s.model().pasteModeProperty().set(true);
+                s.model().pastedTextProperty().set(fasta);
+                show("Score");
+                s.score();
+            });
+        }
         return generate;
     }
 
+    /** The Fine-tune view's controller (built on first use). */
     public FineTuneController finetune() {
+        return onFxThread(this::buildFinetune);
+    }
+
+    private FineTuneController buildFinetune() {
+        if (finetune == null) {
+            finetune = new FineTuneController(services);
+            finetune.onShowView(this::show);
+        }
         return finetune;
     }
 
+    /** The Variants view's controller (built on first use). */
     public VariantsController variants() {
+        return onFxThread(this::buildVariants);
+    }
+
+    private VariantsController buildVariants() {
+        if (variants == null) {
+            variants = new VariantsController(services, score().model(), this::show);
+        }
         return variants;
+    }
+
+    /** Views are built on the FX thread: a caller on another thread waits for it there. */
+    private static <T> T onFxThread(Supplier<T> build) {
+        if (Platform.isFxApplicationThread()) {
+            return build.get();
+        }
+        FutureTask<T> task = new FutureTask<>(build::get);
+        Platform.runLater(task);
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the view was built", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 }

@@ -110,9 +110,6 @@ public final class Lora {
             throw new IOException(dir.resolve(PeftAdapter.WEIGHTS) + ": " + PeftAdapter.peftKey(key) + " has shape "
                     + java.util.Arrays.toString(t.shape()) + ", the model needs " + target.getShape());
         }
-        float[] values = t.toFloatArray();
-        try (org.evo2wb.engine.model.GradMode off = org.evo2wb.engine.model.GradMode.disabled()) {
-            target.set(values);
-        }
+        org.evo2wb.engine.model.InPlace.overwrite(target, t.toFloatArray());
     }
 }

@@ -10,6 +10,7 @@ import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.StorageType;
 import org.evo2wb.engine.checkpoint.TensorInfo;
 import org.evo2wb.engine.model.GradMode;
+import org.evo2wb.engine.model.InPlace;
 
 /** Copies between device arrays and host tensors (fp32). */
 public final class Tensors {
@@ -73,16 +74,6 @@ public final class Tensors {
             throw new IllegalArgumentException(what + ": shape " + Arrays.toString(source.shape()) + " does not match "
                     + "the model's " + Arrays.toString(want));
         }
-        float[] values = source.toFloatArray();
-        try (GradMode off = GradMode.disabled()) {
-            if (target.getDataType() == DataType.FLOAT32) {
-                target.set(values);
-            } else {
-                // an fp16-only weight: the values rounded to its type by PyTorch's copy
-                try (NDArray staged = target.getManager().create(values, target.getShape())) {
-                    target.set(new NDIndex("..."), staged);
-                }
-            }
-        }
+        InPlace.overwrite(target, source.toFloatArray());
     }
 }

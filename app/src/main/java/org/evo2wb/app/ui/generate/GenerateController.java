@@ -42,13 +42,17 @@ public final class GenerateController {
         this.model = new GenerateModel(services.workspace());
         this.view = new GenerateViewBuilder(model, new GenerateViewBuilder.Actions(this::generate, this::stop,
                 this::export, this::openSelectedInScore)).build();
-        model.records().addListener((javafx.collections.ListChangeListener<LoadedRecord>) c -> {
-            if (!model.records().contains(model.recordProperty().get())) {
-                model.recordProperty().set(model.records().isEmpty() ? null : model.records().get(0));
-            }
-        });
+        // the record chosen follows the open records, including those opened before this view was first shown
+        model.records().addListener((javafx.collections.ListChangeListener<LoadedRecord>) c -> keepRecordOpen());
+        keepRecordOpen();
         model.statusProperty().set("Load a model in Models and open sequences in Data (or type a prompt), then "
                 + "press Generate.");
+    }
+
+    private void keepRecordOpen() {
+        if (!model.records().contains(model.recordProperty().get())) {
+            model.recordProperty().set(model.records().isEmpty() ? null : model.records().get(0));
+        }
     }
 
     public Node view() {

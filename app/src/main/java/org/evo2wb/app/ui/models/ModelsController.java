@@ -161,7 +161,9 @@ public final class ModelsController {
         EngineTask<AvailableDevices.Detection> task = new EngineTask<>("Look for GPUs") {
             @Override
             protected AvailableDevices.Detection call() {
-                return AvailableDevices.detectWithNote();
+                AvailableDevices.Detection found = AvailableDevices.detectWithNote();
+                org.evo2wb.app.startup.StartupReport.mark(org.evo2wb.app.startup.StartupReport.PYTORCH_LOADED);
+                return found;
             }
         };
         services.tasks().submit(task, t -> { }, t -> {

@@ -53,11 +53,9 @@ public final class ScoreController {
         this.view = new ScoreViewBuilder(model, browser, new ScoreViewBuilder.Actions(this::score, this::cancelScore,
                 this::mutagenesis, this::cancelMutagenesis, this::goTo, nav, this::export, this::swap, this::label,
                 this::context, this::exportEmbeddings)).build();
-        model.records().addListener((javafx.collections.ListChangeListener<LoadedRecord>) c -> {
-            if (!model.records().contains(model.recordProperty().get())) {
-                model.recordProperty().set(model.records().isEmpty() ? null : model.records().get(0));
-            }
-        });
+        // the record chosen follows the open records, including those opened before this view was first shown
+        model.records().addListener((javafx.collections.ListChangeListener<LoadedRecord>) c -> keepRecordOpen());
+        keepRecordOpen();
         model.models().addListener((javafx.collections.ListChangeListener<LoadedModel>) c -> {
             if (!model.models().contains(model.compareProperty().get())) {
                 model.compareProperty().set(null);
@@ -70,6 +68,12 @@ public final class ScoreController {
             }
         });
         model.statusProperty().set("Load a model in Models and open sequences in Data, then press Score.");
+    }
+
+    private void keepRecordOpen() {
+        if (!model.records().contains(model.recordProperty().get())) {
+            model.recordProperty().set(model.records().isEmpty() ? null : model.records().get(0));
+        }
     }
 
     public Node view() {
