@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.evo2wb.engine.checkpoint.CheckpointFile;
 import org.evo2wb.engine.checkpoint.CheckpointFormatException;
-import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.Integrity;
 import org.evo2wb.engine.model.Evo2Config;
@@ -39,7 +38,7 @@ class BioNeMoCheckpointTest {
 
     @Test
     void megatronBridgeFolderHoldsTheGoldenWeights() throws IOException {
-        try (CheckpointFile f = Checkpoints.open(BioNeMoFixtures.generated("mbridge"))) {
+        try (CheckpointFile f = open(BioNeMoFixtures.generated("mbridge"))) {
             BioNeMoCheckpoint c = assertInstanceOf(BioNeMoCheckpoint.class, f);
             assertEquals(BioNeMoCheckpoint.Kind.MEGATRON_BRIDGE, c.kind());
             assertEquals(CheckpointFile.Format.MEGATRON_BRIDGE, c.format());
@@ -50,7 +49,7 @@ class BioNeMoCheckpointTest {
 
     @Test
     void iterationFolderOpensLikeTheTopFolder() throws IOException {
-        try (CheckpointFile f = Checkpoints.open(BioNeMoFixtures.generated("mbridge/iter_0000100"))) {
+        try (CheckpointFile f = open(BioNeMoFixtures.generated("mbridge/iter_0000100"))) {
             assertSameAsGolden(f, Map.of());
         }
     }
@@ -104,7 +103,7 @@ class BioNeMoCheckpointTest {
         Files.write(step.resolve("mp_rank_00_model_states.pt.part1"), java.util.Arrays.copyOfRange(all, cut,
                 all.length));
         Files.copy(BioNeMoFixtures.golden("tiny.yml"), step.resolve("config.yml"));
-        try (CheckpointFile f = Checkpoints.open(tmp.resolve("savanna_evo2_tiny"))) {
+        try (CheckpointFile f = open(tmp.resolve("savanna_evo2_tiny"))) {
             BioNeMoCheckpoint c = assertInstanceOf(BioNeMoCheckpoint.class, f);
             assertTrue(c.configOrigin().contains("config.yml"), c.configOrigin());
             assertSameAsGolden(c, Map.of());
@@ -114,14 +113,14 @@ class BioNeMoCheckpointTest {
     @Test
     void savannaWithoutAConfigNamesWhatIsMissing() throws IOException {
         Path file = BioNeMoFixtures.generated("savanna/global_step10/mp_rank_00_model_states.pt");
-        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoints.open(file));
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> open(file));
         assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("config"), e.getMessage());
     }
 
     @Test
     void loraAdaptersCombineWithTheirRecordedBase(@TempDir Path tmp) throws IOException {
         Path lora = loraCopy(tmp, BioNeMoFixtures.generated("mbridge").toString());
-        try (CheckpointFile f = Checkpoints.open(lora)) {
+        try (CheckpointFile f = open(lora)) {
             BioNeMoCheckpoint c = assertInstanceOf(BioNeMoCheckpoint.class, f);
             assertEquals(BioNeMoCheckpoint.Kind.MEGATRON_BRIDGE_LORA, c.kind());
             assertEquals(BioNeMoFixtures.generated("mbridge").toAbsolutePath().normalize(),
@@ -134,12 +133,12 @@ class BioNeMoCheckpointTest {
     void loraWithItsRecordedBaseElsewhereNeedsAChosenBase(@TempDir Path tmp) throws IOException {
         String gone = tmp.resolve("cluster/results/evo2_base").toString();
         Path lora = loraCopy(tmp, gone);
-        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoints.open(lora));
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> open(lora));
         assertTrue(e.getMessage().contains("run_config.yaml") && e.getMessage().contains(gone)
                 && e.getMessage().contains("--base-model"), e.getMessage());
 
         BioNeMoCheckpoint.useBaseModel(lora, BioNeMoFixtures.generated("mbridge"));
-        try (CheckpointFile f = Checkpoints.open(lora)) {
+        try (CheckpointFile f = open(lora)) {
             assertSameAsGolden(f, BioNeMoFixtures.tensors(BioNeMoFixtures.generated("lora_merged.pt")));
         }
     }
@@ -157,7 +156,7 @@ class BioNeMoCheckpointTest {
         byte[] b = Files.readAllBytes(shard);
         Files.write(shard, java.util.Arrays.copyOf(b, b.length / 2));
         IOException e = assertThrows(IOException.class, () -> {
-            try (CheckpointFile f = Checkpoints.open(copy)) {
+            try (CheckpointFile f = open(copy)) {
                 for (String k : f.infos().keySet()) {
                     f.tensor(k);
                 }
@@ -180,7 +179,7 @@ class BioNeMoCheckpointTest {
         byte[] evil = "posix.distributed.checkpoint.metadata".getBytes(StandardCharsets.ISO_8859_1);
         System.arraycopy(evil, 0, b, at, evil.length);
         Files.write(md, b);
-        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> Checkpoints.open(copy));
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> open(copy));
         assertTrue(e.getMessage().contains(".metadata") && e.getMessage().contains("posix.distributed"),
                 e.getMessage());
     }
@@ -231,5 +230,10 @@ class BioNeMoCheckpointTest {
                 assertArrayEquals(e.getValue().toFloatArray(), g, 0f, key);
             }
         }
+    }
+
+    /** Opens weights as the model loaders do (BioNeMo folders and Savanna files as the model they hold). */
+    private static CheckpointFile open(java.nio.file.Path path) throws java.io.IOException {
+        return BioNeMoCheckpoint.openAny(path, Integrity.CHECKED);
     }
 }
