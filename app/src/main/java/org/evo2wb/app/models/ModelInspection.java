@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.evo2wb.engine.checkpoint.CheckpointFile;
 import org.evo2wb.engine.checkpoint.CheckpointKeys;
-import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.model.CheckpointSummary;
 import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.model.WeightPrecision;

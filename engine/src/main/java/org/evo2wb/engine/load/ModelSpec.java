@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.evo2wb.engine.checkpoint.CheckpointFile;
-import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.checkpoint.Integrity;
 import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.load.bionemo.BioNeMoCheckpoint;
