@@ -1,6 +1,10 @@
 package org.evo2wb.app.models;
 
 import java.nio.file.Path;
+import org.evo2wb.engine.checkpoint.CheckpointFile;
+import org.evo2wb.engine.checkpoint.Integrity;
+import org.evo2wb.engine.load.bionemo.BioNeMoCheckpoint;
+import org.evo2wb.engine.model.MasterWeights;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import org.evo2wb.engine.task.EngineTask;
@@ -63,12 +67,16 @@ public final class LoadModelTask extends EngineTask<LoadedModel> {
                     (System.nanoTime() - t0) / 1e9);
         }
         message("Opening " + source.weights().getFileName());
-        StripedHyena network = StripedHyena.load(source.weights(), inspection.config(),
-                device.device(), precision, (read, total) -> {
-                    checkCancelled();
-                    progress(read, total);
-                    message("Tensor " + read + " of " + total);
-                });
+        StripedHyena network;
+        // BioNeMo folders and Savanna files open as the model they hold, other files as they are
+        try (CheckpointFile file = BioNeMoCheckpoint.openAny(source.weights(), Integrity.CHECKED)) {
+            network = StripedHyena.load(file, inspection.config(), device.device(), precision, MasterWeights.NONE,
+                    (read, total) -> {
+                        checkCancelled();
+                        progress(read, total);
+                        message("Tensor " + read + " of " + total);
+                    });
+        }
         message("Loaded " + source.name());
         return new LoadedModel(inspection, network, device, precision, (System.nanoTime() - t0) / 1e9);
     }
