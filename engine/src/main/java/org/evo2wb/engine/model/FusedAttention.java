@@ -3,7 +3,6 @@ package org.evo2wb.engine.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import java.util.Locale;
 
@@ -45,8 +44,8 @@ public final class FusedAttention {
                 return (torch._scaled_dot_product_flash_attention(q, k, v, 0., True, False, scale=1.))[0]
             """;
 
-    private static volatile PtSymbolBlock module;
-    private static volatile PtSymbolBlock flash;
+    private static final TorchScriptModule.Lazy CAUSAL = new TorchScriptModule.Lazy("CausalAttention", METHODS);
+    private static final TorchScriptModule.Lazy FLASH = new TorchScriptModule.Lazy("FlashAttention", FLASH_METHODS);
 
     private FusedAttention() {
     }
@@ -74,34 +73,6 @@ public final class FusedAttention {
     public static NDArray causal(NDArray q, NDArray k, NDArray v) {
         boolean useFlash = "flash".equalsIgnoreCase(System.getProperty(PROPERTY, "").trim())
                 && q.getDevice().isGpu() && q.getDataType() == ai.djl.ndarray.types.DataType.FLOAT16;
-        return IValueUtils.forward(useFlash ? flash() : module(), new NDList(q, k, v), true).singletonOrThrow();
-    }
-
-    private static PtSymbolBlock module() {
-        PtSymbolBlock m = module;
-        if (m == null) {
-            synchronized (FusedAttention.class) {
-                m = module;
-                if (m == null) {
-                    m = TorchScriptModule.load("CausalAttention", METHODS);
-                    module = m;
-                }
-            }
-        }
-        return m;
-    }
-
-    private static PtSymbolBlock flash() {
-        PtSymbolBlock m = flash;
-        if (m == null) {
-            synchronized (FusedAttention.class) {
-                m = flash;
-                if (m == null) {
-                    m = TorchScriptModule.load("FlashAttention", FLASH_METHODS);
-                    flash = m;
-                }
-            }
-        }
-        return m;
+        return IValueUtils.forward((useFlash ? FLASH : CAUSAL).get(), new NDList(q, k, v), true).singletonOrThrow();
     }
 }

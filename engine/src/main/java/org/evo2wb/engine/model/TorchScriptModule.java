@@ -34,6 +34,35 @@ public final class TorchScriptModule {
     private TorchScriptModule() {
     }
 
+    /** A module loaded on first use, once per process (the modules hold no state, so threads share it). */
+    public static final class Lazy {
+
+        private final String name;
+        private final String methods;
+        private volatile PtSymbolBlock module;
+
+        /** The module {@code __torch__.NAME} of {@code methods} (see {@link TorchScriptModule#load}). */
+        public Lazy(String name, String methods) {
+            this.name = name;
+            this.methods = methods;
+        }
+
+        /** The loaded module. */
+        public PtSymbolBlock get() {
+            PtSymbolBlock m = module;
+            if (m == null) {
+                synchronized (this) {
+                    m = module;
+                    if (m == null) {
+                        m = load(name, methods);
+                        module = m;
+                    }
+                }
+            }
+            return m;
+        }
+    }
+
     /**
      * Loads the module {@code __torch__.NAME} whose methods are {@code methods} (TorchScript's serialized syntax,
      * indented by two spaces, {@code self: __torch__.NAME} as their first parameter).

@@ -3,7 +3,6 @@ package org.evo2wb.engine.train.optim;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import java.util.List;
@@ -44,7 +43,7 @@ final class FusedAdamW {
                 return grad_scale
             """;
 
-    private static volatile PtSymbolBlock module;
+    private static final TorchScriptModule.Lazy MODULE = new TorchScriptModule.Lazy("FusedAdamW", METHODS);
 
     private FusedAdamW() {
     }
@@ -82,7 +81,7 @@ final class FusedAdamW {
             IValue.from(hyper.beta2()), IValue.from(weightDecay), IValue.from(hyper.epsilon()),
             IValue.from((PtNDArray) unscale)};
         try {
-            IValueUtils.forward(module(), in).close();
+            IValueUtils.forward(MODULE.get(), in).close();
         } finally {
             for (IValue v : in) {
                 v.close();
@@ -98,19 +97,5 @@ final class FusedAdamW {
             out[i] = (PtNDArray) arrays.get(i);
         }
         return out;
-    }
-
-    private static PtSymbolBlock module() {
-        PtSymbolBlock m = module;
-        if (m == null) {
-            synchronized (FusedAdamW.class) {
-                m = module;
-                if (m == null) {
-                    m = TorchScriptModule.load("FusedAdamW", METHODS);
-                    module = m;
-                }
-            }
-        }
-        return m;
     }
 }
