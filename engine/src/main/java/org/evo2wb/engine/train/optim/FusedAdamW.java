@@ -2,6 +2,7 @@ package org.evo2wb.engine.train.optim;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
@@ -71,8 +72,9 @@ final class FusedAdamW {
                      double gradScale) {
         NDArray first = params.get(0);
         // the kernel reads t from a tensor per parameter, and divides gradients by grad_scale (AMP's unscaling)
-        NDArray t = first.getManager().create((float) step).toDevice(first.getDevice(), false);
-        NDArray unscale = first.getManager().create((float) (1.0 / gradScale)).toDevice(first.getDevice(), false);
+        NDManager device = first.getManager();                 // the parameters' device: no host copy to free
+        NDArray t = device.create((float) step);
+        NDArray unscale = device.create((float) (1.0 / gradScale));
         PtNDArray[] steps = new PtNDArray[params.size()];
         java.util.Arrays.fill(steps, (PtNDArray) t);
         IValue[] in = {
