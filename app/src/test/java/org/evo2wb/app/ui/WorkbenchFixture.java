@@ -63,6 +63,22 @@ public final class WorkbenchFixture {
         awaitIdle();
     }
 
+    /**
+     * Shows the Score view, sets its region (1-based, as typed) and scores it with the Score button; returns once the
+     * work is done.
+     */
+    public org.evo2wb.app.ui.score.ScoreModel scoreRegion(org.testfx.api.FxRobot robot, String from, String to) {
+        org.evo2wb.app.ui.score.ScoreModel m = workbench.score().model();
+        robot.interact(() -> {
+            workbench.show("Score");
+            m.regionFromProperty().set(from);
+            m.regionToProperty().set(to);
+        });
+        robot.clickOn("#score-run");
+        awaitIdle();
+        return m;
+    }
+
     /** Opens sequence files through the Data view's Open button and waits until they are loaded. */
     public void openData(org.testfx.api.FxRobot robot, java.nio.file.Path... files) {
         robot.interact(() -> workbench.show("Data"));

@@ -51,14 +51,7 @@ class ScoreEmbeddingsTest {
         fx.openData(robot, TestData.pBAD30());
         fx.loadModel(robot, TestData.tinyCheckpoint());
         ScoreController c = fx.workbench.score();
-        ScoreModel m = c.model();
-        robot.interact(() -> {
-            fx.workbench.show("Score");
-            m.regionFromProperty().set("1001");
-            m.regionToProperty().set("1400");
-        });
-        robot.clickOn("#score-run");
-        fx.awaitIdle();
+        ScoreModel m = fx.scoreRegion(robot, "1001", "1400");
         ScoreResult r = m.resultProperty().get();
         String stretch = r.sequence().substring(1000, 1400);
 

@@ -46,14 +46,7 @@ class ScoreExportTest {
         fx.openData(robot, TestData.pBAD30());
         fx.loadModel(robot, TestData.tinyCheckpoint());
         ScoreController c = fx.workbench.score();
-        ScoreModel m = c.model();
-        robot.interact(() -> {
-            fx.workbench.show("Score");
-            m.regionFromProperty().set("1001");
-            m.regionToProperty().set("1400");
-        });
-        robot.clickOn("#score-run");
-        fx.awaitIdle();
+        ScoreModel m = fx.scoreRegion(robot, "1001", "1400");
         robot.interact(() -> {
             m.selectionProperty().set(new ScoreModel.Selection(1100, 1106));
             m.contextProperty().set(10);
