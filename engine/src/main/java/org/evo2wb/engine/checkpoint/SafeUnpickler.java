@@ -11,7 +11,6 @@ import java.util.Map;
 import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.Unpickler;
-import org.evo2wb.bio.io.CountingInputStream;
 
 /**
  * Reads the {@code data.pkl} of a {@code torch.save} archive and nothing else: an allowlist unpickler.
@@ -50,8 +49,7 @@ final class SafeUnpickler extends Unpickler {
             "ByteStorage", StorageType.U8, "BoolStorage", StorageType.BOOL);
 
     private final String where;
-    private CountingInputStream counting;
-    private long total;
+    private PickleInput pickle;
 
     /** @param where file and entry named in error messages, e.g. {@code "evo2_7b.pt: archive/data.pkl"} */
     SafeUnpickler(String where) {
@@ -60,10 +58,9 @@ final class SafeUnpickler extends Unpickler {
 
     /** Unpickles {@code bytes}; the result holds {@link TensorEntry} where the pickle holds tensors. */
     Object read(byte[] bytes) throws IOException {
-        total = bytes.length;
-        counting = new CountingInputStream(new java.io.ByteArrayInputStream(bytes));
+        pickle = new PickleInput(bytes);
         try {
-            return load(counting);
+            return load(pickle.stream());
         } catch (UncheckedFormat e) {
             throw (CheckpointFormatException) e.getCause();
         } catch (CheckpointFormatException e) {
@@ -77,13 +74,9 @@ final class SafeUnpickler extends Unpickler {
 
     @Override
     protected Object dispatch(short key) throws IOException {
-        int lengthBytes = switch (key) {
-            case Opcodes.BINSTRING, Opcodes.BINUNICODE, Opcodes.BINBYTES, Opcodes.LONG4 -> 4;
-            case Opcodes.BINUNICODE8, Opcodes.BINBYTES8, Opcodes.BYTEARRAY8 -> 8;
-            default -> 0;
-        };
-        if (lengthBytes > 0) {
-            checkLength(key, lengthBytes);
+        String tooLong = pickle.lengthProblem(key);
+        if (tooLong != null) {
+            throw fail(tooLong);
         }
         switch (key) {
             case Opcodes.GLOBAL -> {
@@ -139,17 +132,13 @@ final class SafeUnpickler extends Unpickler {
                 }
                 @SuppressWarnings("unchecked")
                 Map<Object, Object> m = (Map<Object, Object>) target;
-                for (int i = 0; i + 1 < items.size(); i += 2) {
-                    m.put(items.get(i), items.get(i + 1));
-                }
+                PickleInput.putPairs(m, items);
                 return NO_RETURN_VALUE;
             }
             case Opcodes.DICT -> {
                 List<Object> items = stack.pop_all_since_marker();
                 Map<Object, Object> m = new LinkedHashMap<>();
-                for (int i = 0; i + 1 < items.size(); i += 2) {
-                    m.put(items.get(i), items.get(i + 1));
-                }
+                PickleInput.putPairs(m, items);
                 stack.add(m);
                 return NO_RETURN_VALUE;
             }
@@ -286,7 +275,7 @@ final class SafeUnpickler extends Unpickler {
     }
 
     private CheckpointFormatException fail(String message) {
-        long pos = counting == null ? -1 : counting.count();
+        long pos = pickle == null ? -1 : pickle.position();
         return new CheckpointFormatException(where + ": " + message + (pos >= 0 ? " (near byte " + pos + ")" : ""));
     }
 
@@ -311,32 +300,6 @@ final class SafeUnpickler extends Unpickler {
     static final class UncheckedFormat extends RuntimeException {
         UncheckedFormat(CheckpointFormatException cause) {
             super(cause);
-        }
-    }
-
-    /**
-     * Refuses an opcode whose length prefix claims more bytes than the pickle has left, before the unpickler
-     * allocates a buffer of that length (a damaged pickle could otherwise ask for gigabytes).
-     */
-    private void checkLength(short key, int width) throws IOException {
-        long at = counting.count();
-        counting.mark(16);
-        long len = 0;
-        for (int i = 0; i < width; i++) {
-            int b = counting.read();
-            if (b < 0) {
-                break;
-            }
-            len |= (long) b << (8 * i);
-        }
-        counting.reset();                    // puts the count back too
-        if (width == 4) {
-            len = key == Opcodes.LONG4 ? Math.abs((long) (int) len) : len & 0xFFFFFFFFL;
-        }
-        long remaining = total - at - width;
-        if (len < 0 || len > remaining) {
-            throw fail(String.format("opcode 0x%02x at byte %d claims %s bytes, but only %d bytes of the pickle remain",
-                    key & 0xff, at - 1, Long.toUnsignedString(len), Math.max(0, remaining)));
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.evo2wb.engine.load.bionemo;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import net.razorvine.pickle.Opcodes;
 import net.razorvine.pickle.PickleUtils;
 import net.razorvine.pickle.Unpickler;
 import org.evo2wb.engine.checkpoint.CheckpointFormatException;
+import org.evo2wb.engine.checkpoint.PickleInput;
 
 /**
  * Reads the {@code .metadata} pickle of a PyTorch distributed checkpoint (the index of a Megatron Bridge
@@ -77,6 +77,8 @@ final class DcpUnpickler extends Unpickler {
     private final String where;
 
     /** @param where the file named in messages */
+    private PickleInput pickle;
+
     DcpUnpickler(String where) {
         this.where = where;
     }
@@ -84,7 +86,8 @@ final class DcpUnpickler extends Unpickler {
     /** Unpickles {@code bytes}. */
     Object read(byte[] bytes) throws CheckpointFormatException {
         try {
-            return load(new ByteArrayInputStream(bytes));
+            pickle = new PickleInput(bytes);
+            return load(pickle.stream());
         } catch (Failure e) {
             throw new CheckpointFormatException(where + ": " + e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -96,6 +99,10 @@ final class DcpUnpickler extends Unpickler {
 
     @Override
     protected Object dispatch(short key) throws IOException {
+        String tooLong = pickle.lengthProblem(key);
+        if (tooLong != null) {
+            throw new Failure(tooLong);
+        }
         switch (key) {
             case Opcodes.GLOBAL -> {
                 String module = PickleUtils.readline(input);
@@ -142,17 +149,13 @@ final class DcpUnpickler extends Unpickler {
                 }
                 @SuppressWarnings("unchecked")
                 Map<Object, Object> m = (Map<Object, Object>) target;
-                for (int i = 0; i + 1 < items.size(); i += 2) {
-                    m.put(items.get(i), items.get(i + 1));
-                }
+                PickleInput.putPairs(m, items);
                 return NO_RETURN_VALUE;
             }
             case Opcodes.DICT -> {
                 List<Object> items = stack.pop_all_since_marker();
                 Map<Object, Object> m = new LinkedHashMap<>();
-                for (int i = 0; i + 1 < items.size(); i += 2) {
-                    m.put(items.get(i), items.get(i + 1));
-                }
+                PickleInput.putPairs(m, items);
                 stack.add(m);
                 return NO_RETURN_VALUE;
             }

@@ -181,4 +181,15 @@ class VortexMappingTest {
         CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> DcpMetadata.read(iter));
         assertTrue(e.getMessage().contains(".metadata") && e.getMessage().contains("'os.system'"), e.getMessage());
     }
+
+    @Test
+    void anIndexWhoseStringClaimsMoreBytesThanTheFileHasIsRefusedBeforeReading(@TempDir Path tmp) throws IOException {
+        // protocol 2: BINUNICODE claiming 0x7ffffff0 bytes in a 12-byte file
+        byte[] pickle = "\u0080\u0002X\u00f0\u00ff\u00ff\u007fabc.".getBytes(StandardCharsets.ISO_8859_1);
+        Path iter = Files.createDirectories(tmp.resolve("iter_0000001"));
+        Files.write(iter.resolve(".metadata"), pickle);
+        CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> DcpMetadata.read(iter));
+        assertTrue(e.getMessage().contains(".metadata") && e.getMessage().contains("claims 2147483632 bytes"),
+                e.getMessage());
+    }
 }
