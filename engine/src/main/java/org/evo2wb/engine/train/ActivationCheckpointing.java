@@ -22,6 +22,11 @@ import org.evo2wb.engine.train.data.BatchStream;
  *   4. e = embed(tokens) with grad on;  backward(e, seed = g_0)   (when the embedding trains)
  * </pre>
  *
+ * With {@code kept} &gt; 0 the last {@code kept} blocks are not recomputed: step 1 runs them with grad on from the
+ * leaf x_{n−kept}, so their graphs stay until step 2's backward, which then reaches x_{n−kept}; step 3 recomputes
+ * only the blocks before them. Each kept block saves one block's recompute for one block's working set of memory
+ * ({@link org.evo2wb.engine.train.parallel.TrainingMemoryEstimate#keptBlocks}).
+ *
  * Every backward adds into the parameters' accumulated gradients, so the result equals one backward through the
  * whole graph up to the order of floating-point additions. Random numbers (LoRA dropout): when the model draws
  * them, the engine's generator is seeded with {@code mix(seed, i)} before block i in step 1 and again before its
@@ -43,30 +48,59 @@ final class ActivationCheckpointing {
      */
     static double forwardBackward(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
                                   double lossScale, long seed) {
+        return forwardBackward(m, tokens, lossOfLogits, lossScale, seed, 0);
+    }
+
+    /**
+     * As {@link #forwardBackward(TrainableModel.Stages, NDArray, UnaryOperator, double, long)}, keeping the graphs of
+     * the last {@code kept} blocks instead of recomputing them.
+     *
+     * @param kept blocks at the end of the stack run once with grad on (0 … number of blocks)
+     */
+    static double forwardBackward(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
+                                  double lossScale, long seed, int kept) {
         int n = m.blocks();
-        List<NDArray> inputs = new ArrayList<>(n + 1);
+        if (kept < 0 || kept > n) {
+            throw new IllegalArgumentException("kept blocks must be 0 to " + n + ", got " + kept);
+        }
+        int first = n - kept;                       // the first block whose graph is kept
+        List<NDArray> inputs = new ArrayList<>(first + 1);
         try (GradMode off = GradMode.disabled()) {
             NDArray x = m.embed(tokens);
             inputs.add(x);
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < first; i++) {
                 x = block(m, i, x, seed);
                 inputs.add(x);
             }
-            m.requireFinite(inputs.subList(1, n + 1));
+            m.requireFinite(inputs.subList(1, first + 1));
         }
-        StepPhases.mark("forward");
-        NDArray last = inputs.get(n);
-        last.setRequiresGradient(true);
+        NDArray leaf = inputs.get(first);
+        leaf.setRequiresGradient(true);
         NDArray loss;
         try (GradMode on = GradMode.enabled()) {
-            loss = lossOfLogits.apply(m.head(last));
+            NDArray x = leaf;
+            for (int i = first; i < n; i++) {
+                NDArray y = block(m, i, x, seed);
+                if (x != leaf) {
+                    x.close();                      // the graph holds what the backward needs of it
+                }
+                x = y;
+            }
+            if (kept > 0) {
+                m.requireFinite(List.of(x));
+            }
+            StepPhases.mark("forward");
+            loss = lossOfLogits.apply(m.head(x));
+            if (x != leaf) {
+                x.close();
+            }
         }
         NDArray lossSeed = loss.getManager().full(loss.getShape(), (float) lossScale, loss.getDataType());
         JniUtils.backward((PtNDArray) loss, (PtNDArray) lossSeed, false, false);
         double value = loss.getFloat();
-        StepPhases.mark("head");
-        NDArray g = gradientOf(last);
-        for (int i = n - 1; i >= 0; i--) {
+        StepPhases.mark(kept > 0 ? "head+kept-" + kept : "head");
+        NDArray g = gradientOf(leaf);
+        for (int i = first - 1; i >= 0; i--) {
             NDArray x = inputs.get(i);
             x.setRequiresGradient(true);
             NDArray y;

@@ -81,6 +81,7 @@ final class Trainer {
     private final int accumulation;
     private final long seed;
     private final boolean checkpointing;
+    private int keptBlocks;
 
     private TrainingPlan plan;
     private BatchStream stream;
@@ -178,10 +179,15 @@ final class Trainer {
             folder.writeRecord(RunRecord.create(run, plan, trainable));
         }
         parallel = DataParallel.start(run.model, trainable, devices);
+        String started = run.resume ? "resumed at step " + state.step : "started";
+        if (checkpointing) {
+            keptBlocks = KeptBlocks.choose(run.model, s, parallel != null);
+            started += "; " + KeptBlocks.describe(keptBlocks, run.model.stages().blocks());
+        }
         MetricsLog.truncateAfter(folder.metricsFile(), state.step);
         metrics = new MetricsLog(folder.metricsFile());
         metrics.open();
-        writeStatus(RunState.RUNNING, run.resume ? "resumed at step " + state.step : "started");
+        writeStatus(RunState.RUNNING, started);
         for (TrainingListener l : run.listeners) {
             l.onStart(plan, state.step);
         }
@@ -471,23 +477,23 @@ final class Trainer {
      */
     private double microBatch(NDManager sm, HostBatch b, double denominator, double lossScale, long microSeed) {
         if (parallel == null) {
-            return checkpointing ? checkpointed(run.model, sm, b, denominator, lossScale, microSeed)
+            return checkpointing ? checkpointed(run.model, sm, b, denominator, lossScale, microSeed, keptBlocks)
                     : forwardBackward(sm, b, denominator, lossScale);
         }
         return parallel.forwardBackward(b, (model, m, shard, replica) -> checkpointing
-                ? checkpointed(model, m, shard, denominator, lossScale, BatchStream.mix(microSeed, replica))
+                ? checkpointed(model, m, shard, denominator, lossScale, BatchStream.mix(microSeed, replica), 0)
                 : DataParallel.backward(batchLoss(model, m, shard, denominator), lossScale));
     }
 
     /** Forward and backward of one micro-batch with activation checkpointing ({@link ActivationCheckpointing}). */
     private static double checkpointed(TrainableModel model, NDManager sm, HostBatch b, double denominator,
-                                       double lossScale, long microSeed) {
+                                       double lossScale, long microSeed, int kept) {
         try (GradMode on = GradMode.enabled()) {
             NDArray tokens = tokens(sm, b);
             NDArray targets = targets(sm, b);
             NDArray weights = NextTokenLoss.weightsOnDevice(sm, b.weights(), b.rows(), b.length() - 1);
             return ActivationCheckpointing.forwardBackward(model.stages(), tokens,
-                    logits -> NextTokenLoss.loss(logits, targets, weights, denominator), lossScale, microSeed);
+                    logits -> NextTokenLoss.loss(logits, targets, weights, denominator), lossScale, microSeed, kept);
         }
     }
 

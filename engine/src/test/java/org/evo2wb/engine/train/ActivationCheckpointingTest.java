@@ -158,6 +158,38 @@ class ActivationCheckpointingTest {
         assertFalse(Math.abs(noDropout.loss() - parts.loss()) < 1e-6, "dropout must change the loss");
     }
 
+    private static Backward keeping(int kept) {
+        return (model, tokens, lossOfLogits, lossScale) -> ActivationCheckpointing.forwardBackward(model.stages(),
+                tokens, lossOfLogits::apply, lossScale, 77, kept);
+    }
+
+    @Test
+    void keepingTheLastBlocksGraphsGivesTheSameGradients() throws Exception {
+        FineTuneSettings full = Evo2FineTuneTest.settings(FineTuneMethod.FULL).build();
+        HostBatch b = DataParallelTest.batch(2, 96, 8);
+        Outcome whole = outcome(full, Precision.FP32, b, 1, ActivationCheckpointingTest::plain);
+        int n = 5;                                          // the tiny model's blocks
+        for (int kept : new int[] {1, 2, n}) {
+            assertSame(whole, outcome(full, Precision.FP32, b, 1, keeping(kept)), 1e-6,
+                    "full, fp32, last " + kept + " of " + n + " blocks kept");
+        }
+        FineTuneSettings lora = Evo2FineTuneTest.settings(FineTuneMethod.LORA)
+                .set(FineTuneParameters.LORA_DROPOUT, 0.3).build();
+        Outcome seeded = outcome(lora, Precision.FP32, b, 1, ActivationCheckpointingTest::plainSeededPerBlock);
+        assertSame(seeded, outcome(lora, Precision.FP32, b, 1, keeping(2)), 1e-6,
+                "LoRA with dropout 0.3, last 2 blocks kept");
+    }
+
+    @Test
+    void keptBlocksOutsideTheStackAreRefused() throws Exception {
+        FineTuneSettings full = Evo2FineTuneTest.settings(FineTuneMethod.FULL).build();
+        HostBatch b = DataParallelTest.batch(1, 32, 9);
+        int n = 5;                                          // the tiny model's blocks
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> outcome(full, Precision.FP32, b, 1, keeping(n + 1)));
+        assertTrue(e.getMessage().contains("0 to " + n), e.getMessage());
+    }
+
     @Test
     void fp16LossScalingSeedsTheCheckpointedBackward() throws Exception {
         FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.FULL)

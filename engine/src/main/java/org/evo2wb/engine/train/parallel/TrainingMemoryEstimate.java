@@ -71,11 +71,44 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  * @param optimizerBytes      AdamW state
  * @param activationBytes     what the forward pass keeps for the backward pass
  * @param workingBytes        transient buffers at the peak of the step
+ * @param blockGraphBytes     per block, what its graph keeps for the backward pass (the batch's a_block with its
+ *                            adapters, and its per-step filter terms): what keeping it instead of recomputing it costs
+ *                            under activation checkpointing ({@link #keptBlocks})
  */
 public record TrainingMemoryEstimate(long parameters, long trainableParameters, long weightBytes, long gradientBytes,
-                                     long optimizerBytes, long activationBytes, long workingBytes) {
+                                     long optimizerBytes, long activationBytes, long workingBytes,
+                                     long[] blockGraphBytes) {
 
     private static final long F = 4;
+
+    public TrainingMemoryEstimate {
+        blockGraphBytes = blockGraphBytes.clone();
+    }
+
+    @Override
+    public long[] blockGraphBytes() {
+        return blockGraphBytes.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainingMemoryEstimate e && parameters == e.parameters
+                && trainableParameters == e.trainableParameters && weightBytes == e.weightBytes
+                && gradientBytes == e.gradientBytes && optimizerBytes == e.optimizerBytes
+                && activationBytes == e.activationBytes && workingBytes == e.workingBytes
+                && java.util.Arrays.equals(blockGraphBytes, e.blockGraphBytes);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(parameters, trainableParameters, weightBytes, gradientBytes, optimizerBytes,
+                activationBytes, workingBytes, java.util.Arrays.hashCode(blockGraphBytes));
+    }
+
+    @Override
+    public String toString() {
+        return describe() + ", block graphs " + java.util.Arrays.toString(blockGraphBytes);
+    }
 
     public long totalBytes() {
         return weightBytes + gradientBytes + optimizerBytes + activationBytes + workingBytes;
@@ -157,6 +190,7 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         long largestPerStep = 0;
         long largestTransient = 0;                 // bytes
         List<BlockKind> kinds = c.blockKinds();
+        long[] graphs = new long[kinds.size()];
         for (int i = 0; i < kinds.size(); i++) {
             BlockKind k = kinds.get(i);
             long stepBefore = perStep;
@@ -200,6 +234,7 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
             largestBlock = Math.max(largestBlock, a);
             largestBlockWithAdapters = Math.max(largestBlockWithAdapters, a + loraOfBlock[i]);
             largestPerStep = Math.max(largestPerStep, perStep - stepBefore);
+            graphs[i] = tokens * (a + loraOfBlock[i]) + F * (perStep - stepBefore);
         }
         long activations = checkpointing
                 ? tokens * (F * (kinds.size() + 1) * d + Math.max(head, largestBlockWithAdapters))
@@ -209,7 +244,31 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         long spectra = filtersTrained ? 0 : hclLayers * d * (nHcl / 2 + 1) * 2 * F;   // complex, one length kept
         long working = tokens * (F * 2L * c.vocabSize() + largestBlock) + largestTransient + spectra;
         return new TrainingMemoryEstimate(params, trainable, weights, F * trainable, 2 * F * trainable, activations,
-                working);
+                working, graphs);
+    }
+
+    /**
+     * With activation checkpointing: how many blocks at the end of the stack can keep their graphs (and skip their
+     * recompute) within {@code spareBytes} beyond this estimate. The last blocks are taken first: their graphs are
+     * the first the backward pass frees.
+     */
+    public int keptBlocks(long spareBytes) {
+        long left = spareBytes;
+        int kept = 0;
+        for (int i = blockGraphBytes.length - 1; i >= 0 && blockGraphBytes[i] <= left; i--) {
+            left -= blockGraphBytes[i];
+            kept++;
+        }
+        return kept;
+    }
+
+    /** What the last {@code kept} blocks' graphs add to this estimate. */
+    public long keptBytes(int kept) {
+        long sum = 0;
+        for (int i = blockGraphBytes.length - kept; i < blockGraphBytes.length; i++) {
+            sum += blockGraphBytes[i];
+        }
+        return sum;
     }
 
     /** Share of a device's memory a run may plan to use (the rest: allocator slack, the CUDA context, the app). */

@@ -1,5 +1,6 @@
 package org.evo2wb.engine.train.parallel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,6 +60,17 @@ class TrainingMemoryEstimateTest {
         long perToken = 3 * 64 + 2 * 512 + lora + 2 * hcs + hcm + hcl + attention;
         long perStep = (nHcl + 2) * 64;                       // the hcl filter's spectrum; LoRA keeps no modes
         assertEquals(4 * (tokens * perToken + perStep), e.activationBytes());
+        long loraBlock = lora / 5;                            // every block has the same four adapted layers
+        long[] g = {4 * tokens * (hcs + loraBlock), 4 * tokens * (hcm + loraBlock),
+            4 * (tokens * (hcl + loraBlock) + perStep), 4 * tokens * (attention + loraBlock),
+            4 * tokens * (hcs + loraBlock)};
+        assertArrayEquals(g, e.blockGraphBytes());
+        assertEquals(0, e.keptBlocks(g[4] - 1), "the last block first");
+        assertEquals(1, e.keptBlocks(g[4]));
+        assertEquals(1, e.keptBlocks(g[4] + g[3] - 1));
+        assertEquals(2, e.keptBlocks(g[4] + g[3]));
+        assertEquals(5, e.keptBlocks(Long.MAX_VALUE));
+        assertEquals(g[3] + g[4], e.keptBytes(2));
         long transient1 = Math.max(3L * 16 * 128 * 64, 3L * 2 * 2 * 128 * 128);
         long spectrum = 64 * (nHcl / 2 + 1) * 2 * 4;          // the frozen hcl filter's kept spectrum (complex)
         assertEquals(4 * (tokens * (2 * 512 + Math.max(hcl, attention)) + transient1) + spectrum, e.workingBytes());
