@@ -10,7 +10,7 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
 /**
  * Under activation checkpointing, how many blocks at the end of the stack keep their graphs instead of being
  * recomputed in the backward pass ({@link ActivationCheckpointing}): on a GPU as many as the memory left after the
- * model is loaded holds, beyond what the checkpointed step itself needs and a tenth of the card; none on the CPU and
+ * model is loaded holds ({@link TrainingMemoryEstimate#keptBlocksOn}); none on the CPU and
  * when the batch is shared between devices. The system property {@value #PROPERTY} sets the number instead
  * ({@code auto}, or 0 … the number of blocks), for measuring the trade-off.
  */
@@ -54,16 +54,7 @@ final class KeptBlocks {
             return 0;
         }
         TrainingMemoryEstimate e = TrainingMemoryEstimate.of(t.model().architecture().config(), s, d);
-        return e.keptBlocks(spare(e, u.getMax(), u.getUsed()));
-    }
-
-    /**
-     * Device memory left for kept graphs: what is free now (model and adapters loaded) less what the checkpointed
-     * step still needs and less a tenth of the device (allocator slack, fragmentation, the estimate's error).
-     */
-    static long spare(TrainingMemoryEstimate e, long deviceBytes, long usedBytes) {
-        long needs = e.activationBytes() + e.workingBytes() + e.gradientBytes() + e.optimizerBytes();
-        return deviceBytes - usedBytes - (long) ((1 - TrainingMemoryEstimate.USABLE_SHARE) * deviceBytes) - needs;
+        return e.keptBlocksOn(u.getMax(), u.getUsed());
     }
 
     /** "activation checkpointing recomputes 26 of 32 blocks (the last 6 keep their graphs)" or the like. */

@@ -9,6 +9,7 @@ import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.device.DeviceList;
 import org.evo2wb.engine.train.parallel.TrainingDevices;
 import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
+import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
@@ -19,6 +20,9 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  * @param warning whether the estimate exceeds the share of the device's memory a run may plan to use
  */
 record MemoryLine(String text, boolean warning) {
+
+    /** What a process's CUDA context takes on the GPU before the model loads. */
+    private static final long CUDA_CONTEXT_BYTES = 500_000_000L;
 
     /**
      * The line for a run of {@code config} with {@code settings}: its device setting is resolved against the devices
@@ -55,6 +59,15 @@ record MemoryLine(String text, boolean warning) {
         if (tooMuch) {
             b.append(" This will probably not fit. ").append(TrainingMemoryEstimate.largestFitting(
                     config, settings, device, available).describe());
+        }
+        if (!tooMuch && gpu && available > 0 && settings.get(FineTuneParameters.ACTIVATION_CHECKPOINTING)) {
+            int blocks = config.numLayers();
+            int kept = e.keptBlocksOn(available, e.weightBytes() + CUDA_CONTEXT_BYTES);
+            if (kept > 0) {
+                b.append(String.format(Locale.ROOT, " With activation checkpointing the last %d of %d blocks keep "
+                        + "their graphs in the memory left (about %s more) and are not recomputed.",
+                        kept, blocks, TrainingMemoryEstimate.bytes(e.keptBytes(kept))));
+            }
         }
         return new MemoryLine(b.toString(), tooMuch);
     }

@@ -74,4 +74,23 @@ class MemoryLineTest {
                 line.text());
         assertFalse(line.warning());
     }
+
+    @Test
+    void withCheckpointingTheLineSaysHowManyBlocksKeepTheirGraphs() {
+        AvailableDevices.Detection found = twoGpus("");
+        FineTuneSettings s = FineTuneSettings.builder(null).setText("device", "gpu:0").setText("method", "lora")
+                .setText("precision", "fp16").setText("window-length", "8192").setText("batch-size", "1")
+                .setText("activation-checkpointing", "true").build();
+        TrainingMemoryEstimate e = TrainingMemoryEstimate.of(SEVEN_B, s, Device.gpu(0));
+        int kept = e.keptBlocksOn(BIG, e.weightBytes() + 500_000_000L);
+        assertTrue(kept > 0 && kept < SEVEN_B.numLayers(), "an 80 GB card keeps some of 7B's 32 graphs at 8,192: "
+                + kept);
+        MemoryLine line = MemoryLine.of(SEVEN_B, s, found.devices().get(0), found);
+        assertTrue(line.text().contains("the last " + kept + " of 32 blocks keep their graphs"), line.text());
+        assertFalse(line.warning(), line.text());
+
+        MemoryLine small = MemoryLine.of(SEVEN_B, s.toBuilder().setText("device", "gpu:1").build(),
+                found.devices().get(1), found);
+        assertFalse(small.text().contains("keep their graphs"), small.text());
+    }
 }

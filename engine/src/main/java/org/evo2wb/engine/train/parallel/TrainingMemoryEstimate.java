@@ -262,6 +262,16 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         return kept;
     }
 
+    /**
+     * With activation checkpointing on a device of {@code deviceBytes} with {@code usedBytes} in use once the model
+     * is loaded: the blocks that keep their graphs in what is left after the checkpointed step's own needs and a
+     * tenth of the device (allocator slack, fragmentation, this estimate's error).
+     */
+    public int keptBlocksOn(long deviceBytes, long usedBytes) {
+        long needs = activationBytes + workingBytes + gradientBytes + optimizerBytes;
+        return keptBlocks(deviceBytes - usedBytes - (long) ((1 - USABLE_SHARE) * deviceBytes) - needs);
+    }
+
     /** What the last {@code kept} blocks' graphs add to this estimate. */
     public long keptBytes(int kept) {
         long sum = 0;
