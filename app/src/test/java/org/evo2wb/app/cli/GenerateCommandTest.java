@@ -77,7 +77,8 @@ class GenerateCommandTest {
         assertEquals(0, r.exit(), r.toString());
         List<String> lines = r.out().lines().filter(l -> l.contains("bases/s")).toList();
         assertEquals(2, lines.size(), r.out());
-        assertTrue(lines.get(0).contains("prompt 16 bases") && lines.get(0).contains("over 5 steps"), lines.get(0));
+        assertTrue(lines.get(0).contains("prompt 16 bases") && lines.get(0).contains("over 5 steps")
+                && lines.get(0).contains("scripted step"), lines.get(0));
         assertTrue(lines.get(1).contains("prompt 200 bases"), lines.get(1));
     }
 }

@@ -20,9 +20,10 @@ public final class GenerateBenchmark {
      *
      * @param prefillSeconds the prompt's one forward pass with state capture
      * @param stepSeconds each timed step (one base for every sample)
+     * @param scripted whether the blocks stepped as TorchScript calls (else DJL operators)
      */
     public record Result(String label, long parameters, int promptLength, int samples, double prefillSeconds,
-                         double[] stepSeconds, double cpuSecondsPerStep) {
+                         double[] stepSeconds, double cpuSecondsPerStep, boolean scripted) {
 
         public double medianStepSeconds() {
             double[] s = stepSeconds.clone();
@@ -36,10 +37,11 @@ public final class GenerateBenchmark {
         }
 
         public String format() {
-            return String.format(Locale.ROOT, "%s, %,d parameters: prompt %,d bases (read in %.2f s), %d sample%s: "
-                            + "median %.2f ms per step over %d steps (process CPU %.2f ms per step), %,.1f bases/s", label,
-                    parameters, promptLength, prefillSeconds, samples, samples == 1 ? "" : "s",
-                    medianStepSeconds() * 1e3, stepSeconds.length, cpuSecondsPerStep * 1e3, basesPerSecond());
+            return String.format(Locale.ROOT, "%s, %,d parameters: prompt %,d bases (read in %.2f s), %d sample%s, "
+                            + "%s step: median %.2f ms per step over %d steps (process CPU %.2f ms per step), "
+                            + "%,.1f bases/s", label, parameters, promptLength, prefillSeconds, samples,
+                    samples == 1 ? "" : "s", scripted ? "scripted" : "operator", medianStepSeconds() * 1e3,
+                    stepSeconds.length, cpuSecondsPerStep * 1e3, basesPerSecond());
         }
     }
 
@@ -83,7 +85,7 @@ public final class GenerateBenchmark {
                 }
             }
             double cpu = (MemoryStats.processCpuNanos() - cpu0) / 1e9 / steps;
-            return new Result(label, model.parameterCount(), promptLength, samples, prefill, times, cpu);
+            return new Result(label, model.parameterCount(), promptLength, samples, prefill, times, cpu, d.scripted());
         }
     }
 }

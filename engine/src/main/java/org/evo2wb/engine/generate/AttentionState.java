@@ -1,9 +1,11 @@
 package org.evo2wb.engine.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import org.evo2wb.engine.model.AttentionBlock;
 import org.evo2wb.engine.model.Rotary;
 import org.evo2wb.engine.model.Scalars;
@@ -15,7 +17,10 @@ import org.evo2wb.engine.model.Scalars;
  * <pre>
  *   K[:, :, t] = RoPE_t(k_t);  V[:, :, t] = v_t;   a = softmax( RoPE_t(q_t)/√d_h · K[0..t]ᵀ ) · V[0..t]
  * </pre>
- * Legend: K, V (B, H, capacity, d_h). The cache doubles when a generation runs past its capacity.
+ * Legend: K, V (B, H, capacity, d_h). The cache doubles when a generation runs past its capacity. The scripted step
+ * reads cos θ and sin θ of its position from tables made once per capacity by {@link Rotary#cosSin} (the forward's
+ * own values); its tensors: the common ones of {@link BlockState#scriptWeights}, then Wqkv, Wo, bo; its state: K, V
+ * and the cos and sin tables (capacity, d_h/2).
  */
 final class AttentionState extends BlockState {
 
@@ -30,6 +35,8 @@ final class AttentionState extends BlockState {
     private long length;
     private NDArray keys;
     private NDArray values;
+    private NDArray cos;                  // (capacity, d_h/2), made on the first scripted step
+    private NDArray sin;
 
     AttentionState(AttentionBlock block, StateArrays arrays, long capacity) {
         super(block, arrays);
@@ -78,12 +85,7 @@ final class AttentionState extends BlockState {
 
     @Override
     NDArray mix(NDArray n, long position) {
-        if (position != length) {
-            throw new IllegalStateException("attention cache holds " + length + " positions, asked for " + position);
-        }
-        if (length == capacity) {
-            grow();
-        }
+        reserve(position);
         long b = n.getShape().get(0);
         NDArray qkv = attention.wqkv().forward(n).reshape(b, 1, heads, 3, headDim);
         NDArray[] cs = attention.rotary().cosSinAt(position);
@@ -100,12 +102,54 @@ final class AttentionState extends BlockState {
         return attention.outProj().forward(a.transpose(0, 2, 1, 3).reshape(b, 1, hidden));
     }
 
-    private void grow() {
+    @Override
+    boolean reserve(long position) {
+        if (position != length) {
+            throw new IllegalStateException("attention cache holds " + length + " positions, asked for " + position);
+        }
+        if (length < capacity) {
+            return false;
+        }
         long b = keys.getShape().get(0);
         long len = length;
         capacity = Math.max(2 * capacity, 16);
         NDIndex used = NDIndex.sliceAxis(2, 0, len);
         keys = arrays.replace(keys, cache(b, keys.get(used), len));
         values = arrays.replace(values, cache(b, values.get(used), len));
+        if (cos != null) {
+            rotaryTables();
+        }
+        return true;
+    }
+
+    @Override
+    void stepped(long position) {
+        length++;
+    }
+
+    @Override
+    String scriptMethod() {
+        return "attn";
+    }
+
+    @Override
+    void addMixerScriptWeights(List<NDArray> w, NDManager owner) {
+        w.add(attention.wqkv().gemmWeights(owner)[0]);
+        addLinear(w, attention.outProj(), owner);
+    }
+
+    @Override
+    List<NDArray> scriptState() {
+        if (cos == null) {
+            rotaryTables();
+        }
+        return List.of(keys, values, cos, sin);
+    }
+
+    /** cos θ and sin θ of every position the cache holds, (capacity, d_h/2). */
+    private void rotaryTables() {
+        NDArray[] cs = attention.rotary().cosSin(capacity);                        // (1, capacity, 1, d_h/2)
+        cos = arrays.replace(cos, cs[0].reshape(capacity, headDim / 2));
+        sin = arrays.replace(sin, cs[1].reshape(capacity, headDim / 2));
     }
 }

@@ -6,11 +6,12 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * The state of a causal FIR filter of K taps: the most recent input samples of every channel (zeros before the
- * sequence starts), in a ring buffer written in place. Each sample is written twice, at slot p and p + K of a buffer
- * of 2K slots, so the last K samples, oldest first, are always the contiguous slots p+1 … p+K: a step writes one
- * sample and reads one view, whatever the length decoded so far:
+ * sequence starts), in a ring buffer written in place. The sample of position p is written twice, at slots
+ * p mod K and p mod K + K of a buffer of 2K slots, so the last K samples, oldest first, are always the contiguous
+ * slots p mod K + 1 … p mod K + K: a step writes one sample and reads one view, whatever the length decoded so far
+ * (the scripted step, {@link StepScript}, reads the same layout):
  * <pre>
- *   window_t = [x[t-K+1], …, x[t-1], x[t]]      (B, C, K)
+ *   window_p = [x[p-K+1], …, x[p-1], x[p]]      (B, C, K)
  * </pre>
  * Legend: B rows (samples), C channels, K taps.
  */
@@ -19,15 +20,13 @@ final class FirWindow {
     private final StateArrays arrays;
     private final int taps;
     private final NDIndex[] slots;        // 2K single-slot indices
-    private final NDIndex[] windows;      // K window views, by the slot the next sample goes to
+    private final NDIndex[] windows;      // K window views, by the slot of the newest sample
     private NDArray ring;                 // (B, C, 2K)
-    private int next;                     // slot of the next sample, in [0, K)
 
-    private FirWindow(StateArrays arrays, int taps, NDArray ring, int next) {
+    private FirWindow(StateArrays arrays, int taps, NDArray ring) {
         this.arrays = arrays;
         this.taps = taps;
         this.ring = ring;
-        this.next = next;
         this.slots = new NDIndex[2 * taps];
         for (int j = 0; j < 2 * taps; j++) {
             slots[j] = NDIndex.sliceAxis(2, j, j + 1);
@@ -39,39 +38,39 @@ final class FirWindow {
     }
 
     /**
-     * The window after a whole signal: its last K − 1 samples, zero-padded on the left when it is shorter.
+     * The window after a whole signal of L positions, ready for position L: its last K − 1 samples (zeros before
+     * position 0), each at its position's slots.
      *
      * @param signal (B, C, L)
      */
     static FirWindow after(StateArrays arrays, NDArray signal, int taps) {
-        long b = signal.getShape().get(0);
-        long c = signal.getShape().get(1);
         long len = signal.getShape().get(2);
         long keep = taps - 1;
-        NDArray ring = signal.getManager().zeros(new Shape(b, c, 2L * taps), signal.getDataType(),
-                signal.getDevice());
-        if (keep > 0) {
-            NDArray tail = len >= keep ? signal.get(NDIndex.sliceAxis(2, len - keep, len))
-                    : signal.pad(new Shape(keep - len, 0), 0);
-            ring.set(NDIndex.sliceAxis(2, 0, keep), tail);
-            ring.set(NDIndex.sliceAxis(2, taps, taps + keep), tail);
+        // positions L-K+1 … L (the last one is written by the first step): the tail, zero-padded on both sides
+        NDArray tail = len >= keep ? signal.get(NDIndex.sliceAxis(2, len - keep, len)) : signal;
+        NDArray line = tail.pad(new Shape(keep - Math.min(len, keep), 1), 0);                  // (B, C, K)
+        // position q goes to slot q mod K: rotate so that position L-K+1 lands on its slot
+        int shift = (int) Math.floorMod(len - keep, (long) taps);
+        if (shift != 0) {
+            line = line.get(NDIndex.sliceAxis(2, taps - shift, taps))
+                    .concat(line.get(NDIndex.sliceAxis(2, 0, taps - shift)), 2);
         }
-        return new FirWindow(arrays, taps, arrays.keep(ring), taps - 1);
+        return new FirWindow(arrays, taps, arrays.keep(line.concat(line, 2)));
     }
 
     /**
-     * Appends one sample per channel and returns the window ending with it (a view, valid until the next push).
+     * Writes the sample of {@code position} and returns the window ending with it (a view, valid until the next
+     * push).
      *
      * @param x (B, C)
      * @return (B, C, K)
      */
-    NDArray push(NDArray x) {
+    NDArray push(NDArray x, long position) {
+        int slot = (int) Math.floorMod(position, (long) taps);
         NDArray column = x.expandDims(2);
-        ring.set(slots[next], column);
-        ring.set(slots[next + taps], column);
-        NDArray window = ring.get(windows[next]);
-        next = (next + 1) % taps;
-        return window;
+        ring.set(slots[slot], column);
+        ring.set(slots[slot + taps], column);
+        return ring.get(windows[slot]);
     }
 
     /** Copies the state to {@code batch} identical rows (from one row). */
@@ -79,5 +78,10 @@ final class FirWindow {
         if (batch != ring.getShape().get(0)) {
             ring = arrays.replace(ring, ring.repeat(0, batch));
         }
+    }
+
+    /** The ring (B, C, 2K), for the scripted step, which writes it in place. */
+    NDArray ring() {
+        return ring;
     }
 }

@@ -1,7 +1,10 @@
 package org.evo2wb.engine.generate;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import java.util.ArrayList;
+import java.util.List;
 import org.evo2wb.engine.model.HyenaBlock;
 
 /**
@@ -11,7 +14,9 @@ import org.evo2wb.engine.model.HyenaBlock;
  *   z_t = n_t·Wpᵀ;   s_t = Σ_k w[·,k]·[z_{t-2}, z_{t-1}, z_t][k]
  *   q, k, v = s_t[3i], s_t[3i+1], s_t[3i+2];   y_t = q ⊙ filter_t(k ⊙ v);   mix = y_t·Wdᵀ + bd
  * </pre>
- * The inner filter's own state is the subclass's ({@link #filterStep}).
+ * The inner filter's own state is the subclass's ({@link #filterStep}). The script's tensors: the common ones of
+ * {@link BlockState#scriptWeights}, then Wp, the short taps w (3D, 3), Wd, bd and the filter's
+ * ({@link #addFilterScriptWeights}); its state: the projections' window, then the filter's.
  */
 abstract class HyenaState extends BlockState {
 
@@ -65,19 +70,42 @@ abstract class HyenaState extends BlockState {
      * The inner filter at one new position, updating its state.
      *
      * @param u k ⊙ v at the new position (B, D)
+     * @param position the new position
      * @return the filter output (B, D)
      */
-    abstract NDArray filterStep(NDArray u);
+    abstract NDArray filterStep(NDArray u, long position);
+
+    @Override
+    final void addMixerScriptWeights(List<NDArray> w, NDManager owner) {
+        w.add(hyena.projections().gemmWeights(owner)[0]);
+        w.add(shortTaps);
+        addLinear(w, hyena.outFilterDense(), owner);
+        addFilterScriptWeights(w);
+    }
+
+    /** Appends the inner filter's tensors for the script. */
+    abstract void addFilterScriptWeights(List<NDArray> w);
+
+    @Override
+    final List<NDArray> scriptState() {
+        List<NDArray> s = new ArrayList<>();
+        s.add(projections.ring());
+        s.add(filterState());
+        return s;
+    }
+
+    /** The inner filter's state tensor, which the script updates in place. */
+    abstract NDArray filterState();
 
     @Override
     final NDArray mix(NDArray n, long position) {
         long b = n.getShape().get(0);
         NDArray z = hyena.projections().forward(n).reshape(b, 3 * hidden);
-        NDArray s = projections.push(z).mul(shortTaps).sum(new int[] {2});        // (B, 3D)
+        NDArray s = projections.push(z, position).mul(shortTaps).sum(new int[] {2});        // (B, 3D)
         NDArray s3 = s.reshape(b, hidden, 3);
         NDArray q = s3.get(POST_GATE);
         NDArray u = s3.get(PRE_GATE).mul(s3.get(VALUE));
-        NDArray y = filterStep(u).mul(q).reshape(b, 1, hidden);
+        NDArray y = filterStep(u, position).mul(q).reshape(b, 1, hidden);
         return hyena.outFilterDense().forward(y);
     }
 }

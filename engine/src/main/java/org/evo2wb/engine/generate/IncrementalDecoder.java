@@ -29,7 +29,9 @@ import org.evo2wb.engine.model.Trace;
  * The logits of a step equal those of the full forward at that position (fp32, to rounding). One step costs the
  * same at any length, except attention's reading of its cache (linear in the positions so far, as in any
  * transformer). The prompt is run once with one row; {@code batch} rows then continue from copies of its state, one
- * per sample. Grad mode is off for every call; the decoder owns memory on the model's device and must be closed.
+ * per sample. A step runs each block either as one call of its {@link StepScript} method (the default: on a GPU the
+ * DJL operators' host time bounded the speed) or with DJL operators (the reference); both update the same state.
+ * Grad mode is off for every call; the decoder owns memory on the model's device and must be closed.
  */
 public final class IncrementalDecoder implements AutoCloseable {
 
@@ -39,13 +41,15 @@ public final class IncrementalDecoder implements AutoCloseable {
     private final int batch;
     private final float[][] promptLogits;
     private final double promptLogLikelihood;
+    private final ScriptedSteps scripted;
     private long position;
 
-    private IncrementalDecoder(StripedHyena model, NDManager manager, List<BlockState> states, int batch,
-                               float[][] promptLogits, double promptLogLikelihood, long position) {
+    private IncrementalDecoder(StripedHyena model, NDManager manager, List<BlockState> states, ScriptedSteps scripted,
+                               int batch, float[][] promptLogits, double promptLogLikelihood, long position) {
         this.model = model;
         this.manager = manager;
         this.states = states;
+        this.scripted = scripted;
         this.batch = batch;
         this.promptLogits = promptLogits;
         this.promptLogLikelihood = promptLogLikelihood;
@@ -61,6 +65,15 @@ public final class IncrementalDecoder implements AutoCloseable {
      *                 a generation runs past it)
      */
     public static IncrementalDecoder prefill(StripedHyena model, int[] prompt, int batch, long capacity) {
+        return prefill(model, prompt, batch, capacity, StepScript.chosen());
+    }
+
+    /**
+     * {@link #prefill(StripedHyena, int[], int, long)} with the step chosen: the scripted one ({@link StepScript})
+     * or DJL operators. A model with an adapter that is not merged always steps with DJL operators.
+     */
+    public static IncrementalDecoder prefill(StripedHyena model, int[] prompt, int batch, long capacity,
+                                             boolean script) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("the prompt must hold at least one token");
         }
@@ -100,7 +113,9 @@ public final class IncrementalDecoder implements AutoCloseable {
                 last[r] = lastRow.clone();
             }
             double ll = promptLogLikelihood(logits, prompt, vocab);
-            return new IncrementalDecoder(model, m, List.copyOf(states), batch, last, ll, prompt.length);
+            ScriptedSteps scripted = script && ScriptedSteps.supports(model) ? new ScriptedSteps(model, states, m)
+                    : null;
+            return new IncrementalDecoder(model, m, List.copyOf(states), scripted, batch, last, ll, prompt.length);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -160,12 +175,16 @@ public final class IncrementalDecoder implements AutoCloseable {
         long vocab;
         try (GradMode off = GradMode.disabled(); NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray ids = manager.create(tokens, new Shape(batch, 1));
-            NDArray x = model.embed(ids);
-            for (BlockState s : states) {
-                x = s.step(x, position);
-            }
-            NDArray logits = model.head(x, Trace.NONE);                                           // (B, 1, V)
+            NDArray x = model.embed(manager.create(tokens, new Shape(batch, 1)));
+            NDArray logits;
+            if (scripted != null) {
+                logits = scripted.step(x, position);
+            } else {
+                for (BlockState s : states) {
+                    x = s.step(x, position);
+                }
+                logits = model.head(x, Trace.NONE);
+            }                                                                                    // (B, 1, V)
             vocab = logits.getShape().get(2);
             flat = logits.toType(DataType.FLOAT32, false).toFloatArray();
         }
@@ -187,8 +206,16 @@ public final class IncrementalDecoder implements AutoCloseable {
         return batch;
     }
 
+    /** Whether each step runs the blocks' {@link StepScript} methods (else DJL operators). */
+    public boolean scripted() {
+        return scripted != null;
+    }
+
     @Override
     public void close() {
+        if (scripted != null) {
+            scripted.close();
+        }
         manager.close();
     }
 }

@@ -3,6 +3,7 @@ package org.evo2wb.engine.generate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import java.util.List;
 import org.evo2wb.engine.model.HyenaLongImplicit;
 
 /**
@@ -74,9 +75,26 @@ final class LongImplicitState extends HyenaState {
     }
 
     @Override
-    NDArray filterStep(NDArray u) {
-        NDArray next = modes.mul(poles).add(u.expandDims(2).toType(DataType.FLOAT64, false));
-        modes = arrays.replace(modes, next);
-        return next.mul(residues).sum(new int[] {2}).toType(DataType.FLOAT32, false).add(u.mul(skip));
+    NDArray filterStep(NDArray u, long position) {
+        modes.muli(poles).addi(u.expandDims(2).toType(DataType.FLOAT64, false));           // in place
+        return modes.mul(residues).sum(new int[] {2}).toType(DataType.FLOAT32, false).add(u.mul(skip));
+    }
+
+    @Override
+    String scriptMethod() {
+        return "hcl";
+    }
+
+    /** exp(λ) (D, S) and R (D, S), float64, then the skip D (D). */
+    @Override
+    void addFilterScriptWeights(List<NDArray> w) {
+        w.add(poles);
+        w.add(residues);
+        w.add(skip);
+    }
+
+    @Override
+    NDArray filterState() {
+        return modes;
     }
 }

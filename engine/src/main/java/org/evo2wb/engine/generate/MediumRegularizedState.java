@@ -1,6 +1,7 @@
 package org.evo2wb.engine.generate;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 import org.evo2wb.engine.model.Convolutions;
 import org.evo2wb.engine.model.HyenaMediumRegularized;
 
@@ -38,7 +39,24 @@ final class MediumRegularizedState extends HyenaState {
     }
 
     @Override
-    NDArray filterStep(NDArray u) {
-        return window.push(u).mul(flippedTaps).sum(new int[] {2}).add(u.mul(skip));
+    NDArray filterStep(NDArray u, long position) {
+        return window.push(u, position).mul(flippedTaps).sum(new int[] {2}).add(u.mul(skip));
+    }
+
+    @Override
+    String scriptMethod() {
+        return "hcm";
+    }
+
+    /** The flipped taps (D, K), then the skip D (D). */
+    @Override
+    void addFilterScriptWeights(List<NDArray> w) {
+        w.add(flippedTaps);
+        w.add(skip);
+    }
+
+    @Override
+    NDArray filterState() {
+        return window.ring();
     }
 }

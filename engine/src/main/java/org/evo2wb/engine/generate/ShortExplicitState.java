@@ -1,6 +1,7 @@
 package org.evo2wb.engine.generate;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 import org.evo2wb.engine.model.Convolutions;
 import org.evo2wb.engine.model.HyenaShortExplicit;
 
@@ -35,7 +36,23 @@ final class ShortExplicitState extends HyenaState {
     }
 
     @Override
-    NDArray filterStep(NDArray u) {
-        return window.push(u).mul(taps).sum(new int[] {2});
+    NDArray filterStep(NDArray u, long position) {
+        return window.push(u, position).mul(taps).sum(new int[] {2});
+    }
+
+    @Override
+    String scriptMethod() {
+        return "hcs";
+    }
+
+    /** The taps (D, K). */
+    @Override
+    void addFilterScriptWeights(List<NDArray> w) {
+        w.add(taps);
+    }
+
+    @Override
+    NDArray filterState() {
+        return window.ring();
     }
 }

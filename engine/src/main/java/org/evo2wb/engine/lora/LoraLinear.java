@@ -100,6 +100,12 @@ public final class LoraLinear extends Linear {
         return out;
     }
 
+    /** Only once merged: until then the adapter adds its own low-rank term. */
+    @Override
+    public boolean isPlainAffine() {
+        return merged;
+    }
+
     /** α / r. */
     public double scaling() {
         return alpha / rank;

@@ -1,6 +1,7 @@
 package org.evo2wb.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -80,6 +81,48 @@ public class Linear {
         }
         NDArray[] wb = half.of(weight, bias);
         return halfProductInHalf(x, wb[0], wb[1]);
+    }
+
+    /**
+     * Whether {@link #forwardInGemmType} is exactly {@code x·Wᵀ + b} with {@link #gemmWeights}: true for a plain
+     * layer; an adapter that adds its own term answers false until it is merged.
+     */
+    public boolean isPlainAffine() {
+        return true;
+    }
+
+    /**
+     * The weight and bias (null if none) as {@link #forwardInGemmType} multiplies them: the fp32 tensors in fp32 and
+     * TF32; in fp16-mixed the fp16 weight of a layer that holds only fp16, or the fp16 copies a frozen layer keeps of
+     * its masters. Casts this layer does not keep (a bias stored as fp32 beside an fp16-only weight, the masters of a
+     * layer being trained) are made here and attached to {@code owner}, which then frees them.
+     */
+    public NDArray[] gemmWeights(NDManager owner) {
+        if (!precision.isHalf()) {
+            return new NDArray[] {weight, bias};
+        }
+        if (!isHalfOnly() && !weight.hasGradient() && (bias == null || !bias.hasGradient())) {
+            return half.of(weight, bias).clone();
+        }
+        return new NDArray[] {inGemmType(weight, precision, owner),
+            bias == null ? null : inGemmType(bias, precision, owner)};
+    }
+
+    /**
+     * {@code a} in the precision's GEMM type: itself if it has that type, else a copy attached to {@code owner}
+     * (e.g. the tied embedding for the unembedding product, which {@link #affine} casts on every call).
+     */
+    public static NDArray inGemmType(NDArray a, Precision precision, NDManager owner) {
+        if (a.getDataType() == precision.gemmType()) {
+            return a;
+        }
+        NDArray h;
+        try (GradMode off = GradMode.disabled()) {
+            h = a.toType(precision.gemmType(), true);
+        }
+        NDScope.unregister(h);
+        h.attach(owner);
+        return h;
     }
 
     /** Whether the layer holds its weight only as fp16 (no fp32 master; cannot be trained). */

@@ -60,6 +60,21 @@ public final class ParallelGatedMlp {
         return out;
     }
 
+    /** W1, the gated branch (before the activation). */
+    public Linear l1() {
+        return l1;
+    }
+
+    /** W2, the other branch. */
+    public Linear l2() {
+        return l2;
+    }
+
+    /** W3, the output projection. */
+    public Linear l3() {
+        return l3;
+    }
+
     public boolean usesGelu() {
         return gelu;
     }

@@ -37,6 +37,21 @@ public final class RmsNorm {
         return y;
     }
 
+    /** The scale (D). */
+    public NDArray scale() {
+        return scale;
+    }
+
+    /** eps, added to the RMS. */
+    public float eps() {
+        return eps;
+    }
+
+    /** D^(-1/2), the factor that turns the 2-norm into the RMS. */
+    public double inverseSqrtWidth() {
+        return invSqrtD;
+    }
+
     public void visitParameters(ParameterVisitor v) {
         v.visit(key, ParameterKind.NORM_SCALE, scale);
     }

@@ -373,6 +373,16 @@ public final class StripedHyena implements AutoCloseable {
         return y;
     }
 
+    /** The final RMSNorm (for step-by-step decoding, which runs the head's pieces itself). */
+    public RmsNorm finalNorm() {
+        return finalNorm;
+    }
+
+    /** The tied embedding E (V, D), fp32. */
+    public NDArray embedding() {
+        return embedding;
+    }
+
     /** Final norm and tied unembedding: (B, L, D) → logits (B, L, V), in the caller's scope. */
     public NDArray head(NDArray x, Trace trace) {
         NDArray n = finalNorm.forward(x);

@@ -12,10 +12,13 @@ import org.evo2wb.engine.model.StripedHyena;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Step-by-step decoding of the tiny golden model (hcs, hcm, hcl, attention, hcs; fp32) against its full forward
- * over a 1,000-base gene sequence: the logits of every position agree to 1e-4.
+ * over a 1,000-base gene sequence: the logits of every position agree to 1e-4, with the scripted step and with the
+ * DJL operator step.
  */
 class IncrementalDecoderTest {
 
@@ -61,9 +64,12 @@ class IncrementalDecoderTest {
     }
 
     /** Decodes from a prompt of {@code promptLength} tokens and returns the largest difference at any position. */
-    static double worstDifference(StripedHyena m, int[] tokens, float[][] reference, int promptLength, int rows) {
+    static double worstDifference(StripedHyena m, int[] tokens, float[][] reference, int promptLength, int rows,
+                                  boolean script) {
         double worst = 0;
-        try (IncrementalDecoder d = IncrementalDecoder.prefill(m, Arrays.copyOf(tokens, promptLength), rows, 64)) {
+        try (IncrementalDecoder d = IncrementalDecoder.prefill(m, Arrays.copyOf(tokens, promptLength), rows, 64,
+                script)) {
+            assertEquals(script, d.scripted());
             float[][] logits = d.promptLogits();
             for (int t = promptLength - 1; t < tokens.length; t++) {
                 for (float[] row : logits) {
@@ -77,34 +83,38 @@ class IncrementalDecoderTest {
             }
             assertEquals(tokens.length, d.position());
         }
-        System.out.printf("step-by-step vs full forward, prompt %d, %d rows, %d positions: max |dlogit| %.3g%n",
-                promptLength, rows, tokens.length, worst);
+        System.out.printf("step-by-step (%s) vs full forward, prompt %d, %d rows, %d positions: max |dlogit| %.3g%n",
+                script ? "scripted" : "operators", promptLength, rows, tokens.length, worst);
         return worst;
     }
 
-    @Test
-    void everyPositionFromOneTokenMatchesTheFullForward() {
-        double worst = worstDifference(model, ids, full, 1, 1);
+    @ParameterizedTest(name = "scripted {0}")
+    @ValueSource(booleans = {true, false})
+    void everyPositionFromOneTokenMatchesTheFullForward(boolean script) {
+        double worst = worstDifference(model, ids, full, 1, 1, script);
         assertTrue(worst <= TOLERANCE, "largest logit difference " + worst);
     }
 
-    @Test
-    void aLongPromptThenStepsMatchesTheFullForward() {
+    @ParameterizedTest(name = "scripted {0}")
+    @ValueSource(booleans = {true, false})
+    void aLongPromptThenStepsMatchesTheFullForward(boolean script) {
         // 300 > 128 hcm taps: the prompt's state comes from the forward's intermediates, not from steps
-        double worst = worstDifference(model, ids, full, 300, 1);
+        double worst = worstDifference(model, ids, full, 300, 1, script);
         assertTrue(worst <= TOLERANCE, "largest logit difference " + worst);
     }
 
-    @Test
-    void rowsContinuingTheSamePromptEachMatchTheFullForward() {
-        double worst = worstDifference(model, Arrays.copyOf(ids, 400), full, 200, 3);
+    @ParameterizedTest(name = "scripted {0}")
+    @ValueSource(booleans = {true, false})
+    void rowsContinuingTheSamePromptEachMatchTheFullForward(boolean script) {
+        double worst = worstDifference(model, Arrays.copyOf(ids, 400), full, 200, 3, script);
         assertTrue(worst <= TOLERANCE, "largest logit difference " + worst);
     }
 
-    @Test
-    void theAttentionCacheGrowsPastItsFirstCapacity() {
+    @ParameterizedTest(name = "scripted {0}")
+    @ValueSource(booleans = {true, false})
+    void theAttentionCacheGrowsPastItsFirstCapacity(boolean script) {
         // capacity 64 from a 10-token prompt: the cache doubles several times over 400 positions
-        double worst = worstDifference(model, Arrays.copyOf(ids, 400), full, 10, 1);
+        double worst = worstDifference(model, Arrays.copyOf(ids, 400), full, 10, 1, script);
         assertTrue(worst <= TOLERANCE, "largest logit difference " + worst);
     }
 
