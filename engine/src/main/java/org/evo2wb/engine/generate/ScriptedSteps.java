@@ -17,7 +17,8 @@ import org.evo2wb.engine.model.StripedHyena;
  * read are made once, when the decoder is ready (each block's tensors, its state, the norm constants); a step then
  * costs five JNI calls per block (wrap the input, run the method, take and free the output) instead of the ~40
  * operator calls of the DJL step. A block whose state tensors are replaced (the attention cache growing) has its
- * state list made again. Owns those lists and the GEMM-type copies made for them; must be closed.
+ * state list made again. Owns those lists and must be closed (the GEMM-type copies made for them belong to the
+ * decoder's memory).
  */
 final class ScriptedSteps implements AutoCloseable {
 

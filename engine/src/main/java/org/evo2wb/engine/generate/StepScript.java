@@ -13,15 +13,18 @@ import org.evo2wb.engine.model.TorchScriptModule;
  * written and loaded.
  *
  * <p>Every method computes what the DJL step computes, operator for operator: RMSNorm with eps added to the RMS
- * ({@code c[0]} = D^(-1/2), {@code c[1]} = eps), linear layers in the weights' type with the input cast to it and the
- * product widened to fp32 (fp16-mixed: fp16 weights; fp32: no casts), fp32 residual stream, short convolution and
- * filters in fp32, the hcl modes in float64, GELU only where {@code gelu} is set (block 0). Shapes: x (B, 1, D), one
- * position per row, as the DJL step. A linear layer with a bias adds it after the product, as DJL's {@code linear} does
- * for inputs of three axes (PyTorch's own {@code linear} would fuse it into the product and round once less). Tensors of a block ({@code w}): 0 pre-norm scale, 1 post-norm scale, 2–4 l1, l2, l3; Hyena:
- * 5 Wp, 6 short taps (3D, 3), 7 Wd, 8 bd, 9… the filter's (hcs: taps (D, 7); hcm: flipped taps (D, 128), skip;
- * hcl: exp(λ), R (D, S), skip); attention: 5 Wqkv, 6 Wo, 7 bo. State ({@code s}): Hyena: the projections' window
- * (B, 3D, 6), then the filter's (an FIR window (B, D, 2K) as {@link FirWindow} lays it out, or the hcl modes
- * (B, D, S)); attention: K and V (B, H, capacity, d_h), cos θ and sin θ tables (capacity, d_h/2).
+ * ({@code c[0]} = D^(-1/2), {@code c[1]} = eps; {@code c[2]} = d_h^(-1/2) scales attention's query), linear layers in
+ * the weights' type with the input cast to it and the product widened to fp32 (fp16-mixed: fp16 weights; fp32: no
+ * casts), fp32 residual stream, short convolution and filters in fp32, the hcl modes in float64, GELU only where
+ * {@code gelu} is set (block 0). Shapes: x (B, 1, D), one position per row, as the DJL step. A linear layer with a
+ * bias adds it after the product, as DJL's {@code linear} does for inputs of three axes (PyTorch's own {@code linear}
+ * would fold it into the product and, in fp16, round once less).
+ *
+ * <p>Tensors of a block ({@code w}): 0 pre-norm scale, 1 post-norm scale, 2–4 l1, l2, l3; Hyena: 5 Wp, 6 short taps
+ * (3D, 3), 7 Wd, 8 bd, 9… the filter's (hcs: taps (D, 7); hcm: flipped taps (D, 128), skip; hcl: exp(λ), R (D, S),
+ * skip); attention: 5 Wqkv, 6 Wo, 7 bo. State ({@code s}): Hyena: the projections' window (B, 3D, 6), then the
+ * filter's (an FIR window (B, D, 2K) as {@link FirWindow} lays it out, or the hcl modes (B, D, S)); attention: K and
+ * V (B, H, capacity, d_h), cos θ and sin θ tables (capacity, d_h/2).
  *
  * <p>Which step runs is set by the system property {@value #PROPERTY} ({@code script}, the default, or {@code ops}).
  * The script is the default on the CPU too: for the bundled model it stepped in about half the time of the DJL
