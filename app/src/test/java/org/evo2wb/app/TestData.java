@@ -1,6 +1,8 @@
 package org.evo2wb.app;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Paths of the sequence files under {@code src/test/resources/data}. */
@@ -50,5 +52,39 @@ public final class TestData {
     /** Six cor6.6 records, 2,819 bp, 38 features (MANIFEST). */
     public static Path cor66() {
         return file("biopython_cor6_6.gb.gz");
+    }
+
+    /** The BioNeMo checkpoints of the tiny model, kept with the engine's tests (make_fixtures.py). */
+    public static Path bioNeMoFixtures() {
+        return Path.of("..", "engine", "src", "test", "resources", "bionemo-fixtures", "generated").toAbsolutePath()
+                .normalize();
+    }
+
+    /**
+     * A copy of the tiny model's BioNeMo LoRA checkpoint (adapters only) as {@code dir/lora}, its run config recording
+     * {@code base} as the model it was fine-tuned from.
+     */
+    public static Path bioNeMoLora(Path dir, String base) throws IOException {
+        Path from = bioNeMoFixtures().resolve("mbridge_lora");
+        Path lora = dir.resolve("lora");
+        try (var files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path to = lora.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        recordBase(lora, base);
+        return lora;
+    }
+
+    /** Writes {@code base} into the run config of the LoRA copy {@code lora} as the model it was fine-tuned from. */
+    public static void recordBase(Path lora, String base) throws IOException {
+        Path rc = lora.resolve("iter_0000020/run_config.yaml");
+        Files.writeString(rc, Files.readString(rc).replaceFirst("(?m)^  pretrained_checkpoint: .*$",
+                "  pretrained_checkpoint: " + base));
     }
 }

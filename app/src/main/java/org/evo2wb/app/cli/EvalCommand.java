@@ -168,10 +168,8 @@ final class EvalCommand implements Callable<Integer> {
                 description = "1-based coordinate of the reference's first base, in the table's coordinates.")
         Long referenceStart;
 
-        @Option(names = "--window", paramLabel = "<bases>",
-                description = "Bases per scored window, the variant in the middle. Default: 8192, or the model's "
-                        + "context length if smaller.")
-        Integer window;
+        @Mixin
+        VariantWindowOption window;
 
         @Option(names = "--out", paramLabel = "<tsv>",
                 description = "Per-variant table: line, id, position, ref, alt, label, window, mean log-likelihoods "
@@ -221,7 +219,7 @@ final class EvalCommand implements Callable<Integer> {
             VariantEffect.Reference ref = VariantEffect.readReference(reference, referenceStart);
             VariantEffect.check(table, ref, variants);
             ModelSpec.Resolved resolved = model.spec().resolve();
-            int w = window != null ? window : Math.min(8192, resolved.contextLength());
+            int w = window.bases(resolved.contextLength());
             VariantEffect.Options options = new VariantEffect.Options(w, uppercase, batch);
             VariantEffect.Report report;
             try (StripedHyena m = resolved.load(where.device(), where.precision())) {

@@ -48,8 +48,8 @@ final class ProbeCommand implements Callable<Integer> {
                 "Labels: --positive REGEX (a record whose header matches is positive, others negative), or --labels "
                         + "TSV (record id, then 1/0).",
                 "On variants: --vcf and --reference instead of --input, labels by --label (an INFO key or a label "
-                        + "table, as in `evo2wb variants`); each ALT allele is embedded from the windows `evo2wb "
-                        + "variants` scores (--variant-embedding alt or alt-ref).",
+                        + "table, as in `evo2wb variants`; alleles without a label are left out); each ALT allele is "
+                        + "embedded from the windows `evo2wb variants` scores (--variant-embedding alt or alt-ref).",
                 "Example: evo2wb probe train --model default --input promoters.fa --positive 'class=promoter' "
                         + "--layer blocks.2,blocks.4,blocks.6 --out promoter_probe.json",
                 "Example: evo2wb probe train --model default --vcf brca1.vcf --reference GRCh37.fa.gz --label "
@@ -70,16 +70,22 @@ final class ProbeCommand implements Callable<Integer> {
         List<Path> inputs;
 
         @Mixin
-        VariantInputOptions variants;
+        VariantFiles variants;
 
-        @Option(names = "--label", paramLabel = "<INFO key|labels.tsv>",
-                description = "With --vcf: labels from this INFO key or label table (chrom, pos, ref, alt, label), "
-                        + "1 = positive, 0 = negative; alleles without a label are counted and left out.")
-        String label;
+        @Mixin
+        VariantWindowOption window;
 
-        @Option(names = "--positive-label", paramLabel = "<value>",
-                description = "With --label: the value that marks a positive allele (any other value: negative).")
-        String positiveLabel;
+        @Option(names = "--variant-embedding", defaultValue = "alt-ref", paramLabel = "alt|alt-ref",
+                description = "With --vcf: what is read of each allele: the mean layer output over the alt window "
+                        + "(alt), or that minus the same over the reference window (alt-ref). Default: "
+                        + "${DEFAULT-VALUE}.")
+        String embedding;
+
+        @Mixin
+        IndexCacheOption indexCache;
+
+        @Mixin
+        VariantLabelOptions labelling;
 
         @Option(names = "--layer", required = true, paramLabel = "<name>[,<name>...]",
                 description = "Layers to compare (as in `evo2wb embed`).")
@@ -124,7 +130,7 @@ final class ProbeCommand implements Callable<Integer> {
             if (variants.vcf != null) {
                 return trainOnVariants();
             }
-            if (label != null || positiveLabel != null) {
+            if (labelling.given()) {
                 throw new IllegalArgumentException("--label and --positive-label label variants; with --input give "
                         + "--positive REGEX or --labels TSV");
             }
@@ -184,20 +190,20 @@ final class ProbeCommand implements Callable<Integer> {
 
         /** {@link ProbeTraining#runOnVariants} on the labelled ALT alleles of --vcf. */
         private int trainOnVariants() throws Exception {
-            if (label == null) {
+            if (labelling.label == null) {
                 throw new IllegalArgumentException("--vcf needs --label (an INFO key or a label table)");
             }
             if (positive != null || labelTable != null) {
                 throw new IllegalArgumentException("--positive and --labels label sequences; with --vcf give --label");
             }
-            VariantScoring.Labels labels = VariantScoring.Labels.parse(label, positiveLabel);
+            VariantScoring.Labels labels = labelling.labels();
             ModelSpec.Resolved resolved = model.spec().resolve();
-            int w = variants.window(resolved.contextLength());
-            LabelledVariants set = variants.read(w, labels);
+            int w = window.bases(resolved.contextLength());
+            LabelledVariants set = variants.read(indexCache.folder(), w, labels);
             PrintWriter console = spec.commandLine().getOut();
             console.println(set.format());
             console.flush();
-            VariantInput input = variants.input();
+            VariantInput input = VariantInput.of(embedding);
             String meaning = "label 1 in " + labels.source();
             ProbeTraining.Report report;
             try (StripedHyena m = resolved.load(where.device(), where.precision())) {
@@ -250,8 +256,8 @@ final class ProbeCommand implements Callable<Integer> {
         }
     }
 
-    /** The variants a probe reads: a VCF against a reference genome, windows as `evo2wb variants` builds them. */
-    static final class VariantInputOptions {
+    /** The variants a probe reads or classifies: a VCF against a reference genome, as `evo2wb variants` reads them. */
+    static final class VariantFiles {
 
         @Option(names = "--vcf", paramLabel = "<file.vcf[.gz]>",
                 description = "Variants instead of sequences: every ALT allele of this VCF (plain or bgzip), "
@@ -263,36 +269,12 @@ final class ProbeCommand implements Callable<Integer> {
                         + "variants`).")
         Path reference;
 
-        @Option(names = "--window", paramLabel = "<bases>",
-                description = "With --vcf: bases per window, the variant at index window/2. Default: 8192, or the "
-                        + "model's context length if smaller.")
-        Integer window;
-
-        @Option(names = "--variant-embedding", defaultValue = "alt-ref", paramLabel = "alt|alt-ref",
-                description = "With --vcf: what is read of each allele: the mean layer output over the alt window "
-                        + "(alt), or that minus the same over the reference window (alt-ref). Default: "
-                        + "${DEFAULT-VALUE}.")
-        String embedding;
-
-        @Option(names = "--index-cache", paramLabel = "<folder>",
-                description = "With --vcf: where reference indexes go when the reference's folder is read-only. "
-                        + "Default: ~/.evo2wb/cache/reference-index.")
-        Path indexCache;
-
-        int window(int context) {
-            return window != null ? window : VariantScoring.defaultWindow(context);
-        }
-
-        VariantInput input() {
-            return VariantInput.of(embedding);
-        }
-
-        LabelledVariants read(int w, VariantScoring.Labels labels) throws java.io.IOException {
+        /** The ALT alleles of --vcf in windows of {@code window} bases, labelled by {@code labels} (or null). */
+        LabelledVariants read(Path indexCache, int window, VariantScoring.Labels labels) throws java.io.IOException {
             if (reference == null) {
                 throw new IllegalArgumentException("--vcf needs --reference (the genome the variants refer to)");
             }
-            return LabelledVariants.read(vcf, reference, indexCache != null ? indexCache
-                    : VariantScoring.defaultCacheFolder(), w, labels, () -> false);
+            return LabelledVariants.read(vcf, reference, indexCache, window, labels, () -> false);
         }
     }
 
@@ -322,18 +304,11 @@ final class ProbeCommand implements Callable<Integer> {
                 description = "Sequences to classify.")
         List<Path> inputs;
 
-        @Option(names = "--vcf", paramLabel = "<file.vcf[.gz]>",
-                description = "Variants to classify (a probe trained on variants): every ALT allele of this VCF.")
-        Path vcf;
+        @Mixin
+        VariantFiles variants;
 
-        @Option(names = "--reference", paramLabel = "<genome.fa[.gz]>",
-                description = "With --vcf: the reference genome FASTA.")
-        Path reference;
-
-        @Option(names = "--index-cache", paramLabel = "<folder>",
-                description = "With --vcf: where reference indexes go when the reference's folder is read-only. "
-                        + "Default: ~/.evo2wb/cache/reference-index.")
-        Path indexCache;
+        @Mixin
+        IndexCacheOption indexCache;
 
         @Option(names = "--out", required = true, paramLabel = "<tsv>",
                 description = "record (or variant chrom:pos:ref>alt) and probability, one row each.")
@@ -345,14 +320,14 @@ final class ProbeCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Probe p = Probe.load(probe);
-            if ((inputs == null) == (vcf == null)) {
+            if ((inputs == null) == (variants.vcf == null)) {
                 throw new IllegalArgumentException("give the items by one of --input (sequences) or --vcf (variants)");
             }
-            if (p.onVariants() != (vcf != null)) {
+            if (p.onVariants() != (variants.vcf != null)) {
                 throw new IllegalArgumentException(probe + " was trained on " + (p.onVariants() ? "variants; give "
                         + "--vcf and --reference" : "sequences; give --input"));
             }
-            if (vcf != null) {
+            if (variants.vcf != null) {
                 return applyToVariants(p);
             }
             List<SequenceRecord> records = Inputs.records(inputs);
@@ -383,11 +358,7 @@ final class ProbeCommand implements Callable<Integer> {
         }
 
         private int applyToVariants(Probe p) throws Exception {
-            if (reference == null) {
-                throw new IllegalArgumentException("--vcf needs --reference (the genome the variants refer to)");
-            }
-            LabelledVariants set = LabelledVariants.read(vcf, reference, indexCache != null ? indexCache
-                    : VariantScoring.defaultCacheFolder(), p.window(), null, () -> false);
+            LabelledVariants set = variants.read(indexCache.folder(), p.window(), null);
             List<Probe.Prediction> preds;
             try (StripedHyena m = model.load(where)) {
                 long total = VariantInput.of(p.variants()).plannedBases(set.items());

@@ -21,6 +21,8 @@ import picocli.CommandLine.Spec;
                 + "negative = the model finds the variant less likely, predicted damaging).",
             "Writes every input record, in order, with INFO EVO2_DLL (one value per ALT); alleles not scored get '.' "
                     + "and a reason in EVO2_SKIP (ref_mismatch, outside_contig, mostly_n, symbolic_alt).",
+            "With --label (positive = damaging): prints the AUROC of -delta with a bootstrap 95%% interval and draws "
+                    + "the ROC curve (--roc).",
             "An interrupted run (Ctrl-C, a crash) continues where it stopped when started again with the same inputs.",
             "Example: evo2wb variants --vcf clinvar.vcf.gz --reference GRCh38.fa.gz --model evo2_7b.pt "
                     + "--out clinvar.evo2.vcf.gz --tsv clinvar.evo2.tsv --label CLNSIG_BINARY",
@@ -51,27 +53,16 @@ final class VariantsCommand implements Callable<Integer> {
             description = "The scored VCF (.gz: bgzip compressed).")
     Path out;
 
-    @Option(names = "--window", paramLabel = "<bases>",
-            description = "Bases per scored window, the variant at index window/2. Default: 8192, or the model's "
-                    + "context length if smaller.")
-    Integer window;
+    @Mixin
+    VariantWindowOption window;
 
     @Option(names = "--tsv", paramLabel = "<out.tsv>",
             description = "Also a table with one row per ALT allele: chrom, pos, id, ref, alt, allele, label, "
                     + "window start, mean log-likelihoods of both windows, delta, status.")
     Path tsv;
 
-    @Option(names = "--label", paramLabel = "<INFO key|labels.tsv>",
-            description = "Labels from this INFO key, or from a tab-separated label table (a value that names an "
-                    + "existing file): chrom, pos, ref, alt, label, one ALT allele a row, with or without a header "
-                    + "line. 1 = damaging, 0 = not, NA = unknown; or name the damaging value with --positive-label. "
-                    + "Prints the AUROC of -delta with a bootstrap 95%% interval, draws the ROC curve, and counts "
-                    + "scored alleles without a label.")
-    String label;
-
-    @Option(names = "--positive-label", paramLabel = "<value>",
-            description = "The --label value that marks a damaging variant (any other value: not damaging).")
-    String positiveLabel;
+    @Mixin
+    VariantLabelOptions labelling;
 
     @Option(names = "--roc", paramLabel = "<prefix>",
             description = "Where the ROC curve goes (PREFIX.png and PREFIX.svg). Default: the --out name without "
@@ -82,24 +73,17 @@ final class VariantsCommand implements Callable<Integer> {
             description = "Windows per forward pass. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--index-cache", paramLabel = "<folder>",
-            description = "Where reference indexes go when the reference's folder is read-only. Default: "
-                    + "~/.evo2wb/cache/reference-index.")
-    Path indexCache;
+    @Mixin
+    IndexCacheOption indexCache;
 
     @Override
     public Integer call() throws Exception {
-        if (positiveLabel != null && label == null) {
-            throw new IllegalArgumentException("--positive-label needs --label (the INFO key or label table that "
-                    + "holds the labels)");
-        }
-        VariantScoring.Labels labels = label == null ? null : VariantScoring.Labels.parse(label, positiveLabel);
+        VariantScoring.Labels labels = labelling.labels();
         ModelSpec.Resolved resolved = model.spec().resolve();
-        int w = window != null ? window : VariantScoring.defaultWindow(resolved.contextLength());
-        Path rocPrefix = label == null ? null : roc != null ? roc
+        int w = window.bases(resolved.contextLength());
+        Path rocPrefix = labels == null ? null : roc != null ? roc
                 : out.resolveSibling(out.getFileName().toString().replaceFirst("(?i)(\\.vcf)?(\\.gz)?$", "") + ".roc");
-        VariantScoring.Request q = new VariantScoring.Request(vcf, reference,
-                indexCache != null ? indexCache : VariantScoring.defaultCacheFolder(), out, tsv, w, batch,
+        VariantScoring.Request q = new VariantScoring.Request(vcf, reference, indexCache.folder(), out, tsv, w, batch,
                 labels, rocPrefix, resolved.name());
         PrintWriter err = spec.commandLine().getErr();
         if (java.nio.file.Files.exists(VariantScoring.journalOf(out))) {

@@ -9,7 +9,10 @@ import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.evo2wb.bio.SequenceFiles;
 import org.evo2wb.bio.SequenceRecord;
 import org.evo2wb.engine.model.Evo2Config;
@@ -17,6 +20,7 @@ import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.model.StripedHyena;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** Runs {@code evo2wb} in-process with captured output, and the fixtures the command tests share. */
 final class Cli {
@@ -44,6 +48,18 @@ final class Cli {
         }
         int exit = cl.execute(text);
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** Every command and subcommand of {@code evo2wb} by its qualified name ("eval markov"), in name order. */
+    static Map<String, CommandSpec> commands() {
+        Map<String, CommandSpec> out = new TreeMap<>();
+        List<CommandLine> todo = new ArrayList<>(List.of(Evo2wbCli.commandLine()));
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.remove(0);
+            out.put(c.getCommandSpec().qualifiedName(" ").replaceFirst("^evo2wb ?", ""), c.getCommandSpec());
+            todo.addAll(c.getSubcommands().values());
+        }
+        return out;
     }
 
     static Path resource(String name) {

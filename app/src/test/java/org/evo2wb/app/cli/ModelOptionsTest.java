@@ -4,30 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.evo2wb.app.TestData;
 import org.evo2wb.engine.model.Evo2Config;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** Every command that takes a model names it with the same options, help text and checks. */
 class ModelOptionsTest {
 
-    /** Every command and subcommand by its qualified name ("eval markov"). */
     private static Map<String, CommandSpec> commands() {
-        Map<String, CommandSpec> out = new TreeMap<>();
-        List<CommandLine> todo = new ArrayList<>(List.of(Evo2wbCli.commandLine()));
-        while (!todo.isEmpty()) {
-            CommandLine c = todo.remove(0);
-            out.put(c.getCommandSpec().qualifiedName(" ").replaceFirst("^evo2wb ?", ""), c.getCommandSpec());
-            todo.addAll(c.getSubcommands().values());
-        }
-        return out;
+        return Cli.commands();
     }
 
     private static List<String> having(String option) {

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import javafx.scene.Node;
 import org.evo2wb.app.models.AvailableDevices;
@@ -14,16 +16,15 @@ import org.evo2wb.app.models.LoadModelTask;
 import org.evo2wb.app.models.LoadedModel;
 import org.evo2wb.app.models.ModelInspection;
 import org.evo2wb.app.models.ModelSource;
+import org.evo2wb.app.models.OpenModelTask;
 import org.evo2wb.app.ui.AppServices;
 import org.evo2wb.app.ui.DialogService.FileFilter;
 import org.evo2wb.engine.model.Evo2Config;
-import org.evo2wb.engine.load.bionemo.BioNeMoCheckpoint;
 import org.evo2wb.engine.load.DefaultModel;
 import org.evo2wb.engine.score.SelfTest;
 import org.evo2wb.engine.score.SelfTestTask;
 import org.evo2wb.engine.task.EngineTask;
 import org.evo2wb.engine.task.TaskStatus;
-import org.evo2wb.engine.train.run.RunFolder;
 import org.evo2wb.engine.train.run.RunHistory;
 
 /**
@@ -113,8 +114,8 @@ public final class ModelsController {
 
     /** A finished download: listed and selected, its config preset beside it. */
     private void downloaded(Path checkpoint) {
-        open(checkpoint);
-        model.statusProperty().set("Downloaded " + checkpoint.getFileName() + ": press Load to use it.");
+        open(checkpoint, null, s -> model.statusProperty().set("Downloaded " + checkpoint.getFileName()
+                + ": press Load to use it."));
     }
 
     /** Lists the models downloaded earlier (folders of the models folder holding weights), without selecting them. */
@@ -206,33 +207,43 @@ public final class ModelsController {
     }
 
     /**
-     * Opens a weights file (config and self-test found next to it) or a fine-tuning run folder (or its run.json): lists
-     * it and shows its figures. A folder that is not a usable run is reported in a dialog.
+     * Opens a weights file (config and self-test found next to it), a fine-tuning run folder (or its run.json) or a
+     * BioNeMo checkpoint folder: lists it and shows its figures. Its files are read in the background
+     * ({@link OpenModelTask}); a BioNeMo LoRA folder whose base model is missing asks for it, and a folder that is not
+     * a usable run or checkpoint is reported in a dialog.
      */
     public void open(Path weights) {
-        ModelSource s;
-        if (BioNeMoCheckpoint.isBioNeMoFolder(weights)) {
-            if (!chooseLoraBase(weights)) {
+        open(weights, null, s -> { });
+    }
+
+    /** {@link #open(Path)} with the base model chosen for a BioNeMo LoRA folder (or null), then {@code opened}. */
+    private void open(Path path, Path base, Consumer<ModelSource> opened) {
+        services.tasks().submit(new OpenModelTask(path, base), t -> { }, t -> {
+            if (t.status() == TaskStatus.FAILED) {
+                Throwable e = failure(t);
+                services.dialogs().showError("Cannot open " + (e instanceof OpenModelTask.NotOpened n ? n.what()
+                        : "the model"), EngineTask.describe(e));
                 return;
             }
-            s = ModelSource.fromBioNeMoFolder(weights);
-        } else if (Files.isDirectory(weights) || weights.getFileName().toString().equals(RunFolder.RECORD)) {
-            try {
-                s = ModelSource.fromRunFolder(weights);
-            } catch (IOException e) {
-                services.dialogs().showError("Cannot open the run", e.getMessage());
+            if (t.status() != TaskStatus.FINISHED) {
                 return;
             }
-        } else {
-            s = ModelSource.fromCheckpoint(weights);
-        }
-        ModelSource known = model.sources().stream().filter(x -> x.weights().equals(s.weights()) && java.util.Objects.equals(x.run(), s.run())).findFirst()
-                .orElse(null);
-        if (known != null) {
-            model.selectedSourceProperty().set(known);
-        } else {
-            addSource(s);
-        }
+            OpenModelTask.Opened o = t.result().join();
+            if (o.source() == null) {
+                chooseLoraBase(path, o.missingBase()).ifPresent(b -> open(path, b, opened));
+                return;
+            }
+            ModelSource s = o.source();
+            ModelSource known = model.sources().stream()
+                    .filter(x -> x.weights().equals(s.weights()) && java.util.Objects.equals(x.run(), s.run()))
+                    .findFirst().orElse(null);
+            if (known != null) {
+                model.selectedSourceProperty().set(known);
+            } else {
+                addSource(s);
+            }
+            opened.accept(known != null ? known : s);
+        });
     }
 
     void openRunWithDialog() {
@@ -241,27 +252,12 @@ public final class ModelsController {
     }
 
     /**
-     * For a BioNeMo LoRA folder whose base model is not where its run config records it: asks for the base model
-     * folder. False when the user cancels or the folder cannot be used (the reason is shown).
+     * For a BioNeMo LoRA folder whose base model is not where its run config records it ({@code recorded}, "" when
+     * it records none): the base model folder the user chooses, or empty when they cancel.
      */
-    private boolean chooseLoraBase(Path folder) {
-        try {
-            java.util.Optional<String> missing = BioNeMoCheckpoint.missingBaseModel(folder);
-            if (missing.isEmpty()) {
-                return true;
-            }
-            java.util.Optional<Path> base = services.dialogs().chooseFolder("Choose the base model of this LoRA "
-                    + "checkpoint" + (missing.get().isEmpty() ? "" : " (trained on " + missing.get() + ")"),
-                    folder.toAbsolutePath().getParent());
-            if (base.isEmpty()) {
-                return false;
-            }
-            BioNeMoCheckpoint.useBaseModel(folder, base.get());
-            return true;
-        } catch (IOException e) {
-            services.dialogs().showError("Cannot open the BioNeMo checkpoint", e.getMessage());
-            return false;
-        }
+    private Optional<Path> chooseLoraBase(Path folder, String recorded) {
+        return services.dialogs().chooseFolder("Choose the base model of this LoRA checkpoint"
+                + (recorded.isEmpty() ? "" : " (trained on " + recorded + ")"), folder.toAbsolutePath().getParent());
     }
 
     void openWithDialog() {

@@ -217,25 +217,10 @@ class ModelsViewTest {
 
     @Test
     void aBioNeMoLoraFolderAsksForItsBaseModelAndLoads(FxRobot robot, @TempDir Path dir) throws Exception {
-        // the BioNeMo checkpoints of the tiny model, kept with the engine's tests (make_fixtures.py)
-        Path fixtures = Path.of("..", "engine", "src", "test", "resources", "bionemo-fixtures", "generated")
-                .toAbsolutePath().normalize();
+        Path fixtures = TestData.bioNeMoFixtures();
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(fixtures.resolve("MANIFEST.txt")),
                 "BioNeMo fixtures not generated: run make_fixtures.py (needs PyTorch)");
-        Path lora = dir.resolve("lora");
-        try (var files = Files.walk(fixtures.resolve("mbridge_lora"))) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path to = lora.resolve(fixtures.resolve("mbridge_lora").relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        Path rc = lora.resolve("iter_0000020/run_config.yaml");
-        Files.writeString(rc, Files.readString(rc).replaceFirst("(?m)^  pretrained_checkpoint: .*$",
-                "  pretrained_checkpoint: /cluster/results/evo2_base"));
+        Path lora = TestData.bioNeMoLora(dir, "/cluster/results/evo2_base");
 
         robot.interact(() -> fx.workbench.show("Models"));
         fx.dialogs.willChooseFolder(lora);
@@ -255,6 +240,39 @@ class ModelsViewTest {
         fx.awaitIdle();
         assertTrue(fx.dialogs.errors().isEmpty(), () -> "unexpected dialogs: " + fx.dialogs.errors());
         assertEquals(lora, fx.workspace.currentModel().source().weights());
+    }
+
+    /**
+     * Opening a LoRA folder returns at once: its run config is read by a background task, not on the FX thread. With
+     * the tasks held, the run config changed after open() returned is the one read, and a chosen base model that is
+     * no Megatron Bridge folder is refused by a background task too, in a dialog.
+     */
+    @Test
+    void aBioNeMoLoraFoldersRunConfigIsReadInTheBackground(FxRobot robot, @TempDir Path dir) throws Exception {
+        Path fixtures = TestData.bioNeMoFixtures();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(fixtures.resolve("MANIFEST.txt")),
+                "BioNeMo fixtures not generated: run make_fixtures.py (needs PyTorch)");
+        Path lora = TestData.bioNeMoLora(dir, "/cluster/results/evo2_base");
+        robot.interact(() -> fx.workbench.show("Models"));
+        fx.awaitIdle();
+
+        robot.interact(() -> {
+            fx.tasks.hold();
+            fx.workbench.models().open(lora);
+        });
+        assertEquals(List.of(), fx.dialogs.asked(), "nothing read yet, so nothing asked");
+        assertEquals(1, fx.tasks.active());
+        TestData.recordBase(lora, "/cluster/results/evo2_base_v2");
+        fx.dialogs.willChooseFolder(dir);                         // not a Megatron Bridge folder
+        robot.interact(fx.tasks::release);
+        fx.awaitIdle();
+        assertEquals(List.of("Choose the base model of this LoRA checkpoint (trained on "
+                + "/cluster/results/evo2_base_v2)"), fx.dialogs.asked());
+        assertEquals(1, fx.dialogs.errors().size(), fx.dialogs.errors().toString());
+        assertEquals("Cannot open the BioNeMo checkpoint", fx.dialogs.errors().get(0).title());
+        assertTrue(fx.dialogs.errors().get(0).message().startsWith(dir + ": not a Megatron Bridge checkpoint folder"),
+                fx.dialogs.errors().get(0).message());
+        assertTrue(model().sources().stream().noneMatch(s -> s.weights().equals(lora)), "not listed");
     }
 
     @Test
