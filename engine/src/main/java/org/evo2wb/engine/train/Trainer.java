@@ -739,6 +739,10 @@ final class Trainer {
         if (!s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING)) {
             ways.add("switch on activation checkpointing (recomputes each block in the backward pass)");
         }
+        if (keptBlocks > 0) {
+            ways.add("recompute every block (start with JAVA_OPTS=-D" + KeptBlocks.PROPERTY + "=0; this run kept the "
+                    + "graphs of the last " + keptBlocks + ")");
+        }
         if (s.get(METHOD) != FineTuneMethod.LORA) {
             ways.add("use LoRA");
         }
