@@ -2,16 +2,19 @@ package org.evo2wb.engine.train;
 
 import ai.djl.Device;
 import ai.djl.util.cuda.CudaUtils;
+import java.io.IOException;
 import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 import org.evo2wb.engine.train.settings.FineTuneSettings;
 
 /**
  * Under activation checkpointing, how many blocks at the end of the stack keep their graphs instead of being
- * recomputed in the backward pass ({@link ActivationCheckpointing}): on a GPU as many as the memory left after the
- * model is loaded holds ({@link TrainingMemoryEstimate#keptBlocksOn}); none on the CPU and
- * when the batch is shared between devices. The system property {@value #PROPERTY} sets the number instead
+ * recomputed in the backward pass ({@link ActivationCheckpointing}): as many as the memory left after the model is
+ * loaded holds ({@link TrainingMemoryEstimate#keptBlocksOn}) — the GPU's, or on the CPU the computer's available
+ * memory (Linux; elsewhere none are kept); none when the batch is shared between devices. The system property {@value #PROPERTY} sets the number instead
  * ({@code auto}, or 0 … the number of blocks), for measuring the trade-off.
  */
 final class KeptBlocks {
@@ -44,17 +47,46 @@ final class KeptBlocks {
             return k;
         }
         Device d = model.manager().getDevice();
-        if (!d.isGpu() || dataParallel || !(model instanceof TrainableStripedHyena t)) {
+        if (dataParallel || !(model instanceof TrainableStripedHyena t)) {
             return 0;
         }
-        MemoryUsage u;
-        try {
-            u = CudaUtils.getGpuMemory(d);
-        } catch (RuntimeException e) {
+        long[] totalAndUsed = d.isGpu() ? gpuMemory(d) : hostMemory();
+        if (totalAndUsed == null) {
             return 0;
         }
         TrainingMemoryEstimate e = TrainingMemoryEstimate.of(t.model().architecture().config(), s, d);
-        return e.keptBlocksOn(u.getMax(), u.getUsed());
+        return e.keptBlocksOn(totalAndUsed[0], totalAndUsed[1]);
+    }
+
+    private static long[] gpuMemory(Device d) {
+        try {
+            MemoryUsage u = CudaUtils.getGpuMemory(d);
+            return new long[] {u.getMax(), u.getUsed()};
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The computer's memory and what is not available to this run (Linux: MemTotal, MemAvailable). */
+    static long[] hostMemory() {
+        long total = -1;
+        long available = -1;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    total = kib(line);
+                } else if (line.startsWith("MemAvailable:")) {
+                    available = kib(line);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+        return total > 0 && available >= 0 ? new long[] {total, total - available} : null;
+    }
+
+    private static long kib(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
     }
 
     /** "activation checkpointing recomputes 26 of 32 blocks (the last 6 keep their graphs)" or the like. */

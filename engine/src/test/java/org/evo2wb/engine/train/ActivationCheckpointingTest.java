@@ -219,11 +219,20 @@ class ActivationCheckpointingTest {
             FineTuneSettings on = off.toBuilder().set(FineTuneParameters.ACTIVATION_CHECKPOINTING, true).build();
             FineTuneSettings onTwo = on.toBuilder().set(FineTuneParameters.DEVICES, "cpu,cpu").build();
             List<StepMetrics> a = run(off, method + "-off");
-            List<StepMetrics> c = run(on, method + "-on");
+            List<StepMetrics> c;
+            System.setProperty(KeptBlocks.PROPERTY, "0");          // every block recomputed
+            try {
+                c = run(on, method + "-on");
+            } finally {
+                System.clearProperty(KeptBlocks.PROPERTY);
+            }
+            List<StepMetrics> k = run(on, method + "-on-auto");      // the last blocks kept as memory allows
             List<StepMetrics> d = run(onTwo, method + "-on-two");
             for (int i = 0; i < 3; i++) {
                 double expected = a.get(i).trainLoss();
                 assertEquals(expected, c.get(i).trainLoss(), 1e-5 * Math.abs(expected), method + " step " + (i + 1));
+                assertEquals(expected, k.get(i).trainLoss(), 1e-5 * Math.abs(expected),
+                        method + " with kept graphs, step " + (i + 1));
                 assertEquals(expected, d.get(i).trainLoss(), 1e-5 * Math.abs(expected),
                         method + " on cpu,cpu, step " + (i + 1));
             }
