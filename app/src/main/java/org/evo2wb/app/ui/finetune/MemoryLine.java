@@ -7,6 +7,7 @@ import org.evo2wb.app.models.AvailableDevices;
 import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.device.DeviceChoice;
 import org.evo2wb.engine.device.DeviceList;
+import org.evo2wb.engine.hub.ModelNeeds;
 import org.evo2wb.engine.train.parallel.TrainingDevices;
 import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
@@ -20,9 +21,6 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  * @param warning whether the estimate exceeds the share of the device's memory a run may plan to use
  */
 record MemoryLine(String text, boolean warning) {
-
-    /** What a process's CUDA context takes on the GPU before the model loads. */
-    private static final long CUDA_CONTEXT_BYTES = 500_000_000L;
 
     /**
      * The line for a run of {@code config} with {@code settings}: its device setting is resolved against the devices
@@ -62,7 +60,7 @@ record MemoryLine(String text, boolean warning) {
         }
         if (!tooMuch && gpu && available > 0 && settings.get(FineTuneParameters.ACTIVATION_CHECKPOINTING)) {
             int blocks = config.numLayers();
-            int kept = e.keptBlocksOn(available, e.weightBytes() + CUDA_CONTEXT_BYTES);
+            int kept = e.keptBlocksOn(available, e.weightBytes() + ModelNeeds.CUDA_CONTEXT);
             if (kept > 0) {
                 b.append(String.format(Locale.ROOT, " With activation checkpointing the last %d of %d blocks keep "
                         + "their graphs in the memory left (about %s more) and are not recomputed.",

@@ -82,7 +82,7 @@ class MemoryLineTest {
                 .setText("precision", "fp16").setText("window-length", "8192").setText("batch-size", "1")
                 .setText("activation-checkpointing", "true").build();
         TrainingMemoryEstimate e = TrainingMemoryEstimate.of(SEVEN_B, s, Device.gpu(0));
-        int kept = e.keptBlocksOn(BIG, e.weightBytes() + 500_000_000L);
+        int kept = e.keptBlocksOn(BIG, e.weightBytes() + org.evo2wb.engine.hub.ModelNeeds.CUDA_CONTEXT);
         assertTrue(kept > 0 && kept < SEVEN_B.numLayers(), "an 80 GB card keeps some of 7B's 32 graphs at 8,192: "
                 + kept);
         MemoryLine line = MemoryLine.of(SEVEN_B, s, found.devices().get(0), found);
