@@ -22,6 +22,9 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  */
 record MemoryLine(String text, boolean warning) {
 
+    /** What the workbench itself takes of a computer's memory besides the model (as the line tells the user). */
+    private static final long APPLICATION_BYTES = 1_000_000_000L;
+
     /**
      * The line for a run of {@code config} with {@code settings}: its device setting is resolved against the devices
      * found as the run will resolve it ({@code auto} passes over GPUs that failed their check), and the estimate is
@@ -58,12 +61,13 @@ record MemoryLine(String text, boolean warning) {
             b.append(" This will probably not fit. ").append(TrainingMemoryEstimate.largestFitting(
                     config, settings, device, available).describe());
         }
-        if (!tooMuch && gpu && available > 0 && settings.get(FineTuneParameters.ACTIVATION_CHECKPOINTING)) {
+        if (!tooMuch && available > 0 && settings.get(FineTuneParameters.ACTIVATION_CHECKPOINTING)) {
             int blocks = config.numLayers();
-            int kept = e.keptBlocksOn(available, e.weightBytes() + ModelNeeds.CUDA_CONTEXT);
+            int kept = e.keptBlocksOn(available, e.weightBytes() + (gpu ? ModelNeeds.CUDA_CONTEXT : APPLICATION_BYTES));
             if (kept > 0) {
-                b.append(String.format(Locale.ROOT, " With activation checkpointing the last %d of %d blocks keep "
-                        + "their graphs in the memory left (about %s more) and are not recomputed.",
+                b.append(String.format(Locale.ROOT, " With activation checkpointing up to the last %d of %d blocks "
+                        + "keep their graphs in the memory left (about %s more) and are not recomputed (the run "
+                        + "decides from the memory free when it starts).",
                         kept, blocks, TrainingMemoryEstimate.bytes(e.keptBytes(kept))));
             }
         }
