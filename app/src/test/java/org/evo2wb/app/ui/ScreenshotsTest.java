@@ -122,6 +122,12 @@ class ScreenshotsTest {
         save("fine-tune-history", 8);
         robot.interact(() -> robot.lookup("#finetune-tabs").queryAs(javafx.scene.control.TabPane.class)
                 .getSelectionModel().select(0));
+        // with activation checkpointing on, the memory line says how many blocks keep their graphs
+        robot.interact(() -> robot.lookup("#setting-activation-checkpointing")
+                .queryAs(javafx.scene.control.CheckBox.class).setSelected(true));
+        fx.awaitIdle();
+        String memory = robot.lookup("#ft-memory").queryAs(javafx.scene.control.Labeled.class).getText();
+        assertTrue(memory.contains("all 5 blocks keep their graphs"), memory);
         for (String view : List.of("Data", "Models", "Fine-tune", "Generate", "Score")) {
             robot.interact(() -> fx.workbench.show(view));
             save(view.toLowerCase(Locale.ROOT), view.equals("Data") || view.equals("Score") ? 40 : 8);

@@ -65,10 +65,11 @@ record MemoryLine(String text, boolean warning) {
             int blocks = config.numLayers();
             int kept = e.keptBlocksOn(available, e.weightBytes() + (gpu ? ModelNeeds.CUDA_CONTEXT : APPLICATION_BYTES));
             if (kept > 0) {
-                b.append(String.format(Locale.ROOT, " With activation checkpointing up to the last %d of %d blocks "
-                        + "keep their graphs in the memory left (about %s more) and are not recomputed (the run "
-                        + "decides from the memory free when it starts).",
-                        kept, blocks, TrainingMemoryEstimate.bytes(e.keptBytes(kept))));
+                String which = kept == blocks ? "all " + blocks + " blocks"
+                        : String.format(Locale.ROOT, "up to the last %d of %d blocks", kept, blocks);
+                b.append(String.format(Locale.ROOT, " With activation checkpointing %s keep their graphs in the "
+                        + "memory left (about %s more) and are not recomputed (the run decides from the memory free "
+                        + "when it starts).", which, TrainingMemoryEstimate.bytes(e.keptBytes(kept))));
             }
         }
         return new MemoryLine(b.toString(), tooMuch);
