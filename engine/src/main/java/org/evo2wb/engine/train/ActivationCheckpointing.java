@@ -72,27 +72,22 @@ final class ActivationCheckpointing {
                 x = block(m, i, x, seed);
                 inputs.add(x);
             }
-            m.requireFinite(inputs.subList(1, first + 1));
         }
         NDArray leaf = inputs.get(first);
         leaf.setRequiresGradient(true);
         NDArray loss;
         try (GradMode on = GradMode.enabled()) {
             NDArray x = leaf;
+            List<NDArray> outputs = new ArrayList<>(inputs.subList(1, first + 1));   // every block's, in order
             for (int i = first; i < n; i++) {
-                NDArray y = block(m, i, x, seed);
-                if (x != leaf) {
-                    x.close();                      // the graph holds what the backward needs of it
-                }
-                x = y;
+                x = block(m, i, x, seed);
+                outputs.add(x);
             }
-            if (kept > 0) {
-                m.requireFinite(List.of(x));
-            }
+            m.requireFinite(outputs);
             StepPhases.mark("forward");
             loss = lossOfLogits.apply(m.head(x));
-            if (x != leaf) {
-                x.close();
+            for (NDArray y : outputs.subList(first, n)) {
+                y.close();                          // the graph holds what the backward needs of them
             }
         }
         NDArray lossSeed = loss.getManager().full(loss.getShape(), (float) lossScale, loss.getDataType());

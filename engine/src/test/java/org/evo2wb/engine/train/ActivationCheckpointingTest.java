@@ -181,6 +181,30 @@ class ActivationCheckpointingTest {
     }
 
     @Test
+    void anFp16OverflowNamesItsBlockWhetherItsGraphIsKeptOrNot() throws Exception {
+        FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.LORA).set(FineTuneParameters.LORA_DROPOUT, 0.0)
+                .set(FineTuneParameters.PRECISION, Precision.FP16).build();
+        HostBatch b = DataParallelTest.batch(1, 64, 10);
+        for (int kept : new int[] {0, 2, 3, 5}) {                // block 2 recomputed (0, 2) or kept (3, 5)
+            try (StripedHyena base = TinyModel.load(Precision.FP16, TrainableStripedHyena.masterWeights(s))) {
+                base.linears().get("blocks.2.mlp.l3").weight().muli(1e8f);      // beyond fp16's 65,504
+                TrainableStripedHyena model = prepared(base, s);
+                try (NDManager m = model.manager().newSubManager(); NDScope scope = new NDScope();
+                     GradMode on = GradMode.enabled()) {
+                    NDArray tokens = m.create(b.inputs(), new Shape(b.rows(), b.length())).toType(DataType.INT64,
+                            false);
+                    int k = kept;
+                    org.evo2wb.engine.model.Fp16OverflowException e = org.junit.jupiter.api.Assertions.assertThrows(
+                            org.evo2wb.engine.model.Fp16OverflowException.class,
+                            () -> ActivationCheckpointing.forwardBackward(model.stages(), tokens,
+                                    l -> l.sum(), 1, 77, k));
+                    assertEquals(2, e.block(), "kept " + kept + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    @Test
     void keptBlocksOutsideTheStackAreRefused() throws Exception {
         FineTuneSettings full = Evo2FineTuneTest.settings(FineTuneMethod.FULL).build();
         HostBatch b = DataParallelTest.batch(1, 32, 9);
