@@ -40,6 +40,11 @@ final class TrainingProgress implements TrainingListener {
     }
 
     @Override
+    public synchronized void onNote(String note) {
+        println(note);
+    }
+
+    @Override
     public synchronized void onSettingsChecked(double loss) {
         println(String.format(Locale.ROOT, "settings check passed (loss %.4f)", loss));
     }

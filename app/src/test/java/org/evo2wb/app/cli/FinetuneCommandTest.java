@@ -91,6 +91,26 @@ class FinetuneCommandTest {
     }
 
     @Test
+    void aCheckpointedRunSaysHowManyBlocksItRecomputes() throws Exception {
+        Path train = Cli.fasta(tmp.resolve("train.fasta"), Cli.cds().subList(0, 4), 200);
+        for (String kept : List.of("0", "2")) {
+            System.setProperty("evo2wb.keptBlocks", kept);
+            try {
+                Path run = tmp.resolve("run-" + kept);
+                Cli.Run r = Cli.run("finetune", "--model", Cli.tinyModel(), "--train", train, "--run-dir", run,
+                        "--window", "64", "--batch", "2", "--steps", "1", "--eval-every", "1", "--device", "cpu",
+                        "--activation-checkpointing", "true");
+                assertEquals(0, r.exit(), r.toString());
+                String expected = kept.equals("0") ? "activation checkpointing recomputes every block"
+                        : "activation checkpointing recomputes 3 of 5 blocks (the last 2 keep their graphs)";
+                assertTrue((r.out() + r.err()).contains(expected), r.toString());
+            } finally {
+                System.clearProperty("evo2wb.keptBlocks");
+            }
+        }
+    }
+
+    @Test
     void loraRunStopsResumesAndExportsAModelTheLoaderReadsBack() throws Exception {
         Path train = Cli.fasta(tmp.resolve("train.fasta"), Cli.cds().subList(0, 8), 400);
         Path val = Cli.fasta(tmp.resolve("val.fasta"), Cli.cds().subList(8, 10), 200);

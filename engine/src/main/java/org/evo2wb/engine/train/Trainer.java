@@ -190,6 +190,9 @@ final class Trainer {
         writeStatus(RunState.RUNNING, started);
         for (TrainingListener l : run.listeners) {
             l.onStart(plan, state.step);
+            if (checkpointing) {
+                l.onNote(KeptBlocks.describe(keptBlocks, run.model.stages().blocks()));
+            }
         }
     }
 

@@ -12,6 +12,10 @@ public interface TrainingListener {
     default void onStart(TrainingPlan plan, long fromStep) {
     }
 
+    /** Something the run decided at its start that the user should see (how activation checkpointing runs). */
+    default void onNote(String note) {
+    }
+
     /** The settings check (two batches forward and backward, no update) passed with this mean loss. */
     default void onSettingsChecked(double loss) {
     }

@@ -50,6 +50,11 @@ final class MetricsBuffer implements TrainingListener {
     }
 
     @Override
+    public void onNote(String note) {
+        log(note);
+    }
+
+    @Override
     public void onSettingsChecked(double loss) {
         log(String.format(Locale.ROOT, "settings check passed (loss %.4f on two batches)", loss));
     }
