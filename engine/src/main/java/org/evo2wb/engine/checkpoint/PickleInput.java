@@ -3,9 +3,11 @@ package org.evo2wb.engine.checkpoint;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.razorvine.pickle.Opcodes;
+import net.razorvine.pickle.UnpickleStack;
 import org.evo2wb.bio.io.CountingInputStream;
 
 /**
@@ -68,8 +70,31 @@ public final class PickleInput {
         return null;
     }
 
-    /** Puts the key–value pairs of a {@code SETITEMS} or {@code DICT} into {@code target}, in file order. */
-    public static void putPairs(Map<Object, Object> target, List<Object> items) {
+    /**
+     * {@code SETITEMS}: the key–value pairs since the mark into the dict now on top of the stack, in file order
+     * (razorvine's own handling inserts them in reverse).
+     *
+     * @return false, with the pairs popped and nothing put, when the top of the stack is not a dict
+     */
+    public static boolean setItems(UnpickleStack stack) {
+        List<Object> items = stack.pop_all_since_marker();
+        if (!(stack.peek() instanceof Map<?, ?> target)) {
+            return false;
+        }
+        @SuppressWarnings("unchecked")
+        Map<Object, Object> m = (Map<Object, Object>) target;
+        putPairs(m, items);
+        return true;
+    }
+
+    /** {@code DICT}: a new dict of the key–value pairs since the mark, in file order, onto the stack. */
+    public static void dict(UnpickleStack stack) {
+        Map<Object, Object> m = new LinkedHashMap<>();
+        putPairs(m, stack.pop_all_since_marker());
+        stack.add(m);
+    }
+
+    private static void putPairs(Map<Object, Object> target, List<Object> items) {
         for (int i = 0; i + 1 < items.size(); i += 2) {
             target.put(items.get(i), items.get(i + 1));
         }

@@ -125,21 +125,13 @@ final class SafeUnpickler extends Unpickler {
                 return NO_RETURN_VALUE;
             }
             case Opcodes.SETITEMS -> {
-                // razorvine inserts SETITEMS pairs in reverse; keep file order
-                List<Object> items = stack.pop_all_since_marker();
-                if (!(stack.peek() instanceof Map<?, ?> target)) {
+                if (!PickleInput.setItems(stack)) {
                     throw fail("SETITEMS on " + describe(stack.peek()));
                 }
-                @SuppressWarnings("unchecked")
-                Map<Object, Object> m = (Map<Object, Object>) target;
-                PickleInput.putPairs(m, items);
                 return NO_RETURN_VALUE;
             }
             case Opcodes.DICT -> {
-                List<Object> items = stack.pop_all_since_marker();
-                Map<Object, Object> m = new LinkedHashMap<>();
-                PickleInput.putPairs(m, items);
-                stack.add(m);
+                PickleInput.dict(stack);
                 return NO_RETURN_VALUE;
             }
             case Opcodes.INST, Opcodes.OBJ, Opcodes.NEWOBJ_EX, Opcodes.EXT1, Opcodes.EXT2, Opcodes.EXT4,
