@@ -180,9 +180,11 @@ final class Trainer {
         }
         parallel = DataParallel.start(run.model, trainable, devices);
         String started = run.resume ? "resumed at step " + state.step : "started";
+        String checkpointingNote = null;
         if (checkpointing) {
             keptBlocks = KeptBlocks.choose(run.model, s, parallel != null);
-            started += "; " + KeptBlocks.describe(keptBlocks, run.model.stages().blocks());
+            checkpointingNote = KeptBlocks.describe(keptBlocks, run.model.stages().blocks());
+            started += "; " + checkpointingNote;
         }
         MetricsLog.truncateAfter(folder.metricsFile(), state.step);
         metrics = new MetricsLog(folder.metricsFile());
@@ -190,8 +192,8 @@ final class Trainer {
         writeStatus(RunState.RUNNING, started);
         for (TrainingListener l : run.listeners) {
             l.onStart(plan, state.step);
-            if (checkpointing) {
-                l.onNote(KeptBlocks.describe(keptBlocks, run.model.stages().blocks()));
+            if (checkpointingNote != null) {
+                l.onNote(checkpointingNote);
             }
         }
     }
