@@ -223,6 +223,7 @@ public final class FineTuneBenchmark {
         TrainingData data = TrainingData.build(fasta, s, ReadProgress.NONE);
         List<StepMetrics> seen = new ArrayList<>();
         long[] firstStepAt = {0};
+        List<String> notes = new ArrayList<>();
         long start = System.nanoTime();
         try (base) {
             FineTuneTask task = FineTuneRun.newRun(runDir, s).model(TrainableStripedHyena.prepare(base, s), description)
@@ -234,6 +235,11 @@ public final class FineTuneBenchmark {
                                 firstStepAt[0] = System.nanoTime();
                             }
                             seen.add(m);
+                        }
+
+                        @Override
+                        public void onNote(String note) {
+                            notes.add(note);
                         }
                     }).build().task();
             task.run();
@@ -260,7 +266,8 @@ public final class FineTuneBenchmark {
                 s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING) ? ", activation checkpointing" : "",
                 s.get(FineTuneParameters.WINDOW_LENGTH),
                 s.get(FineTuneParameters.BATCH_SIZE), s.get(FineTuneParameters.GRAD_ACCUMULATION),
-                devices.equals("1") ? "" : " on devices " + devices, loadSeconds, (firstStepAt[0] - start) / 1e9,
+                (devices.equals("1") ? "" : " on devices " + devices)
+                        + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"), loadSeconds, (firstStepAt[0] - start) / 1e9,
                 stepSeconds, tokensPerSecond, withEvaluation, first.trainLoss(), last.trainLoss(),
                 MemoryStats.summary())
                 + peak.describe();

@@ -94,6 +94,10 @@ final class KeptBlocks {
         if (kept == 0) {
             return "activation checkpointing recomputes every block";
         }
+        if (kept == blocks) {
+            return String.format(Locale.ROOT, "activation checkpointing recomputes no block (all %d keep their graphs)",
+                    blocks);
+        }
         return String.format(Locale.ROOT, "activation checkpointing recomputes %d of %d blocks (the last %d keep "
                 + "their graphs)", blocks - kept, blocks, kept);
     }

@@ -64,5 +64,7 @@ class KeptBlocksTest {
         assertEquals("activation checkpointing recomputes every block", KeptBlocks.describe(0, 32));
         assertEquals("activation checkpointing recomputes 24 of 32 blocks (the last 8 keep their graphs)",
                 KeptBlocks.describe(8, 32));
+        assertEquals("activation checkpointing recomputes no block (all 32 keep their graphs)",
+                KeptBlocks.describe(32, 32));
     }
 }
