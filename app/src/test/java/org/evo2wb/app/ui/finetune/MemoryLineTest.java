@@ -97,7 +97,7 @@ class MemoryLineTest {
         AvailableDevices.Detection cpu = AvailableDevices.detection(
                 new AvailableDevices.Option("CPU", Device.cpu(), 16_000_000_000L), List.of(), true);
         FineTuneSettings onCpu = s.toBuilder().setText("device", "cpu").setText("precision", "fp32")
-                .setText("window-length", "1024").build();
+                .setText("window-length", "4096").build();
         Evo2Config oneB = Evo2Config.preset("evo2-1b-8k");
         TrainingMemoryEstimate c = TrainingMemoryEstimate.of(oneB, onCpu, Device.cpu());
         int keptOnCpu = c.keptBlocksOn(16_000_000_000L, c.weightBytes() + 1_000_000_000L);

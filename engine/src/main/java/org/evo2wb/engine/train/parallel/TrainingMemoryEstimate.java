@@ -71,20 +71,22 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  * @param optimizerBytes      AdamW state
  * @param activationBytes     what the forward pass keeps for the backward pass
  * @param workingBytes        transient buffers at the peak of the step
- * @param blockGraphBytes     per block, what its graph keeps for the backward pass (the batch's a_block with its
- *                            adapters, and its per-step filter terms): what keeping it instead of recomputing it costs
- *                            under activation checkpointing ({@link #keptBlocks})
- * @param keptReserveBytes    held back from kept graphs ({@link #keptBlocksOn}): on a GPU with the fused attention,
- *                            three (B, H, L, L) arrays in the blocks' type while an attention block is recomputed.
- *                            One measured 7B LoRA step at 8,192 bases peaked that much (11 GiB) above the estimate
- *                            with the fused attention and not with the blocked one, for reasons not yet found; the
- *                            reserve keeps kept graphs from turning that into an out-of-memory failure
+ * @param blockGraphBytes     per block, what its graph keeps for the backward pass once the block is done: what
+ *                            keeping it instead of recomputing it costs under activation checkpointing
+ *                            ({@link #keptBlocks}). The batch's a_block with its adapters counts everything a
+ *                            block touches while it runs (temporaries, slack, every input of an adapted layer); what
+ *                            stays once it is done measured a third of that where the base weights are frozen
+ *                            (LoRA: Evo 2 7B at 8,192 bases on an H100, the bundled model on the CPU; the inputs of
+ *                            frozen layers are not kept) and two thirds with full fine-tuning (Evo 2 1B at 8,192
+ *                            bases on an H100), so a third or two thirds of it, plus the block's per-step filter
+ *                            terms (docs/decisions/0028)
  */
 public record TrainingMemoryEstimate(long parameters, long trainableParameters, long weightBytes, long gradientBytes,
                                      long optimizerBytes, long activationBytes, long workingBytes,
-                                     long[] blockGraphBytes, long keptReserveBytes) {
+                                     long[] blockGraphBytes) {
 
     private static final long F = 4;
+
 
     public TrainingMemoryEstimate {
         blockGraphBytes = blockGraphBytes.clone();
@@ -101,13 +103,13 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                 && trainableParameters == e.trainableParameters && weightBytes == e.weightBytes
                 && gradientBytes == e.gradientBytes && optimizerBytes == e.optimizerBytes
                 && activationBytes == e.activationBytes && workingBytes == e.workingBytes
-                && java.util.Arrays.equals(blockGraphBytes, e.blockGraphBytes) && keptReserveBytes == e.keptReserveBytes;
+                && java.util.Arrays.equals(blockGraphBytes, e.blockGraphBytes);
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(parameters, trainableParameters, weightBytes, gradientBytes, optimizerBytes,
-                activationBytes, workingBytes, java.util.Arrays.hashCode(blockGraphBytes), keptReserveBytes);
+                activationBytes, workingBytes, java.util.Arrays.hashCode(blockGraphBytes));
     }
 
     @Override
@@ -187,6 +189,7 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         long hcmTaps = Math.min(len, c.hcmFilterLength());
         long nHcm = Convolutions.smoothSize(len + hcmTaps - 1);
         boolean filtersTrained = method != FineTuneMethod.LORA;
+        boolean frozenBase = method != FineTuneMethod.FULL;
         long head = F * (3 * d + 2L * c.vocabSize());
         long perToken = head + loraPerToken;       // bytes
         long perStep = 0;                          // fp32 values
@@ -239,7 +242,7 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
             largestBlock = Math.max(largestBlock, a);
             largestBlockWithAdapters = Math.max(largestBlockWithAdapters, a + loraOfBlock[i]);
             largestPerStep = Math.max(largestPerStep, perStep - stepBefore);
-            graphs[i] = tokens * (a + loraOfBlock[i]) + F * (perStep - stepBefore);
+            graphs[i] = tokens * (a + loraOfBlock[i]) * (frozenBase ? 1 : 2) / 3 + F * (perStep - stepBefore);
         }
         long activations = checkpointing
                 ? tokens * (F * (kinds.size() + 1) * d + Math.max(head, largestBlockWithAdapters))
@@ -248,11 +251,8 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         long hclLayers = kinds.stream().filter(k -> k == BlockKind.HCL).count();
         long spectra = filtersTrained ? 0 : hclLayers * d * (nHcl / 2 + 1) * 2 * F;   // complex, one length kept
         long working = tokens * (F * 2L * c.vocabSize() + largestBlock) + largestTransient + spectra;
-        boolean attention = kinds.contains(BlockKind.ATTENTION);
-        long reserve = device.isGpu() && FusedAttention.usedOn(device) && attention
-                ? 3L * inBlock * batch * c.numAttentionHeads() * len * len : 0;
         return new TrainingMemoryEstimate(params, trainable, weights, F * trainable, 2 * F * trainable, activations,
-                working, graphs, reserve);
+                working, graphs);
     }
 
     /**
@@ -276,7 +276,7 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
      * tenth of the device (allocator slack, fragmentation, this estimate's error).
      */
     public int keptBlocksOn(long deviceBytes, long usedBytes) {
-        long needs = activationBytes + workingBytes + gradientBytes + optimizerBytes + keptReserveBytes;
+        long needs = activationBytes + workingBytes + gradientBytes + optimizerBytes;
         return keptBlocks(deviceBytes - usedBytes - (long) ((1 - USABLE_SHARE) * deviceBytes) - needs);
     }
 

@@ -61,9 +61,11 @@ class TrainingMemoryEstimateTest {
         long perStep = (nHcl + 2) * 64;                       // the hcl filter's spectrum; LoRA keeps no modes
         assertEquals(4 * (tokens * perToken + perStep), e.activationBytes());
         long loraBlock = lora / 5;                            // every block has the same four adapted layers
-        long[] g = {4 * tokens * (hcs + loraBlock), 4 * tokens * (hcm + loraBlock),
-            4 * (tokens * (hcl + loraBlock) + perStep), 4 * tokens * (attention + loraBlock),
-            4 * tokens * (hcs + loraBlock)};
+        // a kept graph: a third of the block's activations with its adapters (the base weights are frozen), and
+        // its per-step filter terms
+        long[] g = {4 * tokens * (hcs + loraBlock) / 3, 4 * tokens * (hcm + loraBlock) / 3,
+            4 * tokens * (hcl + loraBlock) / 3 + 4 * perStep, 4 * tokens * (attention + loraBlock) / 3,
+            4 * tokens * (hcs + loraBlock) / 3};
         assertArrayEquals(g, e.blockGraphBytes());
         assertEquals(0, e.keptBlocks(g[4] - 1), "the last block first");
         assertEquals(1, e.keptBlocks(g[4]));
