@@ -81,8 +81,7 @@ public final class LoraLinear extends Linear {
         }
         NDArray xg = toGemmType(x, precision());        // cast once for both products (fp16-mixed)
         NDArray y = super.forwardInGemmType(xg);
-        NDArray in = training && dropout > 0 ? xg.getNDArrayInternal().dropout(xg, dropout, true).singletonOrThrow()
-                : xg;
+        NDArray in = training && dropout > 0 ? dropped(xg) : xg;
         NDArray ax = affineInGemmType(in, a, null, precision());
         // α/r on the rank-r product (L·r values) rather than on the output (L·out): the same sum, one pass fewer
         NDArray scaled = Scalars.mul(ax, scaling());       // PyTorch-owned constant: backward keeps it
@@ -98,6 +97,17 @@ public final class LoraLinear extends Linear {
             xg.close();
         }
         return out;
+    }
+
+    /**
+     * The adapter's input with dropout: a mask seeded by the thread's scope and this layer's name where the trainer
+     * opened one ({@link SeededDropout}), PyTorch's global generator otherwise.
+     */
+    private NDArray dropped(NDArray x) {
+        if (SeededDropout.inScope()) {
+            return SeededDropout.apply(x, dropout, SeededDropout.seedOf(name()));
+        }
+        return x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow();
     }
 
     /** Only once merged: until then the adapter adds its own low-rank term. */

@@ -1,6 +1,5 @@
 package org.evo2wb.engine.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -8,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.evo2wb.engine.model.GradMode;
-import org.evo2wb.engine.train.data.BatchStream;
+import org.evo2wb.engine.lora.SeededDropout;
 
 /**
  * Forward and backward of one batch keeping only each block's input instead of every block's activations
@@ -28,14 +27,12 @@ import org.evo2wb.engine.train.data.BatchStream;
  * ({@link org.evo2wb.engine.train.parallel.TrainingMemoryEstimate#keptBlocks}).
  *
  * Every backward adds into the parameters' accumulated gradients, so the result equals one backward through the
- * whole graph up to the order of floating-point additions. Random numbers (LoRA dropout): when the model draws
- * them, the engine's generator is seeded with {@code mix(seed, i)} before block i in step 1 and again before its
- * recompute in step 3, so both draw the same masks; seeding and the block's launch hold one process-wide lock, so
- * data-parallel replicas on other threads cannot move the shared generator in between.
+ * whole graph up to the order of floating-point additions. Random numbers (LoRA dropout): the pass runs in a
+ * {@link SeededDropout} scope of {@code seed}, where each layer's mask is a function of the seed and the layer's
+ * name, so a block's recompute in step 3 draws the masks of step 1 — on any thread, with no shared generator to
+ * re-seed.
  */
 final class ActivationCheckpointing {
-
-    private static final Object RANDOM = new Object();
 
     private ActivationCheckpointing() {
     }
@@ -43,7 +40,7 @@ final class ActivationCheckpointing {
     /**
      * @param lossOfLogits the scalar loss of the logits (computed with grad mode on)
      * @param lossScale gradients are multiplied by this (fp16 loss scaling; 1 otherwise)
-     * @param seed seeds the per-block random streams when the model draws random numbers
+     * @param seed seeds the LoRA dropout masks ({@link SeededDropout})
      * @return the loss (unscaled); arrays made belong to the caller's scope
      */
     static double forwardBackward(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
@@ -59,6 +56,13 @@ final class ActivationCheckpointing {
      */
     static double forwardBackward(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
                                   double lossScale, long seed, int kept) {
+        try (SeededDropout.Scope masks = SeededDropout.use(seed)) {
+            return inScope(m, tokens, lossOfLogits, lossScale, kept);
+        }
+    }
+
+    private static double inScope(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
+                                  double lossScale, int kept) {
         int n = m.blocks();
         if (kept < 0 || kept > n) {
             throw new IllegalArgumentException("kept blocks must be 0 to " + n + ", got " + kept);
@@ -69,7 +73,7 @@ final class ActivationCheckpointing {
             NDArray x = m.embed(tokens);
             inputs.add(x);
             for (int i = 0; i < first; i++) {
-                x = block(m, i, x, seed);
+                x = m.block(i, x);
                 inputs.add(x);
             }
         }
@@ -80,7 +84,7 @@ final class ActivationCheckpointing {
             NDArray x = leaf;
             List<NDArray> outputs = new ArrayList<>(inputs.subList(1, first + 1));   // every block's, in order
             for (int i = first; i < n; i++) {
-                x = block(m, i, x, seed);
+                x = m.block(i, x);
                 outputs.add(x);
             }
             m.requireFinite(outputs);
@@ -100,7 +104,7 @@ final class ActivationCheckpointing {
             x.setRequiresGradient(true);
             NDArray y;
             try (GradMode on = GradMode.enabled()) {
-                y = block(m, i, x, seed);
+                y = m.block(i, x);
             }
             if (StepPhases.ON) {
                 y.sum().getFloat();
@@ -127,21 +131,6 @@ final class ActivationCheckpointing {
         g.close();
         inputs.get(0).close();
         return value;
-    }
-
-    /** The seed of block {@code i}'s random numbers in a batch seeded with {@code seed}. */
-    static int blockSeed(long seed, int i) {
-        return (int) BatchStream.mix(seed, i);
-    }
-
-    private static NDArray block(TrainableModel.Stages m, int i, NDArray x, long seed) {
-        if (!m.drawsRandomNumbers()) {
-            return m.block(i, x);
-        }
-        synchronized (RANDOM) {
-            Engine.getInstance().setRandomSeed(blockSeed(seed, i));
-            return m.block(i, x);
-        }
     }
 
     private static NDArray gradientOf(NDArray leaf) {

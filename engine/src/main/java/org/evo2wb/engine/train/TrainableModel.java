@@ -83,9 +83,6 @@ public interface TrainableModel {
         /** Throws when a block's output (in order) shows a numeric overflow; the default checks nothing. */
         default void requireFinite(List<NDArray> blockOutputs) {
         }
-
-        /** Whether a forward draws random numbers (dropout on), so a recomputed block must replay them. */
-        boolean drawsRandomNumbers();
     }
 
     /** The precision setting's word for how the model computes ({@code fp32}); checked against the settings. */

@@ -94,11 +94,6 @@ public final class TrainableStripedHyena implements TrainableModel {
             public void requireFinite(List<NDArray> blockOutputs) {
                 model.requireFinite(blockOutputs);
             }
-
-            @Override
-            public boolean drawsRandomNumbers() {
-                return adapters.values().stream().anyMatch(a -> a.isTraining() && a.dropout() > 0);
-            }
         };
     }
 

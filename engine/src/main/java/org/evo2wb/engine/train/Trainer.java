@@ -34,6 +34,7 @@ import java.util.function.BooleanSupplier;
 import org.evo2wb.engine.checkpoint.Safetensors;
 import org.evo2wb.engine.checkpoint.TensorInfo;
 import org.evo2wb.engine.lora.PeftAdapter;
+import org.evo2wb.engine.lora.SeededDropout;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.train.TrainingFailedException.Kind;
 import org.evo2wb.engine.train.data.BatchStream;
@@ -478,16 +479,26 @@ final class Trainer {
      * gradients multiplied by {@code lossScale} (fp16-mixed). With activation checkpointing each device runs
      * {@link #checkpointed} instead. Returns the micro-batch's share of the step loss (unscaled).
      *
-     * @param microSeed seeds the per-block random streams of activation checkpointing
+     * @param microSeed seeds the micro-batch's LoRA dropout masks (with the replica's index on several devices)
      */
     private double microBatch(NDManager sm, HostBatch b, double denominator, double lossScale, long microSeed) {
         if (parallel == null) {
-            return checkpointing ? checkpointed(run.model, sm, b, denominator, lossScale, microSeed, keptBlocks)
-                    : forwardBackward(sm, b, denominator, lossScale);
+            if (checkpointing) {
+                return checkpointed(run.model, sm, b, denominator, lossScale, microSeed, keptBlocks);
+            }
+            try (SeededDropout.Scope masks = SeededDropout.use(microSeed)) {
+                return forwardBackward(sm, b, denominator, lossScale);
+            }
         }
-        return parallel.forwardBackward(b, (model, m, shard, replica) -> checkpointing
-                ? checkpointed(model, m, shard, denominator, lossScale, BatchStream.mix(microSeed, replica), 0)
-                : DataParallel.backward(batchLoss(model, m, shard, denominator), lossScale));
+        return parallel.forwardBackward(b, (model, m, shard, replica) -> {
+            long replicaSeed = BatchStream.mix(microSeed, replica);     // each replica's rows get masks of their own
+            if (checkpointing) {
+                return checkpointed(model, m, shard, denominator, lossScale, replicaSeed, 0);
+            }
+            try (SeededDropout.Scope masks = SeededDropout.use(replicaSeed)) {
+                return DataParallel.backward(batchLoss(model, m, shard, denominator), lossScale);
+            }
+        });
     }
 
     /** Forward and backward of one micro-batch with activation checkpointing ({@link ActivationCheckpointing}). */

@@ -37,7 +37,8 @@ import org.evo2wb.engine.train.optim.ParameterGradients;
  *
  * Every replica gets the same denominator, so the sum equals the one-device gradient up to the order of floating
  * point additions. For LoRA only the adapters travel between devices; for full fine-tuning every weight does. LoRA
- * dropout draws different masks than one device would (each device has its own random stream).
+ * dropout draws different masks than one device would (each replica's masks are seeded with its index,
+ * {@link org.evo2wb.engine.lora.SeededDropout}).
  */
 public final class DataParallel implements AutoCloseable {
 

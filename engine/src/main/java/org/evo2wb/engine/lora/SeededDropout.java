@@ -1,0 +1,104 @@
+package org.evo2wb.engine.lora;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.IValueUtils;
+import org.evo2wb.engine.model.TorchScriptModule;
+
+/**
+ * LoRA dropout whose mask is a function of a seed: {@code x ⊙ m / (1 − p)} with m ~ Bernoulli(1 − p) drawn from a
+ * generator of its own, made on x's device and seeded for this call. The same seed gives the same mask on any thread
+ * in any order, and no call moves a generator another call uses. So the recompute of a checkpointed block draws the
+ * masks of its first pass, and data-parallel replicas on several devices draw theirs at the same time, without
+ * re-seeding a shared generator under a lock. The seed of a layer's call is {@code mix(seed of the thread's scope,
+ * the layer's name)} ({@link #use}): the trainer opens one scope per micro-batch and replica.
+ *
+ * <p>DJL has no Java binding for a seeded generator, so the mask is drawn in a {@link TorchScriptModule} of one
+ * method ({@code torch.Generator(device, seed)}, {@code bernoulli_}); autograd records through it, and the backward
+ * of {@code x ⊙ m'} is {@code g ⊙ m'} with the scaled mask m' it keeps.
+ */
+public final class SeededDropout {
+
+    static final String METHODS = """
+              def forward(self: __torch__.SeededDropout,
+                x: Tensor,
+                seed: Tensor,
+                keep: Tensor) -> Tensor:
+                k = float(keep)
+                g = torch.Generator(device=ops.prim.device(x), seed=int(seed))
+                m = torch.empty_like(x)
+                m = torch.div_(torch.bernoulli_(m, k, generator=g), k)
+                return torch.mul(x, m)
+            """;
+
+    private static final TorchScriptModule.Lazy MODULE = new TorchScriptModule.Lazy("SeededDropout", METHODS);
+    private static final ThreadLocal<Long> SCOPE = new ThreadLocal<>();
+
+    private SeededDropout() {
+    }
+
+    /** The seed scope of this thread; closing it restores the one before. */
+    public static final class Scope implements AutoCloseable {
+
+        private final Long previous;
+
+        private Scope(Long previous) {
+            this.previous = previous;
+        }
+
+        @Override
+        public void close() {
+            if (previous == null) {
+                SCOPE.remove();
+            } else {
+                SCOPE.set(previous);
+            }
+        }
+    }
+
+    /** Opens a scope in which LoRA dropout on this thread draws its masks from {@code seed}. */
+    public static Scope use(long seed) {
+        Scope s = new Scope(SCOPE.get());
+        SCOPE.set(seed);
+        return s;
+    }
+
+    /** Whether a scope is open on this thread. */
+    static boolean inScope() {
+        return SCOPE.get() != null;
+    }
+
+    /** The seed of {@code layer}'s mask in this thread's scope. */
+    static long seedOf(String layer) {
+        Long s = SCOPE.get();
+        if (s == null) {
+            throw new IllegalStateException("no dropout seed scope is open on this thread");
+        }
+        return mix(s, layer.hashCode()) & Long.MAX_VALUE;
+    }
+
+    /**
+     * {@code x ⊙ m / (1 − p)}, m drawn from a generator seeded with {@code seed}, in x's type and manager; recorded by
+     * autograd when grad mode is on.
+     */
+    public static NDArray apply(NDArray x, double p, long seed) {
+        if (!(p > 0 && p < 1)) {
+            throw new IllegalArgumentException("the dropout rate must be above 0 and below 1, got " + p);
+        }
+        try (NDManager host = NDManager.newBaseManager(Device.cpu())) {
+            NDArray s = host.create(seed & Long.MAX_VALUE);
+            NDArray keep = host.create(1 - p);
+            return IValueUtils.forward(MODULE.get(), new NDList(x, s, keep), true).singletonOrThrow();
+        }
+    }
+
+    /** A 64-bit mix of a seed and a counter (SplitMix64's finaliser). */
+    static long mix(long seed, long counter) {
+        long z = seed * 0x9E3779B97F4A7C15L + counter + 0x632BE59BD9B4E019L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}
