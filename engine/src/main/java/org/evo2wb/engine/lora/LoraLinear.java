@@ -101,10 +101,10 @@ public final class LoraLinear extends Linear {
 
     /**
      * The adapter's input with dropout: a mask seeded by the thread's scope and this layer's name where the trainer
-     * opened one ({@link SeededDropout}), PyTorch's global generator otherwise.
+     * opened one and the device can draw it ({@link SeededDropout}), PyTorch's global generator otherwise.
      */
     private NDArray dropped(NDArray x) {
-        if (SeededDropout.inScope()) {
+        if (SeededDropout.inScope() && SeededDropout.availableOn(x.getDevice())) {
             return SeededDropout.apply(x, dropout, SeededDropout.seedOf(name()));
         }
         return x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow();

@@ -18,8 +18,18 @@ import org.evo2wb.engine.model.TorchScriptModule;
  * <p>DJL has no Java binding for a seeded generator, so the mask is drawn in a {@link TorchScriptModule} of one
  * method ({@code torch.Generator(device, seed)}, {@code bernoulli_}); autograd records through it, and the backward
  * of {@code x ⊙ m'} is {@code g ⊙ m'} with the scaled mask m' it keeps.
+ *
+ * <p>Where a device cannot draw them (tried once per device with a few values, {@link #availableOn}), or with the
+ * system property {@value #PROPERTY}{@code =false}, LoRA dropout uses PyTorch's own dropout and activation
+ * checkpointing re-seeds PyTorch's generator before each block instead, as before seeded masks.
  */
 public final class SeededDropout {
+
+    /** System property: {@code false} turns seeded masks off on every device. */
+    public static final String PROPERTY = "evo2wb.seededDropout";
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SeededDropout.class);
+    private static final java.util.Map<Device, Boolean> AVAILABLE = new java.util.concurrent.ConcurrentHashMap<>();
 
     static final String METHODS = """
               def forward(self: __torch__.SeededDropout,
@@ -63,6 +73,30 @@ public final class SeededDropout {
         Scope s = new Scope(SCOPE.get());
         SCOPE.set(seed);
         return s;
+    }
+
+    /**
+     * Whether seeded masks are drawn on {@code device}: not with {@value #PROPERTY}{@code =false}; otherwise tried once
+     * per device and process (a failure is logged and the device falls back to PyTorch's dropout).
+     */
+    public static boolean availableOn(Device device) {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
+            return false;
+        }
+        return AVAILABLE.computeIfAbsent(device, SeededDropout::probe);
+    }
+
+    private static boolean probe(Device device) {
+        try (NDManager m = NDManager.newBaseManager(device);
+             org.evo2wb.engine.model.GradMode off = org.evo2wb.engine.model.GradMode.disabled()) {
+            NDArray x = m.ones(new ai.djl.ndarray.types.Shape(64));
+            apply(x, 0.5, 1).close();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("seeded LoRA dropout masks cannot be drawn on {} ({}); PyTorch's dropout is used there", device,
+                    e.getMessage());
+            return false;
+        }
     }
 
     /** Whether a scope is open on this thread. */

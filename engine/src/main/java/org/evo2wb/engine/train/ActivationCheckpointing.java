@@ -1,5 +1,6 @@
 package org.evo2wb.engine.train;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.evo2wb.engine.model.GradMode;
 import org.evo2wb.engine.lora.SeededDropout;
+import org.evo2wb.engine.train.data.BatchStream;
 
 /**
  * Forward and backward of one batch keeping only each block's input instead of every block's activations
@@ -30,9 +32,11 @@ import org.evo2wb.engine.lora.SeededDropout;
  * whole graph up to the order of floating-point additions. Random numbers (LoRA dropout): the pass runs in a
  * {@link SeededDropout} scope of {@code seed}, where each layer's mask is a function of the seed and the layer's
  * name, so a block's recompute in step 3 draws the masks of step 1 — on any thread, with no shared generator to
- * re-seed.
+ * re-seed (where a device cannot draw seeded masks, see {@link #block}).
  */
 final class ActivationCheckpointing {
+
+    private static final Object RANDOM = new Object();
 
     private ActivationCheckpointing() {
     }
@@ -57,12 +61,12 @@ final class ActivationCheckpointing {
     static double forwardBackward(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
                                   double lossScale, long seed, int kept) {
         try (SeededDropout.Scope masks = SeededDropout.use(seed)) {
-            return inScope(m, tokens, lossOfLogits, lossScale, kept);
+            return inScope(m, tokens, lossOfLogits, lossScale, seed, kept);
         }
     }
 
     private static double inScope(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
-                                  double lossScale, int kept) {
+                                  double lossScale, long seed, int kept) {
         int n = m.blocks();
         if (kept < 0 || kept > n) {
             throw new IllegalArgumentException("kept blocks must be 0 to " + n + ", got " + kept);
@@ -73,7 +77,7 @@ final class ActivationCheckpointing {
             NDArray x = m.embed(tokens);
             inputs.add(x);
             for (int i = 0; i < first; i++) {
-                x = m.block(i, x);
+                x = block(m, i, x, seed);
                 inputs.add(x);
             }
         }
@@ -84,7 +88,7 @@ final class ActivationCheckpointing {
             NDArray x = leaf;
             List<NDArray> outputs = new ArrayList<>(inputs.subList(1, first + 1));   // every block's, in order
             for (int i = first; i < n; i++) {
-                x = m.block(i, x);
+                x = block(m, i, x, seed);
                 outputs.add(x);
             }
             m.requireFinite(outputs);
@@ -104,7 +108,7 @@ final class ActivationCheckpointing {
             x.setRequiresGradient(true);
             NDArray y;
             try (GradMode on = GradMode.enabled()) {
-                y = m.block(i, x);
+                y = block(m, i, x, seed);
             }
             if (StepPhases.ON) {
                 y.sum().getFloat();
@@ -131,6 +135,27 @@ final class ActivationCheckpointing {
         g.close();
         inputs.get(0).close();
         return value;
+    }
+
+    /** The seed of block {@code i}'s random numbers where masks are not seeded ({@link #block}). */
+    static int blockSeed(long seed, int i) {
+        return (int) BatchStream.mix(seed, i);
+    }
+
+    /**
+     * Block i; where the device cannot draw seeded masks ({@link SeededDropout#availableOn}), PyTorch's generator is
+     * seeded with {@code mix(seed, i)} first, before the first pass and again before the recompute, so both draw the
+     * same masks; seeding and the block's launch then hold one process-wide lock, so data-parallel replicas on other
+     * threads cannot move the shared generator in between.
+     */
+    private static NDArray block(TrainableModel.Stages m, int i, NDArray x, long seed) {
+        if (SeededDropout.availableOn(x.getDevice())) {
+            return m.block(i, x);
+        }
+        synchronized (RANDOM) {
+            Engine.getInstance().setRandomSeed(blockSeed(seed, i));
+            return m.block(i, x);
+        }
     }
 
     private static NDArray gradientOf(NDArray leaf) {

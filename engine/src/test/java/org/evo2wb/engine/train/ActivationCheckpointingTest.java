@@ -154,6 +154,33 @@ class ActivationCheckpointingTest {
         assertFalse(Math.abs(noDropout.loss() - parts.loss()) < 1e-6, "dropout must change the loss");
     }
 
+    @Test
+    void whereMasksAreNotSeededTheRecomputeReseedsPyTorchsGeneratorBeforeEachBlock() throws Exception {
+        FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.LORA).set(FineTuneParameters.LORA_DROPOUT, 0.3)
+                .build();
+        HostBatch b = DataParallelTest.batch(2, 96, 6);
+        System.setProperty(SeededDropout.PROPERTY, "false");
+        try {
+            assertFalse(SeededDropout.availableOn(ai.djl.Device.cpu()));
+            Outcome perBlock = outcome(s, Precision.FP32, b, 1, (model, tokens, lossOfLogits, lossScale) -> {
+                TrainableModel.Stages st = model.stages();
+                NDArray x = st.embed(tokens);
+                for (int i = 0; i < st.blocks(); i++) {
+                    ai.djl.engine.Engine.getInstance().setRandomSeed(ActivationCheckpointing.blockSeed(77, i));
+                    x = st.block(i, x);
+                }
+                return DataParallel.backward(lossOfLogits.apply(st.head(x)), lossScale);
+            });
+            assertSame(perBlock, outcome(s, Precision.FP32, b, 1, ActivationCheckpointingTest::checkpointed), 1e-6,
+                    "LoRA with dropout 0.3, PyTorch's generator re-seeded per block");
+            assertSame(perBlock, outcome(s, Precision.FP32, b, 1, keeping(2)), 1e-6,
+                    "the same, last 2 blocks kept");
+        } finally {
+            System.clearProperty(SeededDropout.PROPERTY);
+        }
+        assertTrue(SeededDropout.availableOn(ai.djl.Device.cpu()));
+    }
+
     private static Backward keeping(int kept) {
         return (model, tokens, lossOfLogits, lossScale) -> ActivationCheckpointing.forwardBackward(model.stages(),
                 tokens, lossOfLogits::apply, lossScale, 77, kept);
