@@ -47,14 +47,14 @@ final class KeptBlocks {
             return k;
         }
         Device d = model.manager().getDevice();
-        if (dataParallel || !(model instanceof TrainableStripedHyena t)) {
+        TrainingMemoryEstimate e = dataParallel ? null : model.memoryEstimate(s, d);
+        if (e == null) {
             return 0;
         }
         long[] totalAndUsed = d.isGpu() ? gpuMemory(d) : hostMemory();
         if (totalAndUsed == null) {
             return 0;
         }
-        TrainingMemoryEstimate e = TrainingMemoryEstimate.of(t.model().architecture().config(), s, d);
         return e.keptBlocksOn(totalAndUsed[0], totalAndUsed[1]);
     }
 
@@ -65,6 +65,11 @@ final class KeptBlocks {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** Whether the number is chosen from the memory left ({@value #PROPERTY} unset or {@code auto}). */
+    static boolean automatic() {
+        return System.getProperty(PROPERTY, "auto").trim().equalsIgnoreCase("auto");
     }
 
     /** The computer's memory and what is not available to this run (Linux: MemTotal, MemAvailable). */

@@ -85,6 +85,15 @@ public interface TrainableModel {
         }
     }
 
+    /**
+     * The memory one training step of this model needs with these settings on {@code device}
+     * ({@link org.evo2wb.engine.train.parallel.TrainingMemoryEstimate}), or null where none is known.
+     */
+    default org.evo2wb.engine.train.parallel.TrainingMemoryEstimate memoryEstimate(
+            org.evo2wb.engine.train.settings.FineTuneSettings s, ai.djl.Device device) {
+        return null;
+    }
+
     /** The precision setting's word for how the model computes ({@code fp32}); checked against the settings. */
     default String precision() {
         return "fp32";

@@ -63,6 +63,12 @@ public final class TrainableStripedHyena implements TrainableModel {
     }
 
     @Override
+    public org.evo2wb.engine.train.parallel.TrainingMemoryEstimate memoryEstimate(FineTuneSettings s,
+                                                                                ai.djl.Device device) {
+        return org.evo2wb.engine.train.parallel.TrainingMemoryEstimate.of(model.architecture().config(), s, device);
+    }
+
+    @Override
     public Stages stages() {
         return new Stages() {
             @Override

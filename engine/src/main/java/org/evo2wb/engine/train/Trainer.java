@@ -116,7 +116,7 @@ final class Trainer {
     TrainingResult run() throws Exception {
         try {
             prepare();
-            checkSettings();
+            checkSettingsKeepingWhatFits();
             StopReason reason = loop();
             return finish(reason);
         } catch (CancelledMidStep e) {
@@ -303,6 +303,30 @@ final class Trainer {
     }
 
     // ---- settings check -------------------------------------------------------------------------------------
+
+    /**
+     * {@link #checkSettings}; when it runs out of memory with block graphs kept by the automatic choice
+     * ({@link KeptBlocks}), once more with every block recomputed (the estimate behind the choice can be wrong, or
+     * another process took memory since), and the run says so.
+     */
+    private void checkSettingsKeepingWhatFits() throws IOException {
+        try {
+            checkSettings();
+        } catch (TrainingFailedException e) {
+            if (e.kind() != Kind.OUT_OF_MEMORY || keptBlocks == 0 || !KeptBlocks.automatic()) {
+                throw e;
+            }
+            int blocks = run.model.stages().blocks();
+            String note = "the settings check ran out of memory with the graphs of the last " + keptBlocks + " of "
+                    + blocks + " blocks kept; " + KeptBlocks.describe(0, blocks) + " instead";
+            keptBlocks = 0;
+            writeStatus(RunState.RUNNING, "started; " + note);
+            for (TrainingListener l : run.listeners) {
+                l.onNote(note);
+            }
+            checkSettings();
+        }
+    }
 
     /** Two training batches forward and backward, no update: a wrong configuration fails here in seconds. */
     private void checkSettings() {

@@ -45,6 +45,141 @@ class KeptBlocksTest {
         }
     }
 
+    /**
+     * The tiny model whose head runs out of memory when a block ran with gradients before it in the same pass (so
+     * only when block graphs are kept).
+     */
+    private static final class OutOfMemoryWhenKept implements TrainableModel {
+
+        private final TrainableStripedHyena inner;
+        int refused;
+
+        OutOfMemoryWhenKept(TrainableStripedHyena inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public ai.djl.ndarray.NDArray logits(ai.djl.ndarray.NDArray tokens) {
+            return inner.logits(tokens);
+        }
+
+        @Override
+        public java.util.Map<String, ai.djl.ndarray.NDArray> parameters() {
+            return inner.parameters();
+        }
+
+        @Override
+        public ai.djl.ndarray.NDManager manager() {
+            return inner.manager();
+        }
+
+        @Override
+        public void setTraining(boolean training) {
+            inner.setTraining(training);
+        }
+
+        @Override
+        public TrainingMemoryEstimate memoryEstimate(FineTuneSettings s, ai.djl.Device device) {
+            return inner.memoryEstimate(s, device);
+        }
+
+        @Override
+        public Stages stages() {
+            Stages st = inner.stages();
+            boolean[] gradBlock = {false};
+            return new Stages() {
+                @Override
+                public ai.djl.ndarray.NDArray embed(ai.djl.ndarray.NDArray tokens) {
+                    gradBlock[0] = false;
+                    return st.embed(tokens);
+                }
+
+                @Override
+                public boolean embeddingTrains() {
+                    return st.embeddingTrains();
+                }
+
+                @Override
+                public int blocks() {
+                    return st.blocks();
+                }
+
+                @Override
+                public ai.djl.ndarray.NDArray block(int i, ai.djl.ndarray.NDArray x) {
+                    gradBlock[0] |= org.evo2wb.engine.model.GradMode.isEnabled();
+                    return st.block(i, x);
+                }
+
+                @Override
+                public ai.djl.ndarray.NDArray head(ai.djl.ndarray.NDArray x) {
+                    if (gradBlock[0]) {
+                        refused++;
+                        throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB");
+                    }
+                    return st.head(x);
+                }
+
+                @Override
+                public void requireFinite(java.util.List<ai.djl.ndarray.NDArray> blockOutputs) {
+                    st.requireFinite(blockOutputs);
+                }
+            };
+        }
+    }
+
+    @Test
+    void whenKeptGraphsRunOutOfMemoryInTheSettingsCheckTheRunRecomputesEveryBlockAndSaysSo(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        FineTuneSettings s = settings().toBuilder().set(FineTuneParameters.MAX_STEPS, 2)
+                .set(FineTuneParameters.EVAL_EVERY, 2).build();
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        java.util.List<StepMetrics> steps = new java.util.ArrayList<>();
+        try (StripedHyena base = TinyModel.load()) {
+            OutOfMemoryWhenKept model = new OutOfMemoryWhenKept(TrainableStripedHyena.prepare(base, s));
+            assertTrue(KeptBlocks.choose(model, s, false) > 0, "the automatic choice keeps graphs here");
+            org.evo2wb.engine.train.data.TrainingData data = org.evo2wb.engine.train.data.TrainingData.build(
+                    java.util.List.of(Evo2FineTuneTest.FASTA), s, org.evo2wb.bio.ReadProgress.NONE);
+            FineTuneTask task = FineTuneRun.newRun(tmp.resolve("run"), s).model(model,
+                            Evo2FineTuneTest.tinyDescription())
+                    .data(data.train(), data.validation(), data.manifest())
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void onStep(StepMetrics m) {
+                            steps.add(m);
+                        }
+
+                        @Override
+                        public void onNote(String note) {
+                            notes.add(note);
+                        }
+                    }).build().task();
+            task.run();
+            assertEquals(org.evo2wb.engine.task.TaskStatus.FINISHED, task.status(), task.message());
+            assertEquals(1, model.refused, "one refused pass, then every block recomputed");
+        }
+        assertEquals(2, steps.size());
+        assertEquals(2, notes.size(), notes.toString());
+        assertTrue(notes.get(0).contains("the last 5 keep their graphs") || notes.get(0).contains("all 5 keep"),
+                notes.get(0));
+        assertEquals("the settings check ran out of memory with the graphs of the last 5 of 5 blocks kept; "
+                + "activation checkpointing recomputes every block instead", notes.get(1));
+
+        // a number set by hand is not second-guessed: the run stops with the advice
+        System.setProperty(KeptBlocks.PROPERTY, "2");
+        try (StripedHyena base = TinyModel.load()) {
+            OutOfMemoryWhenKept model = new OutOfMemoryWhenKept(TrainableStripedHyena.prepare(base, s));
+            org.evo2wb.engine.train.data.TrainingData data = org.evo2wb.engine.train.data.TrainingData.build(
+                    java.util.List.of(Evo2FineTuneTest.FASTA), s, org.evo2wb.bio.ReadProgress.NONE);
+            FineTuneTask task = FineTuneRun.newRun(tmp.resolve("set"), s).model(model,
+                            Evo2FineTuneTest.tinyDescription())
+                    .data(data.train(), data.validation(), data.manifest()).build().task();
+            task.run();
+            assertEquals(org.evo2wb.engine.task.TaskStatus.FAILED, task.status());
+            assertTrue(task.message().contains("out of memory") && task.message().contains(KeptBlocks.PROPERTY + "=0"),
+                    task.message());
+        }
+    }
+
     @Test
     void automaticallyTheCpuKeepsWhatTheComputersAvailableMemoryHolds() throws Exception {
         long[] mem = KeptBlocks.hostMemory();
