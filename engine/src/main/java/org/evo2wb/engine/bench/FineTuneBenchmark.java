@@ -267,7 +267,8 @@ public final class FineTuneBenchmark {
                 s.get(FineTuneParameters.WINDOW_LENGTH),
                 s.get(FineTuneParameters.BATCH_SIZE), s.get(FineTuneParameters.GRAD_ACCUMULATION),
                 (devices.equals("1") ? "" : " on devices " + devices)
-                        + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"), loadSeconds, (firstStepAt[0] - start) / 1e9,
+                        + (notes.isEmpty() ? "" : " (" + String.join("; ", notes) + ")"),
+                loadSeconds, (firstStepAt[0] - start) / 1e9,
                 stepSeconds, tokensPerSecond, withEvaluation, first.trainLoss(), last.trainLoss(),
                 MemoryStats.summary())
                 + peak.describe();

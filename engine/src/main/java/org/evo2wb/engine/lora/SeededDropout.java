@@ -12,8 +12,8 @@ import org.evo2wb.engine.model.TorchScriptModule;
  * generator of its own, made on x's device and seeded for this call. The same seed gives the same mask on any thread
  * in any order, and no call moves a generator another call uses. So the recompute of a checkpointed block draws the
  * masks of its first pass, and data-parallel replicas on several devices draw theirs at the same time, without
- * re-seeding a shared generator under a lock. The seed of a layer's call is {@code mix(seed of the thread's scope,
- * the layer's name)} ({@link #use}): the trainer opens one scope per micro-batch and replica.
+ * re-seeding a shared generator under a lock. The seed of a layer's call combines the seed of the thread's scope
+ * ({@link #use}; the trainer opens one per micro-batch and replica) with the layer's name.
  *
  * <p>DJL has no Java binding for a seeded generator, so the mask is drawn in a {@link TorchScriptModule} of one
  * method ({@code torch.Generator(device, seed)}, {@code bernoulli_}); autograd records through it, and the backward
@@ -110,7 +110,8 @@ public final class SeededDropout {
         if (s == null) {
             throw new IllegalStateException("no dropout seed scope is open on this thread");
         }
-        return mix(s, layer.hashCode()) & Long.MAX_VALUE;
+        // the scope's seed is already well mixed (the trainer's SplitMix64); the name's hash is spread over 64 bits
+        return (s ^ 0x9E3779B97F4A7C15L * layer.hashCode()) & Long.MAX_VALUE;
     }
 
     /**
@@ -126,13 +127,5 @@ public final class SeededDropout {
             NDArray keep = host.create(1 - p);
             return IValueUtils.forward(MODULE.get(), new NDList(x, s, keep), true).singletonOrThrow();
         }
-    }
-
-    /** A 64-bit mix of a seed and a counter (SplitMix64's finaliser). */
-    static long mix(long seed, long counter) {
-        long z = seed * 0x9E3779B97F4A7C15L + counter + 0x632BE59BD9B4E019L;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

@@ -14,8 +14,9 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  * Under activation checkpointing, how many blocks at the end of the stack keep their graphs instead of being
  * recomputed in the backward pass ({@link ActivationCheckpointing}): as many as the memory left after the model is
  * loaded holds ({@link TrainingMemoryEstimate#keptBlocksOn}) — the GPU's, or on the CPU the computer's available
- * memory (Linux; elsewhere none are kept); none when the batch is shared between devices. The system property {@value #PROPERTY} sets the number instead
- * ({@code auto}, or 0 … the number of blocks), for measuring the trade-off.
+ * memory (Linux; elsewhere none are kept); none when the batch is shared between devices. The system property
+ * {@value #PROPERTY} sets the number instead ({@code auto}, or 0 … the number of blocks), for measuring the
+ * trade-off.
  */
 final class KeptBlocks {
 
@@ -26,14 +27,14 @@ final class KeptBlocks {
     }
 
     /**
-     * @param model the model being trained (a {@link TrainableStripedHyena} for the automatic choice)
+     * @param model the model being trained (the automatic choice needs its {@link TrainableModel#memoryEstimate})
      * @param s the run's settings (activation checkpointing on)
      * @param dataParallel whether the batch is shared between devices
      */
     static int choose(TrainableModel model, FineTuneSettings s, boolean dataParallel) {
         int n = model.stages().blocks();
-        String set = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
-        if (!set.equals("auto")) {
+        if (!automatic()) {
+            String set = System.getProperty(PROPERTY).trim();
             int k;
             try {
                 k = Integer.parseInt(set);

@@ -180,7 +180,7 @@ final class Trainer {
             folder.writeRecord(RunRecord.create(run, plan, trainable));
         }
         parallel = DataParallel.start(run.model, trainable, devices);
-        String started = run.resume ? "resumed at step " + state.step : "started";
+        String started = startedStatus();
         String checkpointingNote = null;
         if (checkpointing) {
             keptBlocks = KeptBlocks.choose(run.model, s, parallel != null);
@@ -320,12 +320,17 @@ final class Trainer {
             String note = "the settings check ran out of memory with the graphs of the last " + keptBlocks + " of "
                     + blocks + " blocks kept; " + KeptBlocks.describe(0, blocks) + " instead";
             keptBlocks = 0;
-            writeStatus(RunState.RUNNING, "started; " + note);
+            writeStatus(RunState.RUNNING, startedStatus() + "; " + note);
             for (TrainingListener l : run.listeners) {
                 l.onNote(note);
             }
             checkSettings();
         }
+    }
+
+    /** The running status's first words: "started" or "resumed at step N". */
+    private String startedStatus() {
+        return run.resume ? "resumed at step " + state.step : "started";
     }
 
     /** Two training batches forward and backward, no update: a wrong configuration fails here in seconds. */

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.evo2wb.engine.lora.Lora;
 import org.evo2wb.engine.lora.LoraLinear;
 import org.evo2wb.engine.lora.TinyModel;
@@ -195,15 +194,8 @@ class ScriptedStepTest {
         try (StripedHyena adapted = TinyModel.load()) {
             Map<String, LoraLinear> adapters = Lora.apply(adapted, List.of("mlp.l1", "Wqkv", "projections"), 4, 8, 0,
                     1);
-            Random r = new Random(5);
-            for (LoraLinear a : adapters.values()) {
-                a.setTraining(false);
-                float[] b = new float[(int) a.loraB().getShape().size()];
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = (float) (r.nextGaussian() * 0.05);
-                }
-                a.loraB().set(b);
-            }
+            adapters.values().forEach(a -> a.setTraining(false));
+            TinyModel.randomiseB(adapters);
             int[] tokens = Arrays.copyOf(ids, 200);
             float[][] reference = IncrementalDecoderTest.fullLogits(adapted, tokens);
             assertTrue(IncrementalDecoderTest.maxDiff(reference[150], full[150]) > 0.01, "the adapter must matter");

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.evo2wb.engine.checkpoint.Safetensors;
 import org.evo2wb.engine.checkpoint.TensorInfo;
 import org.evo2wb.engine.model.GradMode;
@@ -39,20 +38,6 @@ class LoraTest {
                 ids[i] = seq[i];
             }
             return model.forward(m.create(ids, new Shape(1, ids.length))).toFloatArray();
-        }
-    }
-
-    /** Gives every B random values, so that adapters change the output. */
-    private static void randomiseB(Map<String, LoraLinear> adapters) {
-        Random r = new Random(5);
-        for (LoraLinear l : adapters.values()) {
-            float[] v = new float[Math.toIntExact(l.loraB().getShape().size())];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (r.nextGaussian() * 0.05);
-            }
-            try (GradMode off = GradMode.disabled()) {
-                l.loraB().set(v);
-            }
         }
     }
 
@@ -111,7 +96,7 @@ class LoraTest {
     void mergeAddsScaledBTimesAOnceAndKeepsTheOutput() throws Exception {
         try (StripedHyena model = TinyModel.load()) {
             Map<String, LoraLinear> a = Lora.apply(model, FineTuneParameters.DEFAULT_LORA_TARGETS, 4, 12, 0.2, 9);
-            randomiseB(a);
+            TinyModel.randomiseB(a);
             a.values().forEach(l -> l.setTraining(false));
             LoraLinear wqkv = a.get("blocks.3.inner_mha_cls.Wqkv");
             float[] w = wqkv.weight().toFloatArray();
@@ -185,7 +170,7 @@ class LoraTest {
     void gradientsDoNotDependOnWhenTheGarbageCollectorRuns() throws Exception {
         try (StripedHyena model = TinyModel.load()) {
             Map<String, LoraLinear> a = Lora.apply(model, FineTuneParameters.DEFAULT_LORA_TARGETS, 4, 8, 0, 2);
-            randomiseB(a);
+            TinyModel.randomiseB(a);
             Map<String, float[]> plain = adapterGradients(model, false);
             Map<String, float[]> collected = adapterGradients(model, true);
             assertEquals(50, plain.size());
@@ -201,7 +186,7 @@ class LoraTest {
         float[] expected;
         try (StripedHyena model = TinyModel.load()) {
             Map<String, LoraLinear> a = Lora.apply(model, List.of("Wqkv", "mlp.l3"), 2, 4, 0.05, 1);
-            randomiseB(a);
+            TinyModel.randomiseB(a);
             a.values().forEach(l -> l.setTraining(false));
             expected = logits(model);
             Map<String, TensorInfo> layout = new java.util.LinkedHashMap<>();

@@ -14,6 +14,20 @@ public final class TinyModel {
     private TinyModel() {
     }
 
+    /** Gives every adapter's B random values (normal, sd 0.05, seed 5, in map order), so that adapters change the output. */
+    public static void randomiseB(java.util.Map<String, LoraLinear> adapters) {
+        java.util.Random r = new java.util.Random(5);
+        for (LoraLinear l : adapters.values()) {
+            float[] v = new float[Math.toIntExact(l.loraB().getShape().size())];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (r.nextGaussian() * 0.05);
+            }
+            try (org.evo2wb.engine.model.GradMode off = org.evo2wb.engine.model.GradMode.disabled()) {
+                l.loraB().set(v);
+            }
+        }
+    }
+
     public static Path resource(String name) {
         try {
             var url = TinyModel.class.getResource("/" + name);

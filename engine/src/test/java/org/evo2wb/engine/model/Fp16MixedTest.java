@@ -13,12 +13,12 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import org.evo2wb.engine.bench.GoldenParity;
 import org.evo2wb.engine.bench.PrecisionSpread;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.lora.Lora;
 import org.evo2wb.engine.lora.LoraLinear;
+import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.junit.jupiter.api.Test;
 
@@ -122,15 +122,8 @@ class Fp16MixedTest {
             NDArray tok = ids(m);
             Map<String, LoraLinear> adapters = Lora.apply(model, FineTuneParameters.DEFAULT_LORA_TARGETS, 4, 8, 0, 1);
             float[] base = model.infer(tok).toFloatArray();           // B = 0: the base model; copies made
-            Random r = new Random(5);
-            for (LoraLinear a : adapters.values()) {
-                a.setTraining(false);
-                float[] b = new float[(int) a.loraB().getShape().size()];
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = (float) (r.nextGaussian() * 0.05);
-                }
-                a.loraB().set(b);
-            }
+            adapters.values().forEach(a -> a.setTraining(false));
+            TinyModel.randomiseB(adapters);
             float[] adapted = model.infer(tok).toFloatArray();
             Lora.mergeAndUnload(model);
             float[] merged = model.infer(tok).toFloatArray();

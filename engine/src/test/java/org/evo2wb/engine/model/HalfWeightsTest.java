@@ -13,13 +13,13 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.evo2wb.engine.checkpoint.CheckpointFile;
 import org.evo2wb.engine.checkpoint.Checkpoints;
 import org.evo2wb.engine.checkpoint.HostTensor;
 import org.evo2wb.engine.checkpoint.StorageType;
 import org.evo2wb.engine.lora.Lora;
 import org.evo2wb.engine.lora.LoraLinear;
+import org.evo2wb.engine.lora.TinyModel;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,15 +102,8 @@ class HalfWeightsTest {
              NDManager m = NDManager.newBaseManager(Device.cpu())) {
             NDArray tok = ids(m);
             Map<String, LoraLinear> adapters = Lora.apply(model, FineTuneParameters.DEFAULT_LORA_TARGETS, 4, 8, 0, 1);
-            Random r = new Random(5);
-            for (LoraLinear a : adapters.values()) {
-                a.setTraining(false);
-                float[] b = new float[(int) a.loraB().getShape().size()];
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = (float) (r.nextGaussian() * 0.05);
-                }
-                a.loraB().set(b);
-            }
+            adapters.values().forEach(a -> a.setTraining(false));
+            TinyModel.randomiseB(adapters);
             LoraLinear l1 = adapters.get("blocks.0.mlp.l1");
             float[] expected;
             try (GradMode off = GradMode.disabled()) {
