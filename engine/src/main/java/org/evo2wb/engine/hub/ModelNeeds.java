@@ -7,6 +7,7 @@ import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.model.AttentionBlock;
 import org.evo2wb.engine.model.Convolutions;
 import org.evo2wb.engine.model.FusedAttention;
+import org.evo2wb.engine.model.HyenaLongImplicit;
 import org.evo2wb.engine.model.Precision;
 import org.evo2wb.engine.train.settings.FineTuneMethod;
 import org.evo2wb.engine.train.settings.FineTuneParameters;
@@ -24,7 +25,7 @@ import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
  *       (16D + 4I + 9D + (n+2)/L·D floats, n the FFT length of the long filters) and the logits (2V); the largest
  *       transient of one block, the larger of the attention scores of an inference score block (3·H·rows·L floats,
  *       {@link AttentionBlock#queryRows} without recording; none with the fused operator, {@link FusedAttention})
- *       and the long filters' modal expansion (3·S·L·D floats);
+ *       and building a long filter ({@link HyenaLongImplicit#impulseResponseElements});
  *       and the cached spectra of the long filters (D·(n/2+1) complex floats per long-filter block).</li>
  * </ul>
  * Not measured on a GPU for the released models: figures to plan with, not guarantees.
@@ -80,7 +81,8 @@ public final class ModelNeeds {
         long rows = Math.min(len, AttentionBlock.queryRows(Device.gpu(0), 1, heads, len, recording));
         long attention = c.attnLayerIdxs().isEmpty() || FusedAttention.usedOn(Device.gpu(0)) ? 0
                 : 3L * heads * rows * len;
-        long modal = c.hclLayerIdxs().isEmpty() ? 0 : 3L * c.stateSize() * len * c.hiddenSize();
+        long modal = c.hclLayerIdxs().isEmpty() ? 0
+                : HyenaLongImplicit.impulseResponseElements(c.hiddenSize(), c.stateSize(), len);
         return Math.max(attention, modal);
     }
 

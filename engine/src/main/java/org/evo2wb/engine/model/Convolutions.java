@@ -83,6 +83,80 @@ public final class Convolutions {
         return out;
     }
 
+    /** A filter's spectrum for channels [c0, c1): (c1 − c0, n/2 + 1) complex, a handle the caller closes. */
+    @FunctionalInterface
+    public interface ChannelSpectra {
+        NDArray of(long c0, long c1);
+    }
+
+    /**
+     * {@code fftCausal(u, hf, n) + u ⊙ d} with grad mode off, over chunks of channels whose spectra (B·c·(n/2 + 1)
+     * complex numbers) stay within {@value #CHUNK_COMPLEX} complex numbers (256 MiB): at long windows the FFT's
+     * temporaries are a chunk's, not all channels' (a 7B block at 65,536 bases: 0.25 GiB instead of 2 GiB each). Where
+     * every channel fits one chunk this is exactly the unchunked computation.
+     *
+     * @param u (B, C, L)
+     * @param n the FFT length
+     * @param d (C, 1) skip term, or null
+     * @param spectra the filter's spectrum per channel range
+     * @return (B, C, L)
+     */
+    public static NDArray fftCausalByChannels(NDArray u, long n, NDArray d, ChannelSpectra spectra) {
+        long b = u.getShape().get(0);
+        long c = u.getShape().get(1);
+        long chunk = channelsPerChunk(b, n);
+        if (chunk >= c) {
+            return chunk(u, n, d, spectra.of(0, c));
+        }
+        NDArray out = null;
+        for (long c0 = 0; c0 < c; c0 += chunk) {
+            long c1 = Math.min(c, c0 + chunk);
+            NDArray uc = u.get(NDIndex.sliceAxis(1, c0, c1));
+            NDArray dc = d == null ? null : d.get(NDIndex.sliceAxis(0, c0, c1));
+            NDArray yc = chunk(uc, n, dc, spectra.of(c0, c1));
+            if (out == null) {
+                out = u.getManager().zeros(u.getShape(), yc.getDataType(), u.getDevice());
+            }
+            out.set(new NDIndex(":, {}:{}", c0, c1), yc);
+            for (NDArray a : new NDArray[] {yc, uc, dc}) {
+                if (a != null) {
+                    a.close();
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Complex numbers of one chunk's spectra in {@link #fftCausalByChannels}: 2^25 (256 MiB). */
+    static final long CHUNK_COMPLEX = 1L << 25;
+
+    /** Chunk budget set for tests, or 0 for {@link #CHUNK_COMPLEX}. */
+    private static volatile long chunkOverride = 0;
+
+    /** Sets the complex numbers per chunk of {@link #fftCausalByChannels}; 0 restores the default (tests). */
+    static void setChunkComplex(long complex) {
+        chunkOverride = complex;
+    }
+
+    /** Channels per chunk of {@link #fftCausalByChannels} at batch b and FFT length n. */
+    static long channelsPerChunk(long b, long n) {
+        long budget = chunkOverride > 0 ? chunkOverride : CHUNK_COMPLEX;
+        return Math.max(1, budget / (b * (n / 2 + 1)));
+    }
+
+    private static NDArray chunk(NDArray u, long n, NDArray d, NDArray hf) {
+        NDArray y = fftCausal(u, hf, n);
+        hf.close();
+        if (d == null) {
+            return y;
+        }
+        NDArray direct = u.mul(d);
+        NDArray out = y.add(direct);
+        y.close();
+        direct.close();
+        return out;
+    }
+
     /** Smallest integer ≥ n whose only prime factors are 2, 3 and 5 (fast FFT sizes). */
     public static long smoothSize(long n) {
         if (n <= 1) {

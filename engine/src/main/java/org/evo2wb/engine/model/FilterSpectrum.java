@@ -69,6 +69,11 @@ final class FilterSpectrum {
         }
     }
 
+    /** Whether {@link #get} keeps the spectrum of {@code channels} channels at FFT length n (else computes it). */
+    boolean keeps(long channels, long n) {
+        return enabled && !trained();
+    }
+
     /** The length the kept spectrum is for, or -1 when none is kept. */
     synchronized long keptLength() {
         return entry == null ? -1 : entry.len;

@@ -20,18 +20,6 @@ import ai.djl.ndarray.types.DataType;
  */
 public final class HyenaLongImplicit extends HyenaBlock {
 
-    /** Budget of one (D, S_chunk, L) temporary of {@link #impulseResponse} on the CPU: 2^24 elements (64 MiB). */
-    static final long CPU_MODE_BLOCK_ELEMENTS = 1L << 24;
-
-    /**
-     * The same on a GPU: 2^26 elements (256 MiB; three such temporaries live at once): the filter is built once per
-     * length while its parameters are frozen, so memory matters more here than the number of chunks.
-     */
-    static final long GPU_MODE_BLOCK_ELEMENTS = 1L << 26;
-
-    /** Budget set for tests, or 0 for the device's default. */
-    private static volatile long modeBlockOverride = 0;
-
     private final NDArray logPoles;
     private final NDArray residues;
     private final NDArray skip;
@@ -45,83 +33,115 @@ public final class HyenaLongImplicit extends HyenaBlock {
         this.spectrum = new FilterSpectrum(logPoles, residues);
     }
 
-    /** Sets the budget of one (D, S_chunk, L) temporary of {@link #impulseResponse}; 0 restores the defaults. */
-    static void setModeBlockElements(long elements) {
-        modeBlockOverride = elements;
+    /**
+     * The implicit filter h (D, L) for sequences of length {@code len}, on the parameters' device.
+     */
+    public NDArray impulseResponse(long len) {
+        return impulseResponse(len, 0, residues.getShape().get(0));
     }
 
     /**
-     * The implicit filter h (D, L) for sequences of length {@code len}, on the parameters' device. The modes are
-     * summed in chunks, each one broadcast {@code R·exp(λ·t)} over a (D, S_chunk, L) temporary within the device's
-     * budget (2^24 elements on the CPU, 2^28 on a GPU) and reduced over the modes; a whole (D, S, L) temporary would
-     * be 2 GiB for a 7B model at L = 8192. Each chunk's temporaries are released at once (the autograd graph keeps
-     * what backward needs).
+     * The implicit filter of channels [c0, c1), (c1 − c0, L). With t = T·j + τ (T = ⌈√L⌉, j &lt; J = ⌈L/T⌉,
+     * τ &lt; T) each mode factors as {@code exp(λt) = exp(λ·T·j)·exp(λ·τ)}, so
+     * <pre>
+     *   h[c, T·j + τ] = Σ_s ( R[c,s]·exp(λ[c,s]·T·j) ) · exp(λ[c,s]·τ)      one (J×S)·(S×T) product per channel
+     * </pre>
+     * D·S·(J + T) exponentials instead of D·S·L, and what autograd keeps for a trained filter is the two small factors
+     * (D·S·(J + T) floats), not the (D, S, L) expansion of every mode (2 GiB for a 7B block at L = 8,192).
      */
-    public NDArray impulseResponse(long len) {
+    NDArray impulseResponse(long len, long c0, long c1) {
         long d = residues.getShape().get(0);
         long modes = residues.getShape().get(1);
-        long chunk = modesPerChunk(d, modes, len, logPoles.getDevice());
-        NDArray t = logPoles.getManager().arange(0f, (float) len, 1f, DataType.FLOAT32, logPoles.getDevice())
-                .reshape(1, 1, len);
-        NDArray h = null;
-        for (long n0 = 0; n0 < modes; n0 += chunk) {
-            long n1 = Math.min(modes, n0 + chunk);
-            boolean all = n1 - n0 == modes;
-            NDArray lambda = all ? logPoles : logPoles.get(NDIndex.sliceAxis(1, n0, n1));          // (D, c, 1)
-            NDArray r = (all ? residues : residues.get(NDIndex.sliceAxis(1, n0, n1))).reshape(d, n1 - n0, 1);
-            NDArray decay = lambda.mul(t);                                                          // (D, c, L)
-            NDArray mode = decay.exp();
-            decay.close();
-            NDArray term = mode.mul(r);
-            mode.close();
-            NDArray part = n1 - n0 == 1 ? term.reshape(d, len) : term.sum(new int[] {1});         // (D, L)
-            if (part != term) {
-                term.close();
-            }
-            if (lambda != logPoles) {
-                lambda.close();
-            }
-            r.close();
-            if (h == null) {
-                h = part;
-            } else {
-                NDArray sum = h.add(part);
-                h.close();
-                part.close();
-                h = sum;
-            }
+        long c = c1 - c0;
+        long stride = stride(len);
+        long rows = (len + stride - 1) / stride;
+        boolean all = c0 == 0 && c1 == d;
+        NDArray lambda = all ? logPoles : logPoles.get(NDIndex.sliceAxis(0, c0, c1));                 // (c, S, 1)
+        NDArray r = (all ? residues : residues.get(NDIndex.sliceAxis(0, c0, c1))).reshape(c, modes, 1);
+        ai.djl.ndarray.NDManager m = logPoles.getManager();
+        NDArray tau = m.arange(0f, (float) stride, 1f, DataType.FLOAT32, logPoles.getDevice())
+                .reshape(1, 1, stride);
+        NDArray starts = m.arange(0f, (float) (rows * stride), (float) stride, DataType.FLOAT32,
+                logPoles.getDevice()).reshape(1, 1, rows);
+        NDArray within = exp(lambda.mul(tau));                                                    // (c, S, T)
+        NDArray atStarts = exp(lambda.mul(starts));                                               // (c, S, J)
+        NDArray weighted = atStarts.mul(r);
+        NDArray left = weighted.transpose(0, 2, 1);                                               // (c, J, S)
+        NDArray product = left.matMul(within);                                                    // (c, J, T)
+        NDArray flat = product.reshape(c, rows * stride);
+        NDArray h = rows * stride == len ? flat : flat.get(NDIndex.sliceAxis(1, 0, len));
+        for (NDArray a : new NDArray[] {tau, starts, within, atStarts, weighted, left, product, r}) {
+            a.close();              // freed once read (autograd keeps what backward needs)
         }
-        t.close();
+        if (flat != h) {
+            flat.close();
+        }
+        if (lambda != logPoles) {
+            lambda.close();
+        }
         return h;
     }
 
-    /** Modes summed per chunk of {@link #impulseResponse} for D channels, S modes and length L on a device. */
-    static long modesPerChunk(long d, long modes, long len, ai.djl.Device device) {
-        long budget = modeBlockOverride > 0 ? modeBlockOverride
-                : device.isGpu() ? GPU_MODE_BLOCK_ELEMENTS : CPU_MODE_BLOCK_ELEMENTS;
-        return Math.max(1, Math.min(modes, budget / Math.max(1, d * len)));
+    /** T = ⌈√L⌉, the columns of {@link #impulseResponse(long, long, long)}'s factorisation (J = ⌈L/T⌉ rows). */
+    static long stride(long len) {
+        return (long) Math.ceil(Math.sqrt(len));
     }
 
     /**
-     * Elements of one (D, S_chunk, L) temporary of {@link #impulseResponse} (three live at once while the filter is
-     * built), for memory estimates.
+     * Floats that building the filter of D channels takes at once beyond the filter itself (the factors and their
+     * product, D·(S·(T + 2J) + J·T)); what autograd keeps of it for a trained filter is less (D·S·(T + 2J)).
      */
-    public static long modalTemporaryElements(long d, long modes, long len, ai.djl.Device device) {
-        return modesPerChunk(d, modes, len, device) * d * len;
+    public static long impulseResponseElements(long d, long modes, long len) {
+        long t = stride(len);
+        long j = (len + t - 1) / t;
+        return d * (modes * (t + 2 * j) + j * t);
     }
 
+    /** exp(x), closing x. */
+    private static NDArray exp(NDArray x) {
+        NDArray e = x.exp();
+        x.close();
+        return e;
+    }
+
+    /**
+     * With grad mode on, one FFT convolution over every channel (the kept spectrum while the filter is frozen). With
+     * grad mode off (scoring, a checkpointed step's first pass) over channel chunks ({@link
+     * Convolutions#fftCausalByChannels}); where no spectrum is kept for this length ({@link FilterSpectrum#keeps}),
+     * each chunk builds its own filter spectrum, so at long windows no (D, n/2 + 1) spectrum lives at all.
+     */
     @Override
     protected NDArray filter(NDArray u) {
         long len = u.getShape().get(2);
         long n = Convolutions.fftLength(len, len);
+        NDArray d = skip.reshape(hidden, 1);
+        if (!GradMode.isEnabled()) {
+            NDArray kept = spectrum.keeps(hidden, n) ? spectrum.get(len, n, this::impulseResponse) : null;
+            NDArray out = Convolutions.fftCausalByChannels(u, n, d, kept != null
+                    ? (c0, c1) -> kept.get(NDIndex.sliceAxis(0, c0, c1))
+                    : (c0, c1) -> spectrumOf(len, n, c0, c1));
+            if (kept != null) {
+                kept.close();       // this call's handle; the kept spectrum stays with the model
+            }
+            d.close();
+            return out;
+        }
         NDArray hf = spectrum.get(len, n, this::impulseResponse);
         NDArray y = Convolutions.fftCausal(u, hf, n);
         hf.close();                 // this call's handle; a kept spectrum stays with the model
-        NDArray direct = u.mul(skip.reshape(hidden, 1));
+        NDArray direct = u.mul(d);
+        d.close();
         NDArray out = y.add(direct);
         y.close();
         direct.close();
         return out;
+    }
+
+    private NDArray spectrumOf(long len, long n, long c0, long c1) {
+        NDArray h = impulseResponse(len, c0, c1);
+        NDArray hf = Convolutions.spectrum(h, n);
+        h.close();
+        return hf;
     }
 
     /** The poles λ (D, S, 1), real. */

@@ -1,6 +1,7 @@
 package org.evo2wb.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -14,7 +15,8 @@ import ai.djl.ndarray.types.DataType;
  * G = {@code hcm_filter_groups}; D_i = {@code filter.D} (D).
  *
  * <p>Computed as a grouped conv1d with the reversed taps (a convolution is a cross-correlation with the flipped
- * filter) for short sequences, and through FFTs once L exceeds {@link #FFT_THRESHOLD}.
+ * filter) for short sequences, and through FFTs once L exceeds {@link #FFT_THRESHOLD} (over channel chunks with grad
+ * mode off, {@link Convolutions#fftCausalByChannels}).
  */
 public final class HyenaMediumRegularized extends HyenaBlock {
 
@@ -38,13 +40,27 @@ public final class HyenaMediumRegularized extends HyenaBlock {
         long len = u.getShape().get(2);
         long k = Math.min(len, taps);
         NDArray hk = Convolutions.expandGroups(k == taps ? h : h.get(":, :, :" + k), hidden);   // (D, 1, K')
+        NDArray d = skip.reshape(hidden, 1);
+        if (len > FFT_THRESHOLD && !GradMode.isEnabled()) {
+            long n = Convolutions.fftLength(len, k);
+            NDArray taps2 = hk.reshape(hidden, k);
+            NDArray out = Convolutions.fftCausalByChannels(u, n, d, (c0, c1) -> {
+                NDArray part = taps2.get(NDIndex.sliceAxis(0, c0, c1));
+                NDArray hf = Convolutions.spectrum(part, n);
+                part.close();
+                return hf;
+            });
+            taps2.close();
+            d.close();
+            return out;
+        }
         NDArray y;
         if (len > FFT_THRESHOLD) {
             y = Convolutions.fftCausal(u, hk.reshape(hidden, k));
         } else {
             y = Convolutions.causalDepthwise(u, Linear.cast(hk.flip(2), u.getDataType()));
         }
-        return y.add(u.mul(skip.reshape(hidden, 1)));
+        return y.add(u.mul(d));
     }
 
     /** Direct convolution (fp16 in fp16-mixed) up to {@link #FFT_THRESHOLD}, FFTs (fp32) above. */

@@ -67,8 +67,9 @@ class ModelCatalogTest {
             assertTrue(ModelNeeds.largestTransient(e.config(), w, false)
                     <= ModelNeeds.largestTransient(e.config(), w, true));
         }
-        // at 131,072 bases the long filters' modal expansion, 3·S·L·D floats, is the largest transient
-        assertEquals(3L * e.config().stateSize() * 131_072 * e.config().hiddenSize(),
+        // at 131,072 bases (fused attention: no score blocks) building a long filter is the largest transient:
+        // T = ⌈√131,072⌉ = 363 columns, J = ⌈131,072 / 363⌉ = 362 rows, D·(S·(T + 2J) + J·T) floats
+        assertEquals(e.config().hiddenSize() * (e.config().stateSize() * (363L + 2 * 362) + 362L * 363),
                 ModelNeeds.largestTransient(e.config(), 131_072, false));
         // an 8,192-base model is not estimated at windows beyond its context
         ModelCatalog.Entry base = catalog.find("arcinstitute/evo2_7b_base").orElseThrow();

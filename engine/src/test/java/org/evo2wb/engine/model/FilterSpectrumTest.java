@@ -26,7 +26,7 @@ class FilterSpectrumTest {
     @AfterEach
     void restore() {
         FilterSpectrum.setEnabled(true);
-        HyenaLongImplicit.setModeBlockElements(0);
+        Convolutions.setChunkComplex(0);
     }
 
     @Test
@@ -114,39 +114,67 @@ class FilterSpectrumTest {
     }
 
     @Test
-    void impulseResponseInChunksOfModesMatchesTheSumOfModes() throws Exception {
+    void factorisedImpulseResponseMatchesTheSumOfModes() throws Exception {
         try (StripedHyena model = tiny()) {
             float[] poles = model.parameters().get(POLES).toFloatArray();        // (64, 16, 1)
             float[] residues = model.parameters().get(RESIDUES).toFloatArray();  // (64, 16)
             int d = 64;
             int s = 16;
-            int len = 300;
-            for (long chunk : new long[] {1, 5, 16}) {
-                HyenaLongImplicit.setModeBlockElements(chunk * d * len);        // 5: chunks of 5, 5, 5, 1 modes
-                float[] h;
-                try (GradMode off = GradMode.disabled()) {
-                    NDArray response = hcl(model).impulseResponse(len);
-                    assertEquals(new Shape(d, len), response.getShape());
-                    h = response.toFloatArray();
-                    response.close();
-                }
-                double worst = 0;
-                for (int i = 0; i < d; i++) {
-                    for (int t = 0; t < len; t++) {
-                        double want = 0;
-                        double scale = 1e-30;                     // the summation's error grows with Σ|terms|
-                        for (int n = 0; n < s; n++) {
-                            double term = residues[i * s + n] * Math.exp((double) poles[i * s + n] * t);
-                            want += term;
-                            scale += Math.abs(term);
-                        }
-                        worst = Math.max(worst, Math.abs(h[i * len + t] - want) / scale);
+            for (int len : new int[] {1, 2, 17, 300, 1024}) {                // T·J = L and T·J > L
+                for (long[] range : new long[][] {{0, d}, {5, 12}, {63, 64}}) {
+                    int c0 = (int) range[0];
+                    int c = (int) (range[1] - range[0]);
+                    float[] h;
+                    try (GradMode off = GradMode.disabled()) {
+                        NDArray response = hcl(model).impulseResponse(len, range[0], range[1]);
+                        assertEquals(new Shape(c, len), response.getShape());
+                        h = response.toFloatArray();
+                        response.close();
                     }
+                    double worst = 0;
+                    for (int i = 0; i < c; i++) {
+                        for (int t = 0; t < len; t++) {
+                            double want = 0;
+                            double scale = 1e-30;                 // the summation's error grows with Σ|terms|
+                            for (int n = 0; n < s; n++) {
+                                int at = (c0 + i) * s + n;
+                                double term = residues[at] * Math.exp((double) poles[at] * t);
+                                want += term;
+                                scale += Math.abs(term);
+                            }
+                            worst = Math.max(worst, Math.abs(h[i * len + t] - want) / scale);
+                        }
+                    }
+                    System.out.printf("impulse response, L %d, channels %d-%d: error %.3g of the sum of |terms|%n",
+                            len, range[0], range[1], worst);
+                    assertTrue(worst <= 1e-5, "L " + len + ": relative error " + worst);
                 }
-                System.out.printf("impulse response in chunks of %d modes: error %.3g of the sum of |terms|%n",
-                        chunk, worst);
-                assertTrue(worst <= 1e-5, "chunks of " + chunk + " modes: relative error " + worst);
             }
+        }
+    }
+
+    @Test
+    void channelChunksGiveTheLogitsOfOnePass() throws Exception {
+        int len = 2_100;                   // above the hcm block's FFT threshold: both FFT convolutions are chunked
+        for (boolean keep : new boolean[] {true, false}) {
+            FilterSpectrum.setEnabled(keep);
+            float[] whole;
+            float[] chunked;
+            try (StripedHyena model = tiny(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+                NDArray tok = m.randomInteger(0, 4, new Shape(1, len), ai.djl.ndarray.types.DataType.INT64)
+                        .add(65);             // bytes 65 to 68
+                whole = model.infer(tok).toFloatArray();
+                long n = Convolutions.fftLength(len, len);
+                Convolutions.setChunkComplex(10 * (n / 2 + 1));             // 64 channels: 6 chunks of 10, one of 4
+                chunked = model.infer(tok).toFloatArray();
+            } finally {
+                Convolutions.setChunkComplex(0);
+            }
+            double diff = AttentionBlocksTest.maxAbsDiff(whole, chunked);
+            double scale = AttentionBlocksTest.maxAbs(whole);
+            System.out.printf("channel chunks (spectra %s): logits differ by up to %.3g (largest |logit| %.3g)%n",
+                    keep ? "kept" : "computed", diff, scale);
+            assertTrue(diff <= 1e-5 * scale, "chunked logits differ by " + diff);
         }
     }
 

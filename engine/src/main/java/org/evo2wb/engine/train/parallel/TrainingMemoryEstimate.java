@@ -48,9 +48,10 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  *                  LoRA, per adapted layer  r + 1.5·(in + out), measured (+ 1.25·in with dropout: the dropped
  *                                           input and its mask)
  *                  final norm 3D; logits and log-probabilities 2V
- *              + 4·( (n+2)·D per hcl block [+ S·L·D when the filters are trained] )   filter spectra, per step
+ *              + 4·( (n+2)·D per hcl block [+ F_h when the filters are trained] )   filter spectra, per step
  *   working      4·B·L·(2V + max a_block) + the largest transient of one block (the attention scores of one query
- *                block, three copies; the modal filter expansion, 3·S·L·D floats)
+ *                block, three copies; building a long filter, F_h = D·(S·(T + 2J) + J·T) floats with T = ⌈√L⌉,
+ *                J = ⌈L/T⌉, {@link HyenaLongImplicit#impulseResponseElements})
  * </pre>
  *
  * With activation checkpointing ({@link ActivationCheckpointing}) only each block's input stays for the backward
@@ -218,9 +219,9 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                 case HCL -> {
                     a16 += 6 * d;
                     a32 += 3 * d + ceilDiv((nHcl + 2) * d, len);
-                    perStep += (nHcl + 2) * d + (filtersTrained ? (long) c.stateSize() * len * d : 0);
-                    largestTransient = Math.max(largestTransient,
-                            F * 3L * HyenaLongImplicit.modalTemporaryElements(d, c.stateSize(), len, device));
+                    long filter = HyenaLongImplicit.impulseResponseElements(d, c.stateSize(), len);
+                    perStep += (nHcl + 2) * d + (filtersTrained ? filter : 0);
+                    largestTransient = Math.max(largestTransient, F * filter);
                 }
                 case ATTENTION -> {
                     long heads = c.numAttentionHeads();

@@ -73,7 +73,9 @@ class TrainingMemoryEstimateTest {
         assertEquals(2, e.keptBlocks(g[4] + g[3]));
         assertEquals(5, e.keptBlocks(Long.MAX_VALUE));
         assertEquals(g[3] + g[4], e.keptBytes(2));
-        long transient1 = Math.max(3L * 16 * 128 * 64, 3L * 2 * 2 * 128 * 128);
+        // building the hcl filter: T = ⌈√128⌉ = 12 columns, J = ⌈128/12⌉ = 11 rows, D·(S·(T + 2J) + J·T) floats;
+        // smaller here than one query block's scores (3 copies of B·H·128·128)
+        long transient1 = Math.max(64L * (16 * (12 + 2 * 11) + 11 * 12), 3L * 2 * 2 * 128 * 128);
         long spectrum = 64 * (nHcl / 2 + 1) * 2 * 4;          // the frozen hcl filter's kept spectrum (complex)
         assertEquals(4 * (tokens * (2 * 512 + Math.max(hcl, attention)) + transient1) + spectrum, e.workingBytes());
         assertEquals(e.weightBytes() + e.gradientBytes() + e.optimizerBytes() + e.activationBytes()
@@ -117,8 +119,7 @@ class TrainingMemoryEstimateTest {
 
     private static void blockedAttentionOnAGpu() throws Exception {
         // batch 2, 2 heads, L 8192: the CPU's budget of 2^22 scores gives 128 query rows per block; a GPU recording
-        // gradients takes ⌈L/16⌉ = 512, so its largest transient is 3·B·H·512·L scores instead of the hcl filter's
-        // 3·S·L·D (S 16, D 64)
+        // gradients takes ⌈L/16⌉ = 512, so its largest transient is 3·B·H·512·L scores instead of 3·B·H·128·L
         FineTuneSettings s = FineTuneSettings.builder(null).set(FineTuneParameters.WINDOW_LENGTH, 8192)
                 .set(FineTuneParameters.BATCH_SIZE, 2).build();
         TrainingMemoryEstimate cpu = TrainingMemoryEstimate.of(tiny(), s, ai.djl.Device.cpu());
@@ -130,7 +131,7 @@ class TrainingMemoryEstimateTest {
                 - TrainingMemoryEstimate.keysPerQuery(ai.djl.Device.cpu(), 2, 2, len);
         assertEquals(192, moreKeys);                          // (512 − 128) / 2
         // and a GPU block keeps 4D of slack where the CPU keeps 10D (its temporaries are freed as it goes)
-        assertEquals(4 * (3L * 2 * 2 * 512 * len - 3L * 16 * len * 64) + 4 * (2 * len) * 2 * moreKeys
+        assertEquals(4 * (3L * 2 * 2 * 512 * len - 3L * 2 * 2 * 128 * len) + 4 * (2 * len) * 2 * moreKeys
                 - 4 * (2 * len) * 6 * 64,
                 gpu.workingBytes() - cpu.workingBytes());
         assertEquals(cpu.weightBytes(), gpu.weightBytes());
