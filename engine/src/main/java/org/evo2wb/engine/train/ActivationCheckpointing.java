@@ -60,24 +60,45 @@ final class ActivationCheckpointing {
      */
     static double forwardBackward(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
                                   double lossScale, long seed, int kept) {
+        return forwardBackward(m, tokens, lossOfLogits, lossScale, seed, kept, 0);
+    }
+
+    /**
+     * As {@link #forwardBackward(TrainableModel.Stages, NDArray, UnaryOperator, double, long, int)}, with the inputs
+     * of the first {@code offloaded} blocks kept in host memory between step 1 and their recompute ({@link
+     * HostCopies}: pinned memory, copies queued in order with the GPU's work): 4·B·L·D bytes of GPU memory each, for
+     * one copy out and one back.
+     *
+     * @param offloaded recomputed blocks, from the first, whose inputs wait in host memory (0 … n − kept)
+     */
+    static double forwardBackward(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
+                                  double lossScale, long seed, int kept, int offloaded) {
         try (SeededDropout.Scope masks = SeededDropout.use(seed)) {
-            return inScope(m, tokens, lossOfLogits, lossScale, seed, kept);
+            return inScope(m, tokens, lossOfLogits, lossScale, seed, kept, offloaded);
         }
     }
 
     private static double inScope(TrainableModel.Stages m, NDArray tokens, UnaryOperator<NDArray> lossOfLogits,
-                                  double lossScale, long seed, int kept) {
+                                  double lossScale, long seed, int kept, int offloaded) {
         int n = m.blocks();
         if (kept < 0 || kept > n) {
             throw new IllegalArgumentException("kept blocks must be 0 to " + n + ", got " + kept);
         }
         int first = n - kept;                       // the first block whose graph is kept
+        if (offloaded < 0 || offloaded > first) {
+            throw new IllegalArgumentException("offloaded block inputs must be 0 to " + first + ", got " + offloaded);
+        }
         List<NDArray> inputs = new ArrayList<>(first + 1);
         try (GradMode off = GradMode.disabled()) {
             NDArray x = m.embed(tokens);
             inputs.add(x);
             for (int i = 0; i < first; i++) {
-                x = block(m, i, x, seed);
+                NDArray y = block(m, i, x, seed);
+                if (i < offloaded) {
+                    inputs.set(i, HostCopies.toHost(x));
+                    x.close();
+                }
+                x = y;
                 inputs.add(x);
             }
         }
@@ -105,6 +126,12 @@ final class ActivationCheckpointing {
         NDArray g = gradientOf(leaf);
         for (int i = first - 1; i >= 0; i--) {
             NDArray x = inputs.get(i);
+            if (i < offloaded) {
+                NDArray host = x;
+                x = HostCopies.toDeviceOf(host, g);
+                host.close();
+                inputs.set(i, x);
+            }
             x.setRequiresGradient(true);
             NDArray y;
             try (GradMode on = GradMode.enabled()) {

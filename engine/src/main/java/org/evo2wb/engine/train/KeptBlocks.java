@@ -23,6 +23,9 @@ final class KeptBlocks {
     /** System property: {@code auto} (the default) or a number of blocks. */
     static final String PROPERTY = "evo2wb.keptBlocks";
 
+    /** System property: {@code auto} (the default) or how many block inputs wait in host memory. */
+    static final String OFFLOAD_PROPERTY = "evo2wb.offloadedInputs";
+
     private KeptBlocks() {
     }
 
@@ -57,6 +60,49 @@ final class KeptBlocks {
             return 0;
         }
         return e.keptBlocksOn(totalAndUsed[0], totalAndUsed[1]);
+    }
+
+    /**
+     * How many block inputs, from the first block's, wait in host memory between the forward pass and their recompute
+     * ({@link ActivationCheckpointing}): on a GPU, with no block graph kept, as many as the estimate needs to fit
+     * ({@link TrainingMemoryEstimate#offloadedInputsOn}); otherwise none. {@value #OFFLOAD_PROPERTY} sets the number
+     * instead (0 … blocks − kept).
+     */
+    static int offloadedInputs(TrainableModel model, FineTuneSettings s, boolean dataParallel, int kept) {
+        int recomputed = model.stages().blocks() - kept;
+        String set = System.getProperty(OFFLOAD_PROPERTY, "auto").trim();
+        if (!set.equalsIgnoreCase("auto")) {
+            int m;
+            try {
+                m = Integer.parseInt(set);
+            } catch (NumberFormatException e) {
+                m = -1;
+            }
+            if (m < 0 || m > recomputed) {
+                throw new IllegalArgumentException(OFFLOAD_PROPERTY + " must be auto or a number of blocks from 0 to "
+                        + recomputed + ", got '" + set + "'");
+            }
+            return m;
+        }
+        Device d = model.manager().getDevice();
+        if (kept > 0 || dataParallel || !d.isGpu()) {
+            return 0;
+        }
+        TrainingMemoryEstimate e = model.memoryEstimate(s, d);
+        long[] totalAndUsed = e == null ? null : gpuMemory(d);
+        return totalAndUsed == null ? 0 : e.offloadedInputsOn(totalAndUsed[0], totalAndUsed[1]);
+    }
+
+    /** Whether the number of offloaded inputs is chosen from the memory left. */
+    static boolean offloadAutomatic() {
+        return System.getProperty(OFFLOAD_PROPERTY, "auto").trim().equalsIgnoreCase("auto");
+    }
+
+    /** ", the inputs of the first 12 blocks wait in host memory" or "". */
+    static String describeOffloaded(int offloaded) {
+        return offloaded == 0 ? "" : String.format(Locale.ROOT, ", the input%s of the first %d block%s wait%s in "
+                + "host memory", offloaded == 1 ? "" : "s", offloaded, offloaded == 1 ? "" : "s",
+                offloaded == 1 ? "s" : "");
     }
 
     private static long[] gpuMemory(Device d) {

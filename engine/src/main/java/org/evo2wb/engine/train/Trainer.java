@@ -83,6 +83,7 @@ final class Trainer {
     private final long seed;
     private final boolean checkpointing;
     private int keptBlocks;
+    private int offloadedInputs;
 
     private TrainingPlan plan;
     private BatchStream stream;
@@ -184,7 +185,9 @@ final class Trainer {
         String checkpointingNote = null;
         if (checkpointing) {
             keptBlocks = KeptBlocks.choose(run.model, s, parallel != null);
-            checkpointingNote = KeptBlocks.describe(keptBlocks, run.model.stages().blocks());
+            offloadedInputs = KeptBlocks.offloadedInputs(run.model, s, parallel != null, keptBlocks);
+            checkpointingNote = KeptBlocks.describe(keptBlocks, run.model.stages().blocks())
+                    + KeptBlocks.describeOffloaded(offloadedInputs);
             started += "; " + checkpointingNote;
         }
         MetricsLog.truncateAfter(folder.metricsFile(), state.step);
@@ -513,7 +516,8 @@ final class Trainer {
     private double microBatch(NDManager sm, HostBatch b, double denominator, double lossScale, long microSeed) {
         if (parallel == null) {
             if (checkpointing) {
-                return checkpointed(run.model, sm, b, denominator, lossScale, microSeed, keptBlocks);
+                return checkpointed(run.model, sm, b, denominator, lossScale, microSeed, keptBlocks,
+                        offloadedInputs);
             }
             try (SeededDropout.Scope masks = SeededDropout.use(microSeed)) {
                 return forwardBackward(sm, b, denominator, lossScale);
@@ -522,7 +526,7 @@ final class Trainer {
         return parallel.forwardBackward(b, (model, m, shard, replica) -> {
             long replicaSeed = BatchStream.mix(microSeed, replica);     // each replica's rows get masks of their own
             if (checkpointing) {
-                return checkpointed(model, m, shard, denominator, lossScale, replicaSeed, 0);
+                return checkpointed(model, m, shard, denominator, lossScale, replicaSeed, 0, 0);
             }
             try (SeededDropout.Scope masks = SeededDropout.use(replicaSeed)) {
                 return DataParallel.backward(batchLoss(model, m, shard, denominator), lossScale);
@@ -532,13 +536,14 @@ final class Trainer {
 
     /** Forward and backward of one micro-batch with activation checkpointing ({@link ActivationCheckpointing}). */
     private static double checkpointed(TrainableModel model, NDManager sm, HostBatch b, double denominator,
-                                       double lossScale, long microSeed, int kept) {
+                                       double lossScale, long microSeed, int kept, int offloaded) {
         try (GradMode on = GradMode.enabled()) {
             NDArray tokens = tokens(sm, b);
             NDArray targets = targets(sm, b);
             NDArray weights = NextTokenLoss.weightsOnDevice(sm, b.weights(), b.rows(), b.length() - 1);
             return ActivationCheckpointing.forwardBackward(model.stages(), tokens,
-                    logits -> NextTokenLoss.loss(logits, targets, weights, denominator), lossScale, microSeed, kept);
+                    logits -> NextTokenLoss.loss(logits, targets, weights, denominator), lossScale, microSeed, kept,
+                    offloaded);
         }
     }
 
@@ -787,6 +792,12 @@ final class Trainer {
         if (keptBlocks > 0) {
             ways.add("recompute every block (start with JAVA_OPTS=-D" + KeptBlocks.PROPERTY + "=0; this run kept the "
                     + "graphs of the last " + keptBlocks + ")");
+        }
+        int recomputed = run.model.stages().blocks() - keptBlocks;
+        if (s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING) && parallel == null && offloadedInputs < recomputed
+                && run.model.manager().getDevice().isGpu()) {
+            ways.add("keep the block inputs in host memory (start with JAVA_OPTS=-D" + KeptBlocks.OFFLOAD_PROPERTY
+                    + "=" + recomputed + ")");
         }
         if (s.get(METHOD) != FineTuneMethod.LORA) {
             ways.add("use LoRA");

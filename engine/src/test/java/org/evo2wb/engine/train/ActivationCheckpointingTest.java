@@ -204,6 +204,32 @@ class ActivationCheckpointingTest {
     }
 
     @Test
+    void blockInputsWaitingInHostMemoryGiveTheSameGradients() throws Exception {
+        FineTuneSettings full = Evo2FineTuneTest.settings(FineTuneMethod.FULL).build();
+        HostBatch b = DataParallelTest.batch(2, 96, 8);
+        Outcome whole = outcome(full, Precision.FP32, b, 1, ActivationCheckpointingTest::plain);
+        int n = 5;                                          // the tiny model's blocks
+        for (int[] keptOffloaded : new int[][] {{0, 1}, {0, n}, {2, 3}}) {
+            assertSame(whole, outcome(full, Precision.FP32, b, 1, offloading(keptOffloaded)), 1e-6,
+                    "full, fp32, " + keptOffloaded[0] + " kept, inputs of the first " + keptOffloaded[1]
+                            + " in host memory");
+        }
+        FineTuneSettings lora = Evo2FineTuneTest.settings(FineTuneMethod.LORA)
+                .set(FineTuneParameters.LORA_DROPOUT, 0.3).build();
+        Outcome seeded = outcome(lora, Precision.FP32, b, 1, ActivationCheckpointingTest::plainSeededPerBlock);
+        assertSame(seeded, outcome(lora, Precision.FP32, b, 1, offloading(new int[] {0, n})), 1e-6,
+                "LoRA with dropout 0.3, every input in host memory");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> outcome(full, Precision.FP32, b, 1, offloading(new int[] {2, 4})));
+        assertTrue(e.getMessage().contains("0 to 3"), e.getMessage());
+    }
+
+    private static Backward offloading(int[] keptOffloaded) {
+        return (model, tokens, lossOfLogits, lossScale) -> ActivationCheckpointing.forwardBackward(model.stages(),
+                tokens, lossOfLogits::apply, lossScale, 77, keptOffloaded[0], keptOffloaded[1]);
+    }
+
+    @Test
     void anFp16OverflowNamesItsBlockWhetherItsGraphIsKeptOrNot() throws Exception {
         FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.LORA).set(FineTuneParameters.LORA_DROPOUT, 0.0)
                 .set(FineTuneParameters.PRECISION, Precision.FP16).build();

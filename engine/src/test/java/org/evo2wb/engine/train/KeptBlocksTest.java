@@ -20,6 +20,7 @@ class KeptBlocksTest {
     @AfterEach
     void clear() {
         System.clearProperty(KeptBlocks.PROPERTY);
+        System.clearProperty(KeptBlocks.OFFLOAD_PROPERTY);
     }
 
     private static FineTuneSettings settings() {
@@ -40,6 +41,25 @@ class KeptBlocksTest {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                         () -> KeptBlocks.choose(model, settings(), false));
                 assertTrue(e.getMessage().contains(KeptBlocks.PROPERTY) && e.getMessage().contains("0 to 5")
+                        && e.getMessage().contains(bad), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void offloadedInputsAreNoneOnTheCpuOrTheNumberSetWithinTheRecomputedBlocks() throws Exception {
+        try (StripedHyena base = TinyModel.load()) {
+            TrainableStripedHyena model = TrainableStripedHyena.prepare(base, settings());
+            assertEquals(0, KeptBlocks.offloadedInputs(model, settings(), false, 0), "the CPU's memory is the host's");
+            assertEquals("", KeptBlocks.describeOffloaded(0));
+            System.setProperty(KeptBlocks.OFFLOAD_PROPERTY, "3");
+            assertEquals(3, KeptBlocks.offloadedInputs(model, settings(), false, 2));
+            assertEquals(", the inputs of the first 3 blocks wait in host memory", KeptBlocks.describeOffloaded(3));
+            for (String bad : new String[] {"4", "-1", "all"}) {                // 5 blocks, 2 kept: 0 to 3
+                System.setProperty(KeptBlocks.OFFLOAD_PROPERTY, bad);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> KeptBlocks.offloadedInputs(model, settings(), false, 2));
+                assertTrue(e.getMessage().contains(KeptBlocks.OFFLOAD_PROPERTY) && e.getMessage().contains("0 to 3")
                         && e.getMessage().contains(bad), e.getMessage());
             }
         }

@@ -81,10 +81,12 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  *                            frozen layers are not kept) and two thirds with full fine-tuning (Evo 2 1B at 8,192
  *                            bases on an H100), so a third or two thirds of it, plus the block's per-step filter
  *                            terms (docs/decisions/0028)
+ * @param blockInputBytes     with activation checkpointing, one block's input (4·B·L·D): what each input waiting in
+ *                            host memory instead takes off the GPU ({@link #offloadedInputsOn}); 0 without
  */
 public record TrainingMemoryEstimate(long parameters, long trainableParameters, long weightBytes, long gradientBytes,
                                      long optimizerBytes, long activationBytes, long workingBytes,
-                                     long[] blockGraphBytes) {
+                                     long[] blockGraphBytes, long blockInputBytes) {
 
     private static final long F = 4;
 
@@ -104,13 +106,13 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                 && trainableParameters == e.trainableParameters && weightBytes == e.weightBytes
                 && gradientBytes == e.gradientBytes && optimizerBytes == e.optimizerBytes
                 && activationBytes == e.activationBytes && workingBytes == e.workingBytes
-                && java.util.Arrays.equals(blockGraphBytes, e.blockGraphBytes);
+                && java.util.Arrays.equals(blockGraphBytes, e.blockGraphBytes) && blockInputBytes == e.blockInputBytes;
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(parameters, trainableParameters, weightBytes, gradientBytes, optimizerBytes,
-                activationBytes, workingBytes, java.util.Arrays.hashCode(blockGraphBytes));
+                activationBytes, workingBytes, java.util.Arrays.hashCode(blockGraphBytes), blockInputBytes);
     }
 
     @Override
@@ -253,7 +255,7 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         long spectra = filtersTrained ? 0 : hclLayers * d * (nHcl / 2 + 1) * 2 * F;   // complex, one length kept
         long working = tokens * (F * 2L * c.vocabSize() + largestBlock) + largestTransient + spectra;
         return new TrainingMemoryEstimate(params, trainable, weights, F * trainable, 2 * F * trainable, activations,
-                working, graphs);
+                working, graphs, checkpointing ? F * tokens * d : 0);
     }
 
     /**
@@ -279,6 +281,24 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
     public int keptBlocksOn(long deviceBytes, long usedBytes) {
         long needs = activationBytes + workingBytes + gradientBytes + optimizerBytes;
         return keptBlocks(deviceBytes - usedBytes - (long) ((1 - USABLE_SHARE) * deviceBytes) - needs);
+    }
+
+    /**
+     * With activation checkpointing on a GPU of {@code deviceBytes} with {@code usedBytes} in use once the model is
+     * loaded: how many block inputs (from the first block's) wait in host memory between the forward pass and their
+     * recompute so that the step fits as {@link #keptBlocksOn} reckons; 0 when it fits as it is, every block's when
+     * even that is not enough.
+     */
+    public int offloadedInputsOn(long deviceBytes, long usedBytes) {
+        if (blockInputBytes == 0) {
+            return 0;
+        }
+        long needs = activationBytes + workingBytes + gradientBytes + optimizerBytes;
+        long over = needs - (deviceBytes - usedBytes - (long) ((1 - USABLE_SHARE) * deviceBytes));
+        if (over <= 0) {
+            return 0;
+        }
+        return (int) Math.min(blockGraphBytes.length, (over + blockInputBytes - 1) / blockInputBytes);
     }
 
     /** What the last {@code kept} blocks' graphs add to this estimate. */

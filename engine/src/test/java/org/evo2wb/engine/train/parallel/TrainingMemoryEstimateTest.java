@@ -154,6 +154,19 @@ class TrainingMemoryEstimateTest {
         assertTrue(on.activationBytes() < off.activationBytes() / 3, on.describe() + " vs " + off.describe());
         assertEquals(off.weightBytes(), on.weightBytes());
         assertEquals(off.workingBytes(), on.workingBytes());
+        // each block input waiting in host memory takes 4·B·L·D off the GPU; without checkpointing there are none
+        long input = 4 * tokens * 64;
+        assertEquals(input, on.blockInputBytes());
+        assertEquals(0, off.blockInputBytes());
+        long needs = on.activationBytes() + on.workingBytes() + on.gradientBytes() + on.optimizerBytes();
+        long device = 10 * needs;
+        long used = device - (long) ((1 - TrainingMemoryEstimate.USABLE_SHARE) * device) - needs;   // exactly fits
+        assertEquals(0, on.offloadedInputsOn(device, used));
+        assertEquals(1, on.offloadedInputsOn(device, used + 1));
+        assertEquals(1, on.offloadedInputsOn(device, used + input));
+        assertEquals(2, on.offloadedInputsOn(device, used + input + 1));
+        assertEquals(5, on.offloadedInputsOn(device, used + 100 * input), "never more than the blocks");
+        assertEquals(0, off.offloadedInputsOn(device, used + input));
     }
 
     @Test
