@@ -793,11 +793,13 @@ final class Trainer {
             ways.add("recompute every block (start with JAVA_OPTS=-D" + KeptBlocks.PROPERTY + "=0; this run kept the "
                     + "graphs of the last " + keptBlocks + ")");
         }
-        int recomputed = run.model.stages().blocks() - keptBlocks;
-        if (s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING) && parallel == null && offloadedInputs < recomputed
+        if (s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING) && parallel == null
                 && run.model.manager().getDevice().isGpu()) {
-            ways.add("keep the block inputs in host memory (start with JAVA_OPTS=-D" + KeptBlocks.OFFLOAD_PROPERTY
-                    + "=" + recomputed + ")");
+            int recomputed = run.model.stages().blocks() - keptBlocks;
+            if (offloadedInputs < recomputed) {
+                ways.add("keep the block inputs in host memory (start with JAVA_OPTS=-D" + KeptBlocks.OFFLOAD_PROPERTY
+                        + "=" + recomputed + ")");
+            }
         }
         if (s.get(METHOD) != FineTuneMethod.LORA) {
             ways.add("use LoRA");

@@ -75,6 +75,35 @@ class MemoryLineTest {
         assertFalse(line.warning());
     }
 
+    private static MemoryLine oneGpu(FineTuneSettings s, long bytes) {
+        AvailableDevices.Option gpu = AvailableDevices.gpu(0, bytes, "89", "", "");
+        return MemoryLine.of(SEVEN_B, s, gpu, AvailableDevices.detection(AvailableDevices.cpu(), List.of(gpu), true));
+    }
+
+    @Test
+    void whereBlockInputsInHostMemoryMakeItFitTheLineSaysHowManyInsteadOfWarning() {
+        FineTuneSettings s = FineTuneSettings.builder(null).setText("device", "gpu:0").setText("method", "lora")
+                .setText("precision", "fp16").setText("window-length", "8192").setText("batch-size", "1")
+                .setText("activation-checkpointing", "true").build();
+        TrainingMemoryEstimate e = TrainingMemoryEstimate.of(SEVEN_B, s, Device.gpu(0));
+        long context = org.evo2wb.engine.hub.ModelNeeds.CUDA_CONTEXT;
+        double usable = TrainingMemoryEstimate.USABLE_SHARE;
+        // a card 3.5 block inputs short of the step with every input on it (and the CUDA context): that many
+        // inputs, rounded up, wait in host memory
+        long input = e.blockInputBytes();
+        long tight = (long) ((e.totalBytes() - 3.5 * input) / usable);
+        int offloaded = (int) Math.ceil((3.5 * input + context) / input);
+        assertEquals(offloaded, e.offloadedInputsOn(tight, e.weightBytes() + context));
+        MemoryLine line = oneGpu(s, tight);
+        assertTrue(line.text().contains("It fits with the inputs of the first " + offloaded + " of 32 blocks waiting"),
+                line.text());
+        assertFalse(line.warning(), line.text());
+        MemoryLine roomy = oneGpu(s, (long) ((e.totalBytes() + context) / usable) + 1_000_000);
+        assertFalse(roomy.warning() || roomy.text().contains("waiting"), roomy.text());
+        MemoryLine tiny = oneGpu(s, SMALL);
+        assertTrue(tiny.warning() && !tiny.text().contains("waiting"), "16 GB: not even so; " + tiny.text());
+    }
+
     @Test
     void withCheckpointingTheLineSaysHowManyBlocksKeepTheirGraphs() {
         AvailableDevices.Detection found = twoGpus("");
