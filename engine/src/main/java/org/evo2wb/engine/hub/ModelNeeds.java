@@ -26,7 +26,8 @@ import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
  *       transient of one block, the larger of the attention scores of an inference score block (3·H·rows·L floats,
  *       {@link AttentionBlock#queryRows} without recording; none with the fused operator, {@link FusedAttention})
  *       and building a long filter ({@link HyenaLongImplicit#impulseResponseElements});
- *       and the cached spectra of the long filters (D·(n/2+1) complex floats per long-filter block).</li>
+ *       and the kept spectra of the long filters (D·(n/2+1) complex floats per long-filter block, up to 16,384
+ *       bases; beyond that none are kept).</li>
  * </ul>
  * Not measured on a GPU for the released models: figures to plan with, not guarantees.
  */
@@ -71,7 +72,7 @@ public final class ModelNeeds {
         long d = c.hiddenSize();
         long n = Convolutions.smoothSize(2L * len - 1);
         long perToken = 16 * d + 4L * c.mlpInnerSize() + 9 * d + (n + 2 + len - 1) / len * d + 2L * c.vocabSize();
-        long spectra = c.hclLayerIdxs().size() * d * (n / 2 + 1) * 2;
+        long spectra = HyenaLongImplicit.keepsSpectrumAt(len) ? c.hclLayerIdxs().size() * d * (n / 2 + 1) * 2 : 0;
         return 4 * ((long) len * perToken + largestTransient(c, len, false) + spectra);
     }
 

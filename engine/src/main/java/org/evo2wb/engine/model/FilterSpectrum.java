@@ -10,7 +10,8 @@ import java.util.function.LongFunction;
  * parameters are frozen (inference, LoRA fine-tuning, evaluation): repeated forwards at one length then skip building
  * the filter and its FFT.
  * <ul>
- *   <li>Kept for one (L, n) at a time, the last one asked for; another length replaces it.</li>
+ *   <li>Kept for one (L, n) at a time, the last one asked for; another length replaces it. Not kept above
+ *       {@link #MAX_KEPT_LENGTH}.</li>
  *   <li>Bypassed (and dropped) while any source parameter requires a gradient: full fine-tuning changes them every
  *       step, and the spectrum must then be part of the autograd graph.</li>
  *   <li>Checked on every use against a copy of the source values (a comparison of D·S numbers per layer), so
@@ -56,7 +57,7 @@ final class FilterSpectrum {
      * @return (C, n/2 + 1) complex, a handle owned by the caller's scope
      */
     NDArray get(long len, long n, LongFunction<NDArray> filter) {
-        if (!enabled || trained()) {
+        if (!keeps(len)) {
             clear();
             return Convolutions.spectrum(filter.apply(len), n);
         }
@@ -69,10 +70,27 @@ final class FilterSpectrum {
         }
     }
 
-    /** Whether {@link #get} keeps the spectrum of {@code channels} channels at FFT length n (else computes it). */
-    boolean keeps(long channels, long n) {
-        return enabled && !trained();
+    /**
+     * Whether {@link #get} keeps the spectrum for length {@code len} (else computes it every time): while keeping is
+     * on, the sources are frozen and {@code len} is at most {@link #MAX_KEPT_LENGTH}.
+     */
+    boolean keeps(long len) {
+        return enabled && len <= maxKeptLength && !trained();
     }
+
+    private static volatile long maxKeptLength = 16_384;
+
+    /** Sets the longest sequence whose spectrum is kept; 0 restores {@link #MAX_KEPT_LENGTH} (tests). */
+    static void setMaxKeptLength(long len) {
+        maxKeptLength = len > 0 ? len : MAX_KEPT_LENGTH;
+    }
+
+    /**
+     * The longest sequence whose spectrum is kept: 16,384 (one 7B hcl block's spectrum at that length is 512 MiB; at
+     * 65,536 bases it would be 2 GiB, 18 GiB for the model's nine, while building it from the factorised filter costs
+     * about one FFT of the signal).
+     */
+    static final long MAX_KEPT_LENGTH = 16_384;
 
     /** The length the kept spectrum is for, or -1 when none is kept. */
     synchronized long keptLength() {

@@ -82,6 +82,11 @@ public final class HyenaLongImplicit extends HyenaBlock {
         return h;
     }
 
+    /** Whether a frozen filter's spectrum is kept between passes at length {@code len} (for memory estimates). */
+    public static boolean keepsSpectrumAt(long len) {
+        return len <= FilterSpectrum.MAX_KEPT_LENGTH;
+    }
+
     /** T = ⌈√L⌉, the columns of {@link #impulseResponse(long, long, long)}'s factorisation (J = ⌈L/T⌉ rows). */
     static long stride(long len) {
         return (long) Math.ceil(Math.sqrt(len));
@@ -116,7 +121,10 @@ public final class HyenaLongImplicit extends HyenaBlock {
         long n = Convolutions.fftLength(len, len);
         NDArray d = skip.reshape(hidden, 1);
         if (!GradMode.isEnabled()) {
-            NDArray kept = spectrum.keeps(hidden, n) ? spectrum.get(len, n, this::impulseResponse) : null;
+            NDArray kept = spectrum.keeps(len) ? spectrum.get(len, n, this::impulseResponse) : null;
+            if (kept == null) {
+                spectrum.clear();   // one kept for another length is not needed now
+            }
             NDArray out = Convolutions.fftCausalByChannels(u, n, d, kept != null
                     ? (c0, c1) -> kept.get(NDIndex.sliceAxis(0, c0, c1))
                     : (c0, c1) -> spectrumOf(len, n, c0, c1));

@@ -27,6 +27,7 @@ class FilterSpectrumTest {
     void restore() {
         FilterSpectrum.setEnabled(true);
         Convolutions.setChunkComplex(0);
+        FilterSpectrum.setMaxKeptLength(0);
     }
 
     @Test
@@ -49,6 +50,12 @@ class FilterSpectrumTest {
             float[] shorter = model.infer(ids(m).get(":, :200")).toFloatArray();
             assertEquals(200, hcl(model).keptSpectrumLength(), "another length replaces the kept spectrum");
             assertEquals(2 * 200 * 512, shorter.length);
+            FilterSpectrum.setMaxKeptLength(299);
+            long built = FilterSpectrum.builds();
+            float[] beyond = model.infer(ids(m)).toFloatArray();
+            assertEquals(-1, hcl(model).keptSpectrumLength(), "beyond the longest kept length none is kept");
+            assertEquals(built, FilterSpectrum.builds());
+            assertArrayEquals(computed, beyond, 0f);
         }
     }
 

@@ -252,7 +252,8 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                         + F * largestPerStep
                 : tokens * perToken + F * perStep;
         long hclLayers = kinds.stream().filter(k -> k == BlockKind.HCL).count();
-        long spectra = filtersTrained ? 0 : hclLayers * d * (nHcl / 2 + 1) * 2 * F;   // complex, one length kept
+        long spectra = filtersTrained || !HyenaLongImplicit.keepsSpectrumAt(len) ? 0
+                : hclLayers * d * (nHcl / 2 + 1) * 2 * F;                               // complex, one length kept
         long working = tokens * (F * 2L * c.vocabSize() + largestBlock) + largestTransient + spectra;
         return new TrainingMemoryEstimate(params, trainable, weights, F * trainable, 2 * F * trainable, activations,
                 working, graphs, checkpointing ? F * tokens * d : 0);
