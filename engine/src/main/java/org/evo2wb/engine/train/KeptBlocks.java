@@ -36,19 +36,9 @@ final class KeptBlocks {
      */
     static int choose(TrainableModel model, FineTuneSettings s, boolean dataParallel) {
         int n = model.stages().blocks();
-        if (!automatic()) {
-            String set = System.getProperty(PROPERTY).trim();
-            int k;
-            try {
-                k = Integer.parseInt(set);
-            } catch (NumberFormatException e) {
-                k = -1;
-            }
-            if (k < 0 || k > n) {
-                throw new IllegalArgumentException(PROPERTY + " must be auto or a number of blocks from 0 to " + n
-                        + ", got '" + set + "'");
-            }
-            return k;
+        int set = setByHand(PROPERTY, n);
+        if (set >= 0) {
+            return set;
         }
         Device d = model.manager().getDevice();
         TrainingMemoryEstimate e = dataParallel ? null : model.memoryEstimate(s, d);
@@ -69,20 +59,9 @@ final class KeptBlocks {
      * instead (0 … blocks − kept).
      */
     static int offloadedInputs(TrainableModel model, FineTuneSettings s, boolean dataParallel, int kept) {
-        int recomputed = model.stages().blocks() - kept;
-        String set = System.getProperty(OFFLOAD_PROPERTY, "auto").trim();
-        if (!set.equalsIgnoreCase("auto")) {
-            int m;
-            try {
-                m = Integer.parseInt(set);
-            } catch (NumberFormatException e) {
-                m = -1;
-            }
-            if (m < 0 || m > recomputed) {
-                throw new IllegalArgumentException(OFFLOAD_PROPERTY + " must be auto or a number of blocks from 0 to "
-                        + recomputed + ", got '" + set + "'");
-            }
-            return m;
+        int set = setByHand(OFFLOAD_PROPERTY, model.stages().blocks() - kept);
+        if (set >= 0) {
+            return set;
         }
         Device d = model.manager().getDevice();
         if (kept > 0 || dataParallel || !d.isGpu()) {
@@ -93,9 +72,27 @@ final class KeptBlocks {
         return totalAndUsed == null ? 0 : e.offloadedInputsOn(totalAndUsed[0], totalAndUsed[1]);
     }
 
-    /** Whether the number of offloaded inputs is chosen from the memory left. */
-    static boolean offloadAutomatic() {
-        return System.getProperty(OFFLOAD_PROPERTY, "auto").trim().equalsIgnoreCase("auto");
+    /**
+     * The number of blocks {@code property} sets, or -1 where it is unset or {@code auto}.
+     *
+     * @throws IllegalArgumentException naming the property when it is neither auto nor a number from 0 to max
+     */
+    private static int setByHand(String property, int max) {
+        String set = System.getProperty(property, "auto").trim();
+        if (set.equalsIgnoreCase("auto")) {
+            return -1;
+        }
+        int k;
+        try {
+            k = Integer.parseInt(set);
+        } catch (NumberFormatException e) {
+            k = -1;
+        }
+        if (k < 0 || k > max) {
+            throw new IllegalArgumentException(property + " must be auto or a number of blocks from 0 to " + max
+                    + ", got '" + set + "'");
+        }
+        return k;
     }
 
     /** ", the inputs of the first 12 blocks wait in host memory" or "". */
