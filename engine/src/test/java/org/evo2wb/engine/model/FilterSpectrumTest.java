@@ -161,6 +161,51 @@ class FilterSpectrumTest {
     }
 
     @Test
+    void factorisedFilterGradientsMatchThoseOfTheSumOfModes() throws Exception {
+        int len = 1_000;                                           // T 32, J 32: 24 times past the window
+        try (StripedHyena model = tiny(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            model.setTrainable(true);
+            NDArray poles = model.parameters().get(POLES);             // (64, 16, 1)
+            NDArray residues = model.parameters().get(RESIDUES);       // (64, 16)
+            NDArray w = m.randomNormal(new Shape(64, len));
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(hcl(model).impulseResponse(len).mul(w).sum());
+            }
+            double[] gPoles = poles.getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                    .toDoubleArray();
+            double[] gRes = residues.getGradient().toType(ai.djl.ndarray.types.DataType.FLOAT64, false)
+                    .toDoubleArray();
+            // the same loss through Σ_s R·exp(λt) in float64: ∂/∂R[c,s] = Σ_t w·exp(λt), ∂/∂λ[c,s] = Σ_t w·R·t·exp(λt)
+            double[] p = poles.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+            double[] r = residues.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
+            float[] wv = w.toFloatArray();
+            double worstPoles = 0;
+            double worstRes = 0;
+            for (int c = 0; c < 64; c++) {
+                for (int k = 0; k < 16; k++) {
+                    int at = c * 16 + k;
+                    double dr = 0;
+                    double dp = 0;
+                    double scaleR = 1e-30;
+                    double scaleP = 1e-30;
+                    for (int t = 0; t < len; t++) {
+                        double e = Math.exp(p[at] * t);
+                        dr += wv[c * len + t] * e;
+                        dp += wv[c * len + t] * r[at] * t * e;
+                        scaleR += Math.abs(wv[c * len + t] * e);
+                        scaleP += Math.abs(wv[c * len + t] * r[at] * t * e);
+                    }
+                    worstRes = Math.max(worstRes, Math.abs(gRes[at] - dr) / scaleR);
+                    worstPoles = Math.max(worstPoles, Math.abs(gPoles[at] - dp) / scaleP);
+                }
+            }
+            System.out.printf("factorised filter gradients against float64 sums of the modes: residues %.3g, poles "
+                    + "%.3g of the sums of |terms|%n", worstRes, worstPoles);
+            assertTrue(worstRes <= 1e-5 && worstPoles <= 1e-5, worstRes + " / " + worstPoles);
+        }
+    }
+
+    @Test
     void channelChunksGiveTheLogitsOfOnePass() throws Exception {
         int len = 2_100;                   // above the hcm block's FFT threshold: both FFT convolutions are chunked
         for (boolean keep : new boolean[] {true, false}) {
