@@ -90,10 +90,11 @@ public final class Convolutions {
     }
 
     /**
-     * {@code fftCausal(u, hf, n) + u ⊙ d} with grad mode off, over chunks of channels whose spectra (B·c·(n/2 + 1)
+     * {@code fftCausal(u, hf, n) + u ⊙ d}. With grad mode off, over chunks of channels whose spectra (B·c·(n/2 + 1)
      * complex numbers) stay within {@value #CHUNK_COMPLEX} complex numbers (256 MiB): at long windows the FFT's
-     * temporaries are a chunk's, not all channels' (a 7B block at 65,536 bases: 0.25 GiB instead of 2 GiB each). Where
-     * every channel fits one chunk this is exactly the unchunked computation.
+     * temporaries are a chunk's, not all channels' (a 7B block at 65,536 bases: 0.25 GiB instead of 2 GiB each). With
+     * grad mode on, and where every channel fits one chunk, one pass over all channels (autograd keeps what the
+     * backward needs of every channel in any case).
      *
      * @param u (B, C, L)
      * @param n the FFT length
@@ -104,7 +105,7 @@ public final class Convolutions {
     public static NDArray fftCausalByChannels(NDArray u, long n, NDArray d, ChannelSpectra spectra) {
         long b = u.getShape().get(0);
         long c = u.getShape().get(1);
-        long chunk = channelsPerChunk(b, n);
+        long chunk = GradMode.isEnabled() ? c : channelsPerChunk(b, n);
         if (chunk >= c) {
             return chunk(u, n, d, spectra.of(0, c));
         }

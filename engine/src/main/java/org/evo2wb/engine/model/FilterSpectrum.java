@@ -51,15 +51,17 @@ final class FilterSpectrum {
     }
 
     /**
-     * The spectrum {@code rfft(filter(len), n)}, kept or computed.
+     * The kept spectrum {@code rfft(filter(len), n)}, built on first use, or null where none is kept for this length
+     * (keeping off, a source trained, {@code len} above {@link #MAX_KEPT_LENGTH}); then a spectrum kept for another
+     * length is freed too, and the caller computes its own.
      *
      * @param filter builds the filter (C, Lh) for length len from the sources
-     * @return (C, n/2 + 1) complex, a handle owned by the caller's scope
+     * @return (C, n/2 + 1) complex, a handle owned by the caller's scope, or null
      */
-    NDArray get(long len, long n, LongFunction<NDArray> filter) {
-        if (!keeps(len)) {
+    NDArray kept(long len, long n, LongFunction<NDArray> filter) {
+        if (!enabled || len > maxKeptLength || trained()) {
             clear();
-            return Convolutions.spectrum(filter.apply(len), n);
+            return null;
         }
         synchronized (this) {
             if (entry == null || entry.len != len || entry.n != n || !unchanged(entry)) {
@@ -71,26 +73,18 @@ final class FilterSpectrum {
     }
 
     /**
-     * Whether {@link #get} keeps the spectrum for length {@code len} (else computes it every time): while keeping is
-     * on, the sources are frozen and {@code len} is at most {@link #MAX_KEPT_LENGTH}.
+     * The longest sequence whose spectrum is kept: 16,384 (one 7B hcl block's spectrum at that length is 512 MiB; at
+     * 65,536 bases it would be 2 GiB, 18 GiB for the model's nine, where building it again takes one FFT of the
+     * filter per pass beside the FFTs of the signal).
      */
-    boolean keeps(long len) {
-        return enabled && len <= maxKeptLength && !trained();
-    }
+    static final long MAX_KEPT_LENGTH = 16_384;
 
-    private static volatile long maxKeptLength = 16_384;
+    private static volatile long maxKeptLength = MAX_KEPT_LENGTH;
 
     /** Sets the longest sequence whose spectrum is kept; 0 restores {@link #MAX_KEPT_LENGTH} (tests). */
     static void setMaxKeptLength(long len) {
         maxKeptLength = len > 0 ? len : MAX_KEPT_LENGTH;
     }
-
-    /**
-     * The longest sequence whose spectrum is kept: 16,384 (one 7B hcl block's spectrum at that length is 512 MiB; at
-     * 65,536 bases it would be 2 GiB, 18 GiB for the model's nine, while building it from the factorised filter costs
-     * about one FFT of the signal).
-     */
-    static final long MAX_KEPT_LENGTH = 16_384;
 
     /** The length the kept spectrum is for, or -1 when none is kept. */
     synchronized long keptLength() {

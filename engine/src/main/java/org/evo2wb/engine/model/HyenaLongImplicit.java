@@ -110,38 +110,24 @@ public final class HyenaLongImplicit extends HyenaBlock {
     }
 
     /**
-     * With grad mode on, one FFT convolution over every channel (the kept spectrum while the filter is frozen). With
-     * grad mode off (scoring, a checkpointed step's first pass) over channel chunks ({@link
-     * Convolutions#fftCausalByChannels}); where no spectrum is kept for this length ({@link FilterSpectrum#keeps}),
-     * each chunk builds its own filter spectrum, so at long windows no (D, n/2 + 1) spectrum lives at all.
+     * The FFT convolution with the kept spectrum while the filter is frozen and the window is at most {@link
+     * FilterSpectrum#MAX_KEPT_LENGTH}, else with one built for this call; with grad mode off over channel chunks
+     * ({@link Convolutions#fftCausalByChannels}), each chunk building its own where none is kept, so at long windows
+     * no (D, n/2 + 1) spectrum lives at all.
      */
     @Override
     protected NDArray filter(NDArray u) {
         long len = u.getShape().get(2);
         long n = Convolutions.fftLength(len, len);
         NDArray d = skip.reshape(hidden, 1);
-        if (!GradMode.isEnabled()) {
-            NDArray kept = spectrum.keeps(len) ? spectrum.get(len, n, this::impulseResponse) : null;
-            if (kept == null) {
-                spectrum.clear();   // one kept for another length is not needed now
-            }
-            NDArray out = Convolutions.fftCausalByChannels(u, n, d, kept != null
-                    ? (c0, c1) -> kept.get(NDIndex.sliceAxis(0, c0, c1))
-                    : (c0, c1) -> spectrumOf(len, n, c0, c1));
-            if (kept != null) {
-                kept.close();       // this call's handle; the kept spectrum stays with the model
-            }
-            d.close();
-            return out;
+        NDArray kept = spectrum.kept(len, n, this::impulseResponse);
+        NDArray out = Convolutions.fftCausalByChannels(u, n, d, kept != null
+                ? (c0, c1) -> kept.get(NDIndex.sliceAxis(0, c0, c1))
+                : (c0, c1) -> spectrumOf(len, n, c0, c1));
+        if (kept != null) {
+            kept.close();           // this call's handle; the kept spectrum stays with the model
         }
-        NDArray hf = spectrum.get(len, n, this::impulseResponse);
-        NDArray y = Convolutions.fftCausal(u, hf, n);
-        hf.close();                 // this call's handle; a kept spectrum stays with the model
-        NDArray direct = u.mul(d);
         d.close();
-        NDArray out = y.add(direct);
-        y.close();
-        direct.close();
         return out;
     }
 

@@ -15,8 +15,8 @@ import ai.djl.ndarray.types.DataType;
  * G = {@code hcm_filter_groups}; D_i = {@code filter.D} (D).
  *
  * <p>Computed as a grouped conv1d with the reversed taps (a convolution is a cross-correlation with the flipped
- * filter) for short sequences, and through FFTs once L exceeds {@link #FFT_THRESHOLD} (over channel chunks with grad
- * mode off, {@link Convolutions#fftCausalByChannels}).
+ * filter) for short sequences, and through FFTs once L exceeds {@link #FFT_THRESHOLD}
+ * ({@link Convolutions#fftCausalByChannels}).
  */
 public final class HyenaMediumRegularized extends HyenaBlock {
 
@@ -41,7 +41,7 @@ public final class HyenaMediumRegularized extends HyenaBlock {
         long k = Math.min(len, taps);
         NDArray hk = Convolutions.expandGroups(k == taps ? h : h.get(":, :, :" + k), hidden);   // (D, 1, K')
         NDArray d = skip.reshape(hidden, 1);
-        if (len > FFT_THRESHOLD && !GradMode.isEnabled()) {
+        if (len > FFT_THRESHOLD) {
             long n = Convolutions.fftLength(len, k);
             NDArray taps2 = hk.reshape(hidden, k);
             NDArray out = Convolutions.fftCausalByChannels(u, n, d, (c0, c1) -> {
@@ -54,13 +54,7 @@ public final class HyenaMediumRegularized extends HyenaBlock {
             d.close();
             return out;
         }
-        NDArray y;
-        if (len > FFT_THRESHOLD) {
-            y = Convolutions.fftCausal(u, hk.reshape(hidden, k));
-        } else {
-            y = Convolutions.causalDepthwise(u, Linear.cast(hk.flip(2), u.getDataType()));
-        }
-        return y.add(u.mul(d));
+        return Convolutions.causalDepthwise(u, Linear.cast(hk.flip(2), u.getDataType())).add(u.mul(d));
     }
 
     /** Direct convolution (fp16 in fp16-mixed) up to {@link #FFT_THRESHOLD}, FFTs (fp32) above. */

@@ -78,10 +78,10 @@ final class KeptBlocks {
      * @throws IllegalArgumentException naming the property when it is neither auto nor a number from 0 to max
      */
     private static int setByHand(String property, int max) {
-        String set = System.getProperty(property, "auto").trim();
-        if (set.equalsIgnoreCase("auto")) {
+        if (isAuto(property)) {
             return -1;
         }
+        String set = System.getProperty(property).trim();
         int k;
         try {
             k = Integer.parseInt(set);
@@ -113,7 +113,11 @@ final class KeptBlocks {
 
     /** Whether the number is chosen from the memory left ({@value #PROPERTY} unset or {@code auto}). */
     static boolean automatic() {
-        return System.getProperty(PROPERTY, "auto").trim().equalsIgnoreCase("auto");
+        return isAuto(PROPERTY);
+    }
+
+    private static boolean isAuto(String property) {
+        return System.getProperty(property, "auto").trim().equalsIgnoreCase("auto");
     }
 
     /** The computer's memory and what is not available to this run (Linux: MemTotal, MemAvailable). */

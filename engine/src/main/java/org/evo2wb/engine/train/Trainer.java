@@ -793,8 +793,7 @@ final class Trainer {
             ways.add("recompute every block (start with JAVA_OPTS=-D" + KeptBlocks.PROPERTY + "=0; this run kept the "
                     + "graphs of the last " + keptBlocks + ")");
         }
-        if (s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING) && parallel == null
-                && run.model.manager().getDevice().isGpu()) {
+        if (checkpointing && parallel == null && run.model.manager().getDevice().isGpu()) {
             int recomputed = run.model.stages().blocks() - keptBlocks;
             if (offloadedInputs < recomputed) {
                 ways.add("keep the block inputs in host memory (start with JAVA_OPTS=-D" + KeptBlocks.OFFLOAD_PROPERTY

@@ -182,8 +182,7 @@ class ActivationCheckpointingTest {
     }
 
     private static Backward keeping(int kept) {
-        return (model, tokens, lossOfLogits, lossScale) -> ActivationCheckpointing.forwardBackward(model.stages(),
-                tokens, lossOfLogits::apply, lossScale, 77, kept);
+        return offloading(new int[] {kept, 0});
     }
 
     @Test

@@ -57,9 +57,9 @@ record MemoryLine(String text, boolean warning) {
         }
         b.append('.');
         boolean tooMuch = available > 0 && e.totalBytes() > TrainingMemoryEstimate.USABLE_SHARE * available;
-        int offloaded = tooMuch && gpu ? e.offloadedInputsOn(available, e.weightBytes() + ModelNeeds.CUDA_CONTEXT) : 0;
-        if (offloaded > 0 && e.totalBytes() - offloaded * e.blockInputBytes()
-                <= TrainingMemoryEstimate.USABLE_SHARE * available - ModelNeeds.CUDA_CONTEXT) {
+        long loaded = e.weightBytes() + ModelNeeds.CUDA_CONTEXT;           // what the GPU holds once the model is in
+        int offloaded = tooMuch && gpu ? e.offloadedInputsOn(available, loaded) : 0;
+        if (offloaded > 0 && e.fitsWithOffloaded(offloaded, available, loaded)) {
             b.append(String.format(Locale.ROOT, " It fits with the inputs of the first %d of %d blocks waiting in "
                     + "the computer's memory (about %s) between the forward pass and their recompute, which the run "
                     + "does by itself, at the cost of copying each one out and back.", offloaded, config.numLayers(),

@@ -280,8 +280,17 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
      * tenth of the device (allocator slack, fragmentation, this estimate's error).
      */
     public int keptBlocksOn(long deviceBytes, long usedBytes) {
+        return keptBlocks(spareBytes(deviceBytes, usedBytes));
+    }
+
+    /**
+     * What is left on a device of {@code deviceBytes} with {@code usedBytes} in use once the model is loaded, after
+     * the step's own needs (activations, working memory, gradients, optimiser state) and a tenth of the device
+     * (allocator slack, fragmentation, this estimate's error); negative where the step does not fit.
+     */
+    private long spareBytes(long deviceBytes, long usedBytes) {
         long needs = activationBytes + workingBytes + gradientBytes + optimizerBytes;
-        return keptBlocks(deviceBytes - usedBytes - (long) ((1 - USABLE_SHARE) * deviceBytes) - needs);
+        return deviceBytes - usedBytes - (long) ((1 - USABLE_SHARE) * deviceBytes) - needs;
     }
 
     /**
@@ -291,15 +300,16 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
      * even that is not enough.
      */
     public int offloadedInputsOn(long deviceBytes, long usedBytes) {
-        if (blockInputBytes == 0) {
-            return 0;
-        }
-        long needs = activationBytes + workingBytes + gradientBytes + optimizerBytes;
-        long over = needs - (deviceBytes - usedBytes - (long) ((1 - USABLE_SHARE) * deviceBytes));
-        if (over <= 0) {
+        long over = -spareBytes(deviceBytes, usedBytes);
+        if (blockInputBytes == 0 || over <= 0) {
             return 0;
         }
         return (int) Math.min(blockGraphBytes.length, (over + blockInputBytes - 1) / blockInputBytes);
+    }
+
+    /** Whether the step fits as {@link #keptBlocksOn} reckons with {@code offloaded} block inputs in host memory. */
+    public boolean fitsWithOffloaded(int offloaded, long deviceBytes, long usedBytes) {
+        return spareBytes(deviceBytes, usedBytes) + offloaded * blockInputBytes >= 0;
     }
 
     /** What the last {@code kept} blocks' graphs add to this estimate. */

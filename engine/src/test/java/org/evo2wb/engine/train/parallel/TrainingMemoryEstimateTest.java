@@ -2,6 +2,7 @@ package org.evo2wb.engine.train.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -165,6 +166,8 @@ class TrainingMemoryEstimateTest {
         assertEquals(1, on.offloadedInputsOn(device, used + 1));
         assertEquals(1, on.offloadedInputsOn(device, used + input));
         assertEquals(2, on.offloadedInputsOn(device, used + input + 1));
+        assertTrue(on.fitsWithOffloaded(2, device, used + input + 1));
+        assertFalse(on.fitsWithOffloaded(1, device, used + input + 1));
         assertEquals(5, on.offloadedInputsOn(device, used + 100 * input), "never more than the blocks");
         assertEquals(0, off.offloadedInputsOn(device, used + input));
     }
