@@ -56,6 +56,13 @@ public abstract class Block {
     public void releaseCaches() {
     }
 
+    /**
+     * Whether the block keeps anything between forwards (on by default); off, it frees what it keeps and builds it in
+     * every forward instead (a training step short of memory).
+     */
+    public void keepCaches(boolean on) {
+    }
+
     public int index() {
         return index;
     }

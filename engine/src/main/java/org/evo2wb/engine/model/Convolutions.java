@@ -91,7 +91,8 @@ public final class Convolutions {
 
     /**
      * {@code fftCausal(u, hf, n) + u ⊙ d}. With grad mode off, over chunks of channels whose spectra (B·c·(n/2 + 1)
-     * complex numbers) stay within {@value #CHUNK_COMPLEX} complex numbers (256 MiB): at long windows the FFT's
+     * complex numbers; the budget counts B·c·n/2, so that 7B's 4,096 channels at n = 16,384 are one chunk) stay within
+     * {@value #CHUNK_COMPLEX} complex numbers (256 MiB): at long windows the FFT's
      * temporaries are a chunk's, not all channels' (a 7B block at 65,536 bases: 0.25 GiB instead of 2 GiB each). With
      * grad mode on, and where every channel fits one chunk, one pass over all channels (autograd keeps what the
      * backward needs of every channel in any case).
@@ -142,7 +143,7 @@ public final class Convolutions {
     /** Channels per chunk of {@link #fftCausalByChannels} at batch b and FFT length n. */
     static long channelsPerChunk(long b, long n) {
         long budget = chunkOverride > 0 ? chunkOverride : CHUNK_COMPLEX;
-        return Math.max(1, budget / (b * (n / 2 + 1)));
+        return Math.max(1, budget / (b * Math.max(1, n / 2)));
     }
 
     private static NDArray chunk(NDArray u, long n, NDArray d, NDArray hf) {

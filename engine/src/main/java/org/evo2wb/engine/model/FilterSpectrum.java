@@ -14,6 +14,8 @@ import java.util.function.LongFunction;
  *       {@link #MAX_KEPT_LENGTH}.</li>
  *   <li>Bypassed (and dropped) while any source parameter requires a gradient: full fine-tuning changes them every
  *       step, and the spectrum must then be part of the autograd graph.</li>
+ *   <li>Bypassed (and dropped) while its model is told not to keep it ({@link #setKept}): a training step that
+ *       needs the memory rebuilds it in each pass.</li>
  *   <li>Checked on every use against a copy of the source values (a comparison of D·S numbers per layer), so
  *       parameters overwritten in place (fine-tuned weights loaded, a run resumed, a projection step) are never
  *       served a stale spectrum.</li>
@@ -24,12 +26,13 @@ import java.util.function.LongFunction;
  */
 final class FilterSpectrum {
 
-    /** On unless the system property {@code evo2wb.keepFilterSpectra} is {@code false}. */
+    /** On unless the system property {@value HyenaLongImplicit#KEEP_SPECTRA_PROPERTY} is {@code false}. */
     private static volatile boolean enabled =
-            !"false".equalsIgnoreCase(System.getProperty("evo2wb.keepFilterSpectra", "true"));
+            !"false".equalsIgnoreCase(System.getProperty(HyenaLongImplicit.KEEP_SPECTRA_PROPERTY, "true"));
     private static final AtomicLong BUILDS = new AtomicLong();
 
     private final NDArray[] sources;
+    private volatile boolean keep = true;
     private Entry entry;
 
     private record Entry(long len, long n, NDArray spectrum, NDArray[] snapshot) {
@@ -45,6 +48,19 @@ final class FilterSpectrum {
         enabled = on;
     }
 
+    /** Whether spectra are kept at all ({@link #setEnabled}, the system property). */
+    static boolean enabled() {
+        return enabled;
+    }
+
+    /** Keeps the spectrum between passes (the default) or not; not keeping frees the one kept. */
+    void setKept(boolean on) {
+        keep = on;
+        if (!on) {
+            clear();
+        }
+    }
+
     /** Spectra computed for keeping, over all models so far (tests). */
     static long builds() {
         return BUILDS.get();
@@ -52,14 +68,14 @@ final class FilterSpectrum {
 
     /**
      * The kept spectrum {@code rfft(filter(len), n)}, built on first use, or null where none is kept for this length
-     * (keeping off, a source trained, {@code len} above {@link #MAX_KEPT_LENGTH}); then a spectrum kept for another
-     * length is freed too, and the caller computes its own.
+     * (keeping off, for every model or for this one; a source trained; {@code len} above {@link #MAX_KEPT_LENGTH});
+     * then a spectrum kept for another length is freed too, and the caller computes its own.
      *
      * @param filter builds the filter (C, Lh) for length len from the sources
      * @return (C, n/2 + 1) complex, a handle owned by the caller's scope, or null
      */
     NDArray kept(long len, long n, LongFunction<NDArray> filter) {
-        if (!enabled || len > maxKeptLength || trained()) {
+        if (!enabled || !keep || len > maxKeptLength || trained()) {
             clear();
             return null;
         }

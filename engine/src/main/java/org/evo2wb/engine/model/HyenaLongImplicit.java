@@ -82,9 +82,12 @@ public final class HyenaLongImplicit extends HyenaBlock {
         return h;
     }
 
+    /** System property: {@code false} keeps no filter's spectrum between passes, in any model. */
+    public static final String KEEP_SPECTRA_PROPERTY = "evo2wb.keepFilterSpectra";
+
     /** Whether a frozen filter's spectrum is kept between passes at length {@code len} (for memory estimates). */
     public static boolean keepsSpectrumAt(long len) {
-        return len <= FilterSpectrum.MAX_KEPT_LENGTH;
+        return FilterSpectrum.enabled() && len <= FilterSpectrum.MAX_KEPT_LENGTH;
     }
 
     /** T = ⌈√L⌉, the columns of {@link #impulseResponse(long, long, long)}'s factorisation (J = ⌈L/T⌉ rows). */
@@ -158,8 +161,13 @@ public final class HyenaLongImplicit extends HyenaBlock {
         spectrum.clear();
     }
 
-    /** The length whose filter spectrum this block keeps, or -1 (tests). */
-    long keptSpectrumLength() {
+    @Override
+    public void keepCaches(boolean on) {
+        spectrum.setKept(on);
+    }
+
+    /** The length whose filter spectrum this block keeps, or -1 when it keeps none. */
+    public long keptSpectrumLength() {
         return spectrum.keptLength();
     }
 

@@ -53,23 +53,22 @@ final class KeptBlocks {
     }
 
     /**
-     * How many block inputs, from the first block's, wait in host memory between the forward pass and their recompute
-     * ({@link ActivationCheckpointing}): on a GPU, with no block graph kept, as many as the estimate needs to fit
-     * ({@link TrainingMemoryEstimate#offloadedInputsOn}); otherwise none. {@value #OFFLOAD_PROPERTY} sets the number
-     * instead (0 … blocks − kept).
+     * What the run gives up to fit its device when no block graph is kept ({@link TrainingMemoryEstimate#fittingOn}):
+     * the filters' kept spectra, then on a GPU the inputs of as many blocks as it takes, waiting in host memory;
+     * nothing where it fits, where graphs are kept or where the batch is shared between devices.
+     * {@value #OFFLOAD_PROPERTY} sets the number of inputs instead (0 … blocks − kept), and the spectra are then kept.
      */
-    static int offloadedInputs(TrainableModel model, FineTuneSettings s, boolean dataParallel, int kept) {
+    static TrainingMemoryEstimate.Fitting fitting(TrainableModel model, FineTuneSettings s, boolean dataParallel,
+                                                  int kept) {
         int set = setByHand(OFFLOAD_PROPERTY, model.stages().blocks() - kept);
         if (set >= 0) {
-            return set;
+            return new TrainingMemoryEstimate.Fitting(true, set, true);
         }
         Device d = model.manager().getDevice();
-        if (kept > 0 || dataParallel || !d.isGpu()) {
-            return 0;
-        }
-        TrainingMemoryEstimate e = model.memoryEstimate(s, d);
-        long[] totalAndUsed = e == null ? null : gpuMemory(d);
-        return totalAndUsed == null ? 0 : e.offloadedInputsOn(totalAndUsed[0], totalAndUsed[1]);
+        TrainingMemoryEstimate e = kept > 0 || dataParallel ? null : model.memoryEstimate(s, d);
+        long[] totalAndUsed = e == null ? null : d.isGpu() ? gpuMemory(d) : hostMemory();
+        return totalAndUsed == null ? new TrainingMemoryEstimate.Fitting(true, 0, true)
+                : e.fittingOn(totalAndUsed[0], totalAndUsed[1], d.isGpu());
     }
 
     /**
@@ -95,11 +94,15 @@ final class KeptBlocks {
         return k;
     }
 
-    /** ", the inputs of the first 12 blocks wait in host memory" or "". */
-    static String describeOffloaded(int offloaded) {
-        return offloaded == 0 ? "" : String.format(Locale.ROOT, ", the input%s of the first %d block%s wait%s in "
-                + "host memory", offloaded == 1 ? "" : "s", offloaded, offloaded == 1 ? "" : "s",
-                offloaded == 1 ? "s" : "");
+    /**
+     * ", the long filters' spectra are built in every pass, the inputs of the first 12 blocks wait in host memory" or
+     * the part that applies, or "".
+     */
+    static String describe(TrainingMemoryEstimate.Fitting f) {
+        int n = f.offloadedInputs();
+        return (f.keepsSpectra() ? "" : ", the long filters' spectra are built in every pass instead of kept")
+                + (n == 0 ? "" : n == 1 ? ", the input of the first block waits in host memory"
+                : String.format(Locale.ROOT, ", the inputs of the first %d blocks wait in host memory", n));
     }
 
     private static long[] gpuMemory(Device d) {
@@ -114,6 +117,11 @@ final class KeptBlocks {
     /** Whether the number is chosen from the memory left ({@value #PROPERTY} unset or {@code auto}). */
     static boolean automatic() {
         return isAuto(PROPERTY);
+    }
+
+    /** Whether the block inputs in host memory are chosen from the memory ({@value #OFFLOAD_PROPERTY} unset or auto). */
+    static boolean offloadAutomatic() {
+        return isAuto(OFFLOAD_PROPERTY);
     }
 
     private static boolean isAuto(String property) {

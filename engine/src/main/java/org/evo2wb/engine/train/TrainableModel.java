@@ -94,6 +94,14 @@ public interface TrainableModel {
         return null;
     }
 
+    /**
+     * Whether the model keeps what it may keep between forwards (the frozen filters' spectra; on by default); the loop
+     * turns it off for a run that does not fit its device otherwise and on again when the run ends. The default
+     * keeps nothing.
+     */
+    default void keepCaches(boolean on) {
+    }
+
     /** The precision setting's word for how the model computes ({@code fp32}); checked against the settings. */
     default String precision() {
         return "fp32";

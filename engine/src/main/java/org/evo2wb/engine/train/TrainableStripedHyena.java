@@ -69,6 +69,11 @@ public final class TrainableStripedHyena implements TrainableModel {
     }
 
     @Override
+    public void keepCaches(boolean on) {
+        model.keepCaches(on);
+    }
+
+    @Override
     public Stages stages() {
         return new Stages() {
             @Override

@@ -41,6 +41,7 @@ import org.evo2wb.engine.train.data.BatchStream;
 import org.evo2wb.engine.train.data.HostBatch;
 import org.evo2wb.engine.train.data.LossWeights;
 import org.evo2wb.engine.train.data.TokenWindow;
+import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
 import org.evo2wb.engine.train.data.WindowSource;
 import org.evo2wb.engine.train.optim.AdamW;
 import org.evo2wb.engine.train.optim.GradientClipping;
@@ -84,6 +85,7 @@ final class Trainer {
     private final boolean checkpointing;
     private int keptBlocks;
     private int offloadedInputs;
+    private boolean spectraRebuilt;             // the model's filter spectra are built in every pass for this run
 
     private TrainingPlan plan;
     private BatchStream stream;
@@ -141,7 +143,23 @@ final class Trainer {
             if (parallel != null) {
                 parallel.close();
             }
+            if (spectraRebuilt) {
+                run.model.keepCaches(true);
+            }
         }
+    }
+
+    /**
+     * Gives up what {@code f} says the run needs to fit (the filters' kept spectra, block inputs to host memory) and
+     * returns the note's part for it.
+     */
+    private String giveUp(TrainingMemoryEstimate.Fitting f) {
+        offloadedInputs = f.offloadedInputs();
+        if (!f.keepsSpectra() && !spectraRebuilt) {
+            run.model.keepCaches(false);
+            spectraRebuilt = true;
+        }
+        return KeptBlocks.describe(f);
     }
 
     // ---- preparation ----------------------------------------------------------------------------------------
@@ -185,9 +203,8 @@ final class Trainer {
         String checkpointingNote = null;
         if (checkpointing) {
             keptBlocks = KeptBlocks.choose(run.model, s, parallel != null);
-            offloadedInputs = KeptBlocks.offloadedInputs(run.model, s, parallel != null, keptBlocks);
             checkpointingNote = KeptBlocks.describe(keptBlocks, run.model.stages().blocks())
-                    + KeptBlocks.describeOffloaded(offloadedInputs);
+                    + giveUp(KeptBlocks.fitting(run.model, s, parallel != null, keptBlocks));
             started += "; " + checkpointingNote;
         }
         MetricsLog.truncateAfter(folder.metricsFile(), state.step);
@@ -308,27 +325,58 @@ final class Trainer {
     // ---- settings check -------------------------------------------------------------------------------------
 
     /**
-     * {@link #checkSettings}; when it runs out of memory with block graphs kept by the automatic choice
-     * ({@link KeptBlocks}), once more with every block recomputed (the estimate behind the choice can be wrong, or
-     * another process took memory since), and the run says so.
+     * {@link #checkSettings}; when it runs out of memory, once more for each thing the automatic choices
+     * ({@link KeptBlocks}) can still give up (the estimate behind them can be wrong, or another process took memory
+     * since), and the run says so: first the kept block graphs (every block recomputed), then the filters' kept
+     * spectra and, on a GPU, every block input to host memory.
      */
     private void checkSettingsKeepingWhatFits() throws IOException {
-        try {
-            checkSettings();
-        } catch (TrainingFailedException e) {
-            if (e.kind() != Kind.OUT_OF_MEMORY || keptBlocks == 0 || !KeptBlocks.automatic()) {
-                throw e;
+        while (true) {
+            try {
+                checkSettings();
+                return;
+            } catch (TrainingFailedException e) {
+                String note = e.kind() == Kind.OUT_OF_MEMORY ? giveUpMore() : null;
+                if (note == null) {
+                    throw e;
+                }
+                writeStatus(RunState.RUNNING, startedStatus() + "; " + note);
+                for (TrainingListener l : run.listeners) {
+                    l.onNote(note);
+                }
             }
-            int blocks = run.model.stages().blocks();
-            String note = "the settings check ran out of memory with the graphs of the last " + keptBlocks + " of "
-                    + blocks + " blocks kept; " + KeptBlocks.describe(0, blocks) + " instead";
-            keptBlocks = 0;
-            writeStatus(RunState.RUNNING, startedStatus() + "; " + note);
-            for (TrainingListener l : run.listeners) {
-                l.onNote(note);
-            }
-            checkSettings();
         }
+    }
+
+    /**
+     * After running out of memory: gives up the next thing the automatic choices can and returns the note that says
+     * so, or null where nothing is left to give up (activation checkpointing off, the batch shared between devices,
+     * numbers set by hand, everything given up already).
+     */
+    private String giveUpMore() {
+        if (!checkpointing || parallel != null) {
+            return null;
+        }
+        int blocks = run.model.stages().blocks();
+        if (keptBlocks > 0) {
+            if (!KeptBlocks.automatic()) {
+                return null;
+            }
+            int wasKept = keptBlocks;
+            keptBlocks = 0;
+            return "the settings check ran out of memory with the graphs of the last " + wasKept + " of " + blocks
+                    + " blocks kept; " + KeptBlocks.describe(0, blocks)
+                    + giveUp(KeptBlocks.fitting(run.model, s, false, 0)) + " instead";
+        }
+        boolean gpu = run.model.manager().getDevice().isGpu();
+        int inputs = gpu && KeptBlocks.offloadAutomatic() ? blocks : offloadedInputs;
+        if (spectraRebuilt && inputs == offloadedInputs) {
+            return null;
+        }
+        String was = KeptBlocks.describe(0, blocks)
+                + KeptBlocks.describe(new TrainingMemoryEstimate.Fitting(!spectraRebuilt, offloadedInputs, true));
+        return "the settings check ran out of memory (" + was + "); now"
+                + giveUp(new TrainingMemoryEstimate.Fitting(false, inputs, false)).substring(1);
     }
 
     /** The running status's first words: "started" or "resumed at step N". */
@@ -792,6 +840,10 @@ final class Trainer {
         if (keptBlocks > 0) {
             ways.add("recompute every block (start with JAVA_OPTS=-D" + KeptBlocks.PROPERTY + "=0; this run kept the "
                     + "graphs of the last " + keptBlocks + ")");
+        }
+        if (checkpointing && parallel == null && !spectraRebuilt && s.get(METHOD) == FineTuneMethod.LORA) {
+            ways.add("build the long filters' spectra in every pass instead of keeping them (start with JAVA_OPTS=-D"
+                    + org.evo2wb.engine.model.HyenaLongImplicit.KEEP_SPECTRA_PROPERTY + "=false)");
         }
         if (checkpointing && parallel == null && run.model.manager().getDevice().isGpu()) {
             int recomputed = run.model.stages().blocks() - keptBlocks;

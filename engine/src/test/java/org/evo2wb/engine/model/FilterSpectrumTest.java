@@ -218,8 +218,12 @@ class FilterSpectrumTest {
                         .add(65);             // bytes 65 to 68
                 whole = model.infer(tok).toFloatArray();
                 long n = Convolutions.fftLength(len, len);
-                Convolutions.setChunkComplex(10 * (n / 2 + 1));             // 64 channels: 6 chunks of 10, one of 4
+                Convolutions.setChunkComplex(10 * (n / 2));                 // 64 channels: 6 chunks of 10, one of 4
                 assertEquals(10, Convolutions.channelsPerChunk(1, n));
+                Convolutions.setChunkComplex(0);
+                assertEquals(4096, Convolutions.channelsPerChunk(1, 16_384), "7B's channels at 8,192 bases: one chunk");
+                assertEquals(512, Convolutions.channelsPerChunk(1, 65_536 * 2), "and an eighth of them at 65,536");
+                Convolutions.setChunkComplex(10 * (n / 2));
                 chunked = model.infer(tok).toFloatArray();
             } finally {
                 Convolutions.setChunkComplex(0);

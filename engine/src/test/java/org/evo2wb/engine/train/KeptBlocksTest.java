@@ -47,34 +47,37 @@ class KeptBlocksTest {
     }
 
     @Test
-    void offloadedInputsAreNoneOnTheCpuOrTheNumberSetWithinTheRecomputedBlocks() throws Exception {
+    void nothingIsGivenUpWhereItFitsAndTheInputsSetByHandAreTakenWithinTheRecomputedBlocks() throws Exception {
         try (StripedHyena base = TinyModel.load()) {
             TrainableStripedHyena model = TrainableStripedHyena.prepare(base, settings());
-            assertEquals(0, KeptBlocks.offloadedInputs(model, settings(), false, 0), "the CPU's memory is the host's");
-            assertEquals("", KeptBlocks.describeOffloaded(0));
+            TrainingMemoryEstimate.Fitting nothing = new TrainingMemoryEstimate.Fitting(true, 0, true);
+            assertEquals(nothing, KeptBlocks.fitting(model, settings(), false, 0), "it fits this computer");
+            assertEquals(nothing, KeptBlocks.fitting(model, settings(), true, 0), "shared between devices");
+            assertEquals("", KeptBlocks.describe(nothing));
             System.setProperty(KeptBlocks.OFFLOAD_PROPERTY, "3");
-            assertEquals(3, KeptBlocks.offloadedInputs(model, settings(), false, 2));
-            assertEquals(", the inputs of the first 3 blocks wait in host memory", KeptBlocks.describeOffloaded(3));
+            assertEquals(new TrainingMemoryEstimate.Fitting(true, 3, true),
+                    KeptBlocks.fitting(model, settings(), false, 2));
+            assertEquals(", the inputs of the first 3 blocks wait in host memory",
+                    KeptBlocks.describe(new TrainingMemoryEstimate.Fitting(true, 3, true)));
+            assertEquals(", the long filters' spectra are built in every pass instead of kept, the input of the "
+                    + "first block waits in host memory",
+                    KeptBlocks.describe(new TrainingMemoryEstimate.Fitting(false, 1, true)));
             for (String bad : new String[] {"4", "-1", "all"}) {                // 5 blocks, 2 kept: 0 to 3
                 System.setProperty(KeptBlocks.OFFLOAD_PROPERTY, bad);
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                        () -> KeptBlocks.offloadedInputs(model, settings(), false, 2));
+                        () -> KeptBlocks.fitting(model, settings(), false, 2));
                 assertTrue(e.getMessage().contains(KeptBlocks.OFFLOAD_PROPERTY) && e.getMessage().contains("0 to 3")
                         && e.getMessage().contains(bad), e.getMessage());
             }
         }
     }
 
-    /**
-     * The tiny model whose head runs out of memory when a block ran with gradients before it in the same pass (so
-     * only when block graphs are kept).
-     */
-    private static final class OutOfMemoryWhenKept implements TrainableModel {
+    /** The tiny model as the loop sees it, every call passed on; the tests below change one thing each. */
+    private static class Wrapped implements TrainableModel {
 
-        private final TrainableStripedHyena inner;
-        int refused;
+        final TrainableStripedHyena inner;
 
-        OutOfMemoryWhenKept(TrainableStripedHyena inner) {
+        Wrapped(TrainableStripedHyena inner) {
             this.inner = inner;
         }
 
@@ -99,8 +102,42 @@ class KeptBlocksTest {
         }
 
         @Override
+        public void afterUpdate() {
+            inner.afterUpdate();
+        }
+
+        @Override
+        public void keepCaches(boolean on) {
+            inner.keepCaches(on);
+        }
+
+        @Override
         public TrainingMemoryEstimate memoryEstimate(FineTuneSettings s, ai.djl.Device device) {
             return inner.memoryEstimate(s, device);
+        }
+
+        @Override
+        public Stages stages() {
+            return inner.stages();
+        }
+    }
+
+    /**
+     * The tiny model whose head runs out of memory when a block ran with gradients before it in the same pass (so
+     * only when block graphs are kept).
+     */
+    private static final class OutOfMemoryWhenKept extends Wrapped {
+
+        int refused;
+        boolean alsoWithSpectraKept;    // and while the hcl filter keeps its spectrum
+
+        OutOfMemoryWhenKept(TrainableStripedHyena inner) {
+            super(inner);
+        }
+
+        private boolean spectrumKept() {
+            return inner.model().blocks().stream().anyMatch(b -> b instanceof org.evo2wb.engine.model.HyenaLongImplicit h
+                    && h.keptSpectrumLength() >= 0);
         }
 
         @Override
@@ -132,7 +169,7 @@ class KeptBlocksTest {
 
                 @Override
                 public ai.djl.ndarray.NDArray head(ai.djl.ndarray.NDArray x) {
-                    if (gradBlock[0]) {
+                    if (gradBlock[0] || alsoWithSpectraKept && spectrumKept()) {
                         refused++;
                         throw new ai.djl.engine.EngineException("CUDA out of memory. Tried to allocate 2.00 GiB");
                     }
@@ -184,6 +221,30 @@ class KeptBlocksTest {
         assertEquals("the settings check ran out of memory with the graphs of the last 5 of 5 blocks kept; "
                 + "activation checkpointing recomputes every block instead", notes.get(1));
 
+        // running out of memory with every block recomputed too, the run builds the filters' spectra in every pass
+        notes.clear();
+        try (StripedHyena base = TinyModel.load()) {
+            OutOfMemoryWhenKept model = new OutOfMemoryWhenKept(TrainableStripedHyena.prepare(base, s));
+            model.alsoWithSpectraKept = true;
+            org.evo2wb.engine.train.data.TrainingData data = org.evo2wb.engine.train.data.TrainingData.build(
+                    java.util.List.of(Evo2FineTuneTest.FASTA), s, org.evo2wb.bio.ReadProgress.NONE);
+            FineTuneTask task = FineTuneRun.newRun(tmp.resolve("spectra"), s).model(model,
+                            Evo2FineTuneTest.tinyDescription())
+                    .data(data.train(), data.validation(), data.manifest())
+                    .listener(new TrainingListener() {
+                        @Override
+                        public void onNote(String note) {
+                            notes.add(note);
+                        }
+                    }).build().task();
+            task.run();
+            assertEquals(org.evo2wb.engine.task.TaskStatus.FINISHED, task.status(), task.message());
+            assertEquals(2, model.refused, "graphs kept, then spectra kept");
+        }
+        assertEquals(3, notes.size(), notes.toString());
+        assertEquals("the settings check ran out of memory (activation checkpointing recomputes every block); now "
+                + "the long filters' spectra are built in every pass instead of kept", notes.get(2));
+
         // a number set by hand is not second-guessed: the run stops with the advice
         System.setProperty(KeptBlocks.PROPERTY, "2");
         try (StripedHyena base = TinyModel.load()) {
@@ -198,6 +259,79 @@ class KeptBlocksTest {
             assertTrue(task.message().contains("out of memory") && task.message().contains(KeptBlocks.PROPERTY + "=0"),
                     task.message());
         }
+    }
+
+    /**
+     * The tiny model whose estimate says that a step needs all of this computer's memory, unless the filters'
+     * spectra are built in every pass (which then frees more than enough).
+     */
+    private static final class ShortOfMemory extends Wrapped {
+
+        ShortOfMemory(TrainableStripedHyena inner) {
+            super(inner);
+        }
+
+        @Override
+        public TrainingMemoryEstimate memoryEstimate(FineTuneSettings s, ai.djl.Device device) {
+            TrainingMemoryEstimate e = inner.memoryEstimate(s, device);
+            long all = KeptBlocks.hostMemory()[0];
+            return new TrainingMemoryEstimate(e.parameters(), e.trainableParameters(), e.weightBytes(),
+                    e.gradientBytes(), e.optimizerBytes(), all, e.workingBytes(), e.blockGraphBytes(),
+                    e.blockInputBytes(), 2 * all);
+        }
+    }
+
+    @Test
+    void aRunShortOfMemoryBuildsTheFilterSpectraInEveryPassWithTheSameLossesAndKeepsThemAgainAfterwards(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(KeptBlocks.hostMemory() != null, "no /proc/meminfo here");
+        FineTuneSettings s = settings().toBuilder().set(FineTuneParameters.MAX_STEPS, 3)
+                .set(FineTuneParameters.EVAL_EVERY, 3).set(FineTuneParameters.LORA_DROPOUT, 0.0).build();
+        java.util.List<Double> roomy = new java.util.ArrayList<>();
+        java.util.List<Double> tight = new java.util.ArrayList<>();
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        for (boolean shortOfMemory : new boolean[] {false, true}) {
+            try (StripedHyena base = TinyModel.load()) {
+                org.evo2wb.engine.model.HyenaLongImplicit hcl = base.blocks().stream()
+                        .filter(b -> b instanceof org.evo2wb.engine.model.HyenaLongImplicit)
+                        .map(b -> (org.evo2wb.engine.model.HyenaLongImplicit) b).findFirst().orElseThrow();
+                TrainableStripedHyena inner = TrainableStripedHyena.prepare(base, s);
+                TrainableModel model = shortOfMemory ? new ShortOfMemory(inner) : new Wrapped(inner);
+                java.util.List<Long> keptDuringSteps = new java.util.ArrayList<>();
+                org.evo2wb.engine.train.data.TrainingData data = org.evo2wb.engine.train.data.TrainingData.build(
+                        java.util.List.of(Evo2FineTuneTest.FASTA), s, org.evo2wb.bio.ReadProgress.NONE);
+                FineTuneTask task = FineTuneRun.newRun(tmp.resolve("run" + shortOfMemory), s).model(model,
+                                Evo2FineTuneTest.tinyDescription())
+                        .data(data.train(), data.validation(), data.manifest())
+                        .listener(new TrainingListener() {
+                            @Override
+                            public void onStep(StepMetrics m) {
+                                (shortOfMemory ? tight : roomy).add(m.trainLoss());
+                                keptDuringSteps.add(hcl.keptSpectrumLength());
+                            }
+
+                            @Override
+                            public void onNote(String note) {
+                                if (shortOfMemory) {
+                                    notes.add(note);
+                                }
+                            }
+                        }).build().task();
+                task.run();
+                assertEquals(org.evo2wb.engine.task.TaskStatus.FINISHED, task.status(), task.message());
+                assertEquals(3, keptDuringSteps.size());
+                assertTrue(keptDuringSteps.stream().allMatch(len -> shortOfMemory ? len == -1 : len > 0),
+                        "the spectrum kept after each step: " + keptDuringSteps);
+                try (ai.djl.ndarray.NDManager m = base.manager().newSubManager()) {
+                    base.infer(m.create(new long[] {1, 2, 3, 4, 1, 2, 3, 4}, new ai.djl.ndarray.types.Shape(1, 8)))
+                            .close();
+                }
+                assertEquals(8, hcl.keptSpectrumLength(), "kept again once the run is over");
+            }
+        }
+        assertEquals(roomy, tight, "the same losses with the spectra built in every pass");
+        assertEquals("activation checkpointing recomputes every block, the long filters' spectra are built in "
+                + "every pass instead of kept", notes.get(0));
     }
 
     @Test

@@ -57,13 +57,10 @@ record MemoryLine(String text, boolean warning) {
         }
         b.append('.');
         boolean tooMuch = available > 0 && e.totalBytes() > TrainingMemoryEstimate.USABLE_SHARE * available;
-        long loaded = e.weightBytes() + ModelNeeds.CUDA_CONTEXT;           // what the GPU holds once the model is in
-        int offloaded = tooMuch && gpu ? e.offloadedInputsOn(available, loaded) : 0;
-        if (offloaded > 0 && e.fitsWithOffloaded(offloaded, available, loaded)) {
-            b.append(String.format(Locale.ROOT, " It fits with the inputs of the first %d of %d blocks waiting in "
-                    + "the computer's memory (about %s) between the forward pass and their recompute, which the run "
-                    + "does by itself, at the cost of copying each one out and back.", offloaded, config.numLayers(),
-                    TrainingMemoryEstimate.bytes(offloaded * e.blockInputBytes())));
+        long loaded = e.weightBytes() + (gpu ? ModelNeeds.CUDA_CONTEXT : APPLICATION_BYTES);   // once it is in
+        TrainingMemoryEstimate.Fitting f = tooMuch ? e.fittingOn(available, loaded, gpu) : null;
+        if (f != null && f.fits() && f.givesUpAnything()) {
+            b.append(" It fits with ").append(giveUp(f, config, e)).append(", which the run does by itself.");
             tooMuch = false;
         } else if (tooMuch) {
             b.append(" This will probably not fit. ").append(TrainingMemoryEstimate.largestFitting(
@@ -71,7 +68,7 @@ record MemoryLine(String text, boolean warning) {
         }
         if (!tooMuch && available > 0 && settings.get(FineTuneParameters.ACTIVATION_CHECKPOINTING)) {
             int blocks = config.numLayers();
-            int kept = e.keptBlocksOn(available, e.weightBytes() + (gpu ? ModelNeeds.CUDA_CONTEXT : APPLICATION_BYTES));
+            int kept = e.keptBlocksOn(available, loaded);
             if (kept > 0) {
                 String which = kept == blocks ? "all " + blocks + " blocks"
                         : String.format(Locale.ROOT, "up to the last %d of %d blocks", kept, blocks);
@@ -81,5 +78,17 @@ record MemoryLine(String text, boolean warning) {
             }
         }
         return new MemoryLine(b.toString(), tooMuch);
+    }
+
+    /** What the run gives up to fit, as the line says it. */
+    private static String giveUp(TrainingMemoryEstimate.Fitting f, Evo2Config config, TrainingMemoryEstimate e) {
+        String spectra = f.keepsSpectra() ? "" : String.format(Locale.ROOT, "the long filters' spectra (about %s) "
+                + "built again in every pass instead of kept", TrainingMemoryEstimate.bytes(e.spectraBytes()));
+        int n = f.offloadedInputs();
+        String inputs = n == 0 ? "" : String.format(Locale.ROOT, "the inputs of the first %d of %d blocks waiting in "
+                + "the computer's memory (about %s) between the forward pass and their recompute, at the cost of "
+                + "copying each one out and back", n, config.numLayers(),
+                TrainingMemoryEstimate.bytes(n * e.blockInputBytes()));
+        return spectra.isEmpty() ? inputs : inputs.isEmpty() ? spectra : spectra + " and " + inputs;
     }
 }

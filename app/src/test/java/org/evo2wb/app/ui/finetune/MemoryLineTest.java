@@ -81,27 +81,35 @@ class MemoryLineTest {
     }
 
     @Test
-    void whereBlockInputsInHostMemoryMakeItFitTheLineSaysHowManyInsteadOfWarning() {
+    void whereRebuiltSpectraAndBlockInputsInHostMemoryMakeItFitTheLineSaysSoInsteadOfWarning() {
         FineTuneSettings s = FineTuneSettings.builder(null).setText("device", "gpu:0").setText("method", "lora")
                 .setText("precision", "fp16").setText("window-length", "8192").setText("batch-size", "1")
                 .setText("activation-checkpointing", "true").build();
         TrainingMemoryEstimate e = TrainingMemoryEstimate.of(SEVEN_B, s, Device.gpu(0));
         long context = org.evo2wb.engine.hub.ModelNeeds.CUDA_CONTEXT;
         double usable = TrainingMemoryEstimate.USABLE_SHARE;
-        // a card 3.5 block inputs short of the step with every input on it (and the CUDA context): that many
-        // inputs, rounded up, wait in host memory
+        long spectra = e.spectraBytes();
         long input = e.blockInputBytes();
-        long tight = (long) ((e.totalBytes() - 3.5 * input) / usable);
+        // a card half the kept spectra short: they are built in every pass instead, nothing else
+        MemoryLine rebuilt = oneGpu(s, (long) ((e.totalBytes() - spectra / 2.0 + context) / usable));
+        assertTrue(rebuilt.text().contains("It fits with the long filters' spectra (about "
+                + TrainingMemoryEstimate.bytes(spectra) + ") built again in every pass instead of kept, which the run "
+                + "does by itself."), rebuilt.text());
+        assertFalse(rebuilt.warning(), rebuilt.text());
+        // a card the spectra and 3.5 block inputs short (and the CUDA context): that many inputs, rounded up, wait in
+        // host memory too
+        long tight = (long) ((e.totalBytes() - spectra - 3.5 * input) / usable);
         int offloaded = (int) Math.ceil((3.5 * input + context) / input);
-        assertEquals(offloaded, e.offloadedInputsOn(tight, e.weightBytes() + context));
+        assertEquals(new TrainingMemoryEstimate.Fitting(false, offloaded, true),
+                e.fittingOn(tight, e.weightBytes() + context, true));
         MemoryLine line = oneGpu(s, tight);
-        assertTrue(line.text().contains("It fits with the inputs of the first " + offloaded + " of 32 blocks waiting"),
-                line.text());
+        assertTrue(line.text().contains("built again in every pass instead of kept and the inputs of the first "
+                + offloaded + " of 32 blocks waiting"), line.text());
         assertFalse(line.warning(), line.text());
         MemoryLine roomy = oneGpu(s, (long) ((e.totalBytes() + context) / usable) + 1_000_000);
-        assertFalse(roomy.warning() || roomy.text().contains("waiting"), roomy.text());
+        assertFalse(roomy.warning() || roomy.text().contains("It fits with"), roomy.text());
         MemoryLine tiny = oneGpu(s, SMALL);
-        assertTrue(tiny.warning() && !tiny.text().contains("waiting"), "16 GB: not even so; " + tiny.text());
+        assertTrue(tiny.warning() && !tiny.text().contains("It fits with"), "16 GB: not even so; " + tiny.text());
     }
 
     @Test

@@ -58,6 +58,12 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  * pass, and one block at a time is recomputed with its graph:
  * <pre>
  *   activations  4·B·L·( (N+1)·D + max(3D + 2V, max_blocks a_block) ) + 4·max over blocks of the per-step terms
+ *   working      on a GPU without the 4·B·L·max a_block: the recomputed block, everything it touches, is counted once
+ *                (its a_block already holds the temporaries of a GPU block, which frees them as it goes). Against
+ *                the peaks of eight checkpointed steps on an H100 (Evo 2 7B LoRA at 4,096 and 8,192 bases with 0 to
+ *                32 graphs kept, 1B full fine-tuning at 8,192 with none kept), the estimate that counted it twice
+ *                was 0.4 % below to 9.8 % above (mean 5.8 % above); counted once, 7.9 % below to 2.9 % above (mean
+ *                0.8 % below; docs/decisions/0031)
  * </pre>
  *
  * The figures were checked against the peak resident memory of training steps on the CPU (see
@@ -82,11 +88,14 @@ import org.evo2wb.engine.train.settings.FineTuneSettings;
  *                            bases on an H100), so a third or two thirds of it, plus the block's per-step filter
  *                            terms (docs/decisions/0028)
  * @param blockInputBytes     with activation checkpointing, one block's input (4·B·L·D): what each input waiting in
- *                            host memory instead takes off the GPU ({@link #offloadedInputsOn}); 0 without
+ *                            host memory instead takes off the GPU ({@link #fittingOn}); 0 without
+ * @param spectraBytes        with activation checkpointing, what the frozen hcl filters' kept spectra take beyond the
+ *                            one the block being recomputed holds in any case: what building them in every pass
+ *                            instead takes off the step ({@link #fittingOn}); 0 without, or where none are kept
  */
 public record TrainingMemoryEstimate(long parameters, long trainableParameters, long weightBytes, long gradientBytes,
                                      long optimizerBytes, long activationBytes, long workingBytes,
-                                     long[] blockGraphBytes, long blockInputBytes) {
+                                     long[] blockGraphBytes, long blockInputBytes, long spectraBytes) {
 
     private static final long F = 4;
 
@@ -106,13 +115,15 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                 && trainableParameters == e.trainableParameters && weightBytes == e.weightBytes
                 && gradientBytes == e.gradientBytes && optimizerBytes == e.optimizerBytes
                 && activationBytes == e.activationBytes && workingBytes == e.workingBytes
-                && java.util.Arrays.equals(blockGraphBytes, e.blockGraphBytes) && blockInputBytes == e.blockInputBytes;
+                && java.util.Arrays.equals(blockGraphBytes, e.blockGraphBytes) && blockInputBytes == e.blockInputBytes
+                && spectraBytes == e.spectraBytes;
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(parameters, trainableParameters, weightBytes, gradientBytes, optimizerBytes,
-                activationBytes, workingBytes, java.util.Arrays.hashCode(blockGraphBytes), blockInputBytes);
+                activationBytes, workingBytes, java.util.Arrays.hashCode(blockGraphBytes), blockInputBytes,
+                spectraBytes);
     }
 
     @Override
@@ -254,9 +265,12 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         long hclLayers = kinds.stream().filter(k -> k == BlockKind.HCL).count();
         long spectra = filtersTrained || !HyenaLongImplicit.keepsSpectrumAt(len) ? 0
                 : hclLayers * d * (nHcl / 2 + 1) * 2 * F;                               // complex, one length kept
-        long working = tokens * (F * 2L * c.vocabSize() + largestBlock) + largestTransient + spectra;
+        boolean oneBlockOnce = checkpointing && device.isGpu();    // see the class comment
+        long working = tokens * (F * 2L * c.vocabSize() + (oneBlockOnce ? 0 : largestBlock)) + largestTransient
+                + spectra;
+        long spectraOff = checkpointing && hclLayers > 0 ? spectra - spectra / hclLayers : 0;
         return new TrainingMemoryEstimate(params, trainable, weights, F * trainable, 2 * F * trainable, activations,
-                working, graphs, checkpointing ? F * tokens * d : 0);
+                working, graphs, checkpointing ? F * tokens * d : 0, spectraOff);
     }
 
     /**
@@ -294,22 +308,38 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
     }
 
     /**
-     * With activation checkpointing on a GPU of {@code deviceBytes} with {@code usedBytes} in use once the model is
-     * loaded: how many block inputs (from the first block's) wait in host memory between the forward pass and their
-     * recompute so that the step fits as {@link #keptBlocksOn} reckons; 0 when it fits as it is, every block's when
-     * even that is not enough.
+     * What a step with activation checkpointing gives up to fit a device of {@code deviceBytes} with {@code usedBytes}
+     * in use once the model is loaded, as {@link #keptBlocksOn} reckons, cheapest first: the kept spectra of the
+     * frozen hcl filters, built again in every pass instead (an exponential-and-product and one FFT per block and
+     * pass), then, on a GPU ({@code inputsToHost}), the inputs of as many blocks as it takes, from the first block's,
+     * waiting in host memory between the forward pass and their recompute (a copy out and back each). Nothing where it
+     * fits as it is; every block's input where even that is not enough ({@link Fitting#fits} then says so).
      */
-    public int offloadedInputsOn(long deviceBytes, long usedBytes) {
+    public Fitting fittingOn(long deviceBytes, long usedBytes, boolean inputsToHost) {
         long over = -spareBytes(deviceBytes, usedBytes);
-        if (blockInputBytes == 0 || over <= 0) {
-            return 0;
+        if (over <= 0 || blockInputBytes == 0) {
+            return new Fitting(true, 0, over <= 0);
         }
-        return (int) Math.min(blockGraphBytes.length, (over + blockInputBytes - 1) / blockInputBytes);
+        boolean keep = spectraBytes == 0;
+        over -= spectraBytes;
+        int offloaded = over <= 0 || !inputsToHost ? 0
+                : (int) Math.min(blockGraphBytes.length, (over + blockInputBytes - 1) / blockInputBytes);
+        return new Fitting(keep, offloaded, over <= (long) offloaded * blockInputBytes);
     }
 
-    /** Whether the step fits as {@link #keptBlocksOn} reckons with {@code offloaded} block inputs in host memory. */
-    public boolean fitsWithOffloaded(int offloaded, long deviceBytes, long usedBytes) {
-        return spareBytes(deviceBytes, usedBytes) + offloaded * blockInputBytes >= 0;
+    /**
+     * What a checkpointed step gives up to fit its device ({@link #fittingOn}).
+     *
+     * @param keepsSpectra    whether the frozen hcl filters keep their spectra between passes
+     * @param offloadedInputs how many block inputs, from the first block's, wait in host memory
+     * @param fits            whether the step then fits by the estimate
+     */
+    public record Fitting(boolean keepsSpectra, int offloadedInputs, boolean fits) {
+
+        /** Whether anything is given up. */
+        public boolean givesUpAnything() {
+            return !keepsSpectra || offloadedInputs > 0;
+        }
     }
 
     /** What the last {@code kept} blocks' graphs add to this estimate. */
@@ -327,7 +357,8 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
     /**
      * What fits when the settings do not: the largest window length, from the settings' own down by halves to 256,
      * whose estimate fits {@link #USABLE_SHARE} of {@code availableBytes} without activation checkpointing, and the
-     * largest with it (checkpointing recomputes each block in the backward pass: slower, far less memory).
+     * largest with it (checkpointing recomputes each block in the backward pass: slower, far less memory), giving up
+     * what a run gives up by itself to fit ({@link #fittingOn}).
      *
      * @return the proposal, whose windows are 0 where none fits
      */
@@ -342,7 +373,10 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
                 }
                 FineTuneSettings t = s.toBuilder().set(FineTuneParameters.WINDOW_LENGTH, w)
                         .set(FineTuneParameters.ACTIVATION_CHECKPOINTING, ckpt).build();
-                if (of(c, t, device).totalBytes() <= budget) {
+                TrainingMemoryEstimate e = of(c, t, device);
+                long loaded = e.weightBytes() + (device.isGpu() ? org.evo2wb.engine.hub.ModelNeeds.CUDA_CONTEXT : 0);
+                if (ckpt ? e.fittingOn(availableBytes, loaded, device.isGpu()).fits()
+                        : e.totalBytes() <= budget) {
                     if (ckpt) {
                         with = w;
                     } else {

@@ -2,7 +2,6 @@ package org.evo2wb.engine.train.parallel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -162,14 +161,58 @@ class TrainingMemoryEstimateTest {
         long needs = on.activationBytes() + on.workingBytes() + on.gradientBytes() + on.optimizerBytes();
         long device = 10 * needs;
         long used = device - (long) ((1 - TrainingMemoryEstimate.USABLE_SHARE) * device) - needs;   // exactly fits
-        assertEquals(0, on.offloadedInputsOn(device, used));
-        assertEquals(1, on.offloadedInputsOn(device, used + 1));
-        assertEquals(1, on.offloadedInputsOn(device, used + input));
-        assertEquals(2, on.offloadedInputsOn(device, used + input + 1));
-        assertTrue(on.fitsWithOffloaded(2, device, used + input + 1));
-        assertFalse(on.fitsWithOffloaded(1, device, used + input + 1));
-        assertEquals(5, on.offloadedInputsOn(device, used + 100 * input), "never more than the blocks");
-        assertEquals(0, off.offloadedInputsOn(device, used + input));
+        // on a GPU the recomputed block is counted once: its a_block (the hcl block here, the largest) leaves the
+        // working memory; without checkpointing the backward's transients of the largest block stay
+        long hclOnGpu = hcl - 6 * 64;                                 // 4D of slack, not 10D
+        FineTuneSettings gpuPlain = s.toBuilder().set(FineTuneParameters.ACTIVATION_CHECKPOINTING, false).build();
+        assertEquals(4 * tokens * hclOnGpu, TrainingMemoryEstimate.of(tiny(), gpuPlain, ai.djl.Device.gpu(0))
+                .workingBytes() - TrainingMemoryEstimate.of(tiny(), s, ai.djl.Device.gpu(0)).workingBytes());
+        // one hcl block: its spectrum is held by its own recompute in any case, so there is nothing to rebuild
+        assertEquals(0, on.spectraBytes());
+        assertEquals(new TrainingMemoryEstimate.Fitting(true, 0, true), on.fittingOn(device, used, true));
+        assertEquals(new TrainingMemoryEstimate.Fitting(true, 1, true), on.fittingOn(device, used + 1, true));
+        assertEquals(new TrainingMemoryEstimate.Fitting(true, 1, true), on.fittingOn(device, used + input, true));
+        assertEquals(new TrainingMemoryEstimate.Fitting(true, 2, true),
+                on.fittingOn(device, used + input + 1, true));
+        assertEquals(new TrainingMemoryEstimate.Fitting(true, 5, false), on.fittingOn(device, used + 100 * input,
+                true), "never more than the blocks");
+        assertEquals(new TrainingMemoryEstimate.Fitting(true, 0, false), on.fittingOn(device, used + 1, false),
+                "inputs stay where they are on the CPU");
+        assertEquals(new TrainingMemoryEstimate.Fitting(true, 0, false), off.fittingOn(device, used + input, true));
+    }
+
+    @Test
+    void aStepShortOfMemoryRebuildsTheKeptSpectraBeforeMovingInputsToHostMemory() {
+        // Evo 2 7B, LoRA, fp16-mixed, 8,192 bases with checkpointing on a GPU: nine hcl blocks keep a spectrum of
+        // D·(n/2 + 1) complex numbers each (n = 16,384); building them in every pass frees eight (the block being
+        // recomputed holds its own)
+        FineTuneSettings s = FineTuneSettings.builder(null).setText("method", "lora").setText("precision", "fp16")
+                .setText("window-length", "8192").setText("batch-size", "1")
+                .setText("activation-checkpointing", "true").build();
+        Evo2Config c = Evo2Config.preset("evo2-7b-8k");
+        TrainingMemoryEstimate e = TrainingMemoryEstimate.of(c, s, ai.djl.Device.gpu(0));
+        long spectra = 8L * 4096 * (16_384 / 2 + 1) * 8;
+        assertEquals(spectra, e.spectraBytes());
+        long input = e.blockInputBytes();
+        long needs = e.activationBytes() + e.workingBytes() + e.gradientBytes() + e.optimizerBytes();
+        long device = 100_000_000_000L;
+        long used = device - (long) ((1 - TrainingMemoryEstimate.USABLE_SHARE) * device) - needs;   // exactly fits
+        assertEquals(new TrainingMemoryEstimate.Fitting(true, 0, true), e.fittingOn(device, used, true));
+        assertEquals(new TrainingMemoryEstimate.Fitting(false, 0, true), e.fittingOn(device, used + 1, true));
+        assertEquals(new TrainingMemoryEstimate.Fitting(false, 0, true), e.fittingOn(device, used + spectra, true));
+        assertEquals(new TrainingMemoryEstimate.Fitting(false, 1, true),
+                e.fittingOn(device, used + spectra + 1, true));
+        assertEquals(new TrainingMemoryEstimate.Fitting(false, 32, true),
+                e.fittingOn(device, used + spectra + 32 * input, true));
+        assertEquals(new TrainingMemoryEstimate.Fitting(false, 32, false),
+                e.fittingOn(device, used + spectra + 32 * input + 1, true));
+        assertEquals(new TrainingMemoryEstimate.Fitting(false, 0, false),
+                e.fittingOn(device, used + spectra + 1, false), "the CPU rebuilds the spectra, no more");
+        // nothing to rebuild without checkpointing (every block's graph holds its spectrum) or with trained filters
+        FineTuneSettings plain = s.toBuilder().set(FineTuneParameters.ACTIVATION_CHECKPOINTING, false).build();
+        assertEquals(0, TrainingMemoryEstimate.of(c, plain, ai.djl.Device.gpu(0)).spectraBytes());
+        FineTuneSettings full = s.toBuilder().set(FineTuneParameters.METHOD, FineTuneMethod.FULL).build();
+        assertEquals(0, TrainingMemoryEstimate.of(c, full, ai.djl.Device.gpu(0)).spectraBytes());
     }
 
     @Test
