@@ -184,6 +184,15 @@ class KeptBlocksTest {
         }
     }
 
+    /** A run on the tests' FASTA of {@code model} in {@code dir}, reporting to {@code listener}. */
+    private static FineTuneTask runOf(TrainableModel model, FineTuneSettings s, java.nio.file.Path dir,
+                                      TrainingListener listener) throws Exception {
+        org.evo2wb.engine.train.data.TrainingData data = org.evo2wb.engine.train.data.TrainingData.build(
+                java.util.List.of(Evo2FineTuneTest.FASTA), s, org.evo2wb.bio.ReadProgress.NONE);
+        return FineTuneRun.newRun(dir, s).model(model, Evo2FineTuneTest.tinyDescription())
+                .data(data.train(), data.validation(), data.manifest()).listener(listener).build().task();
+    }
+
     @Test
     void whenKeptGraphsRunOutOfMemoryInTheSettingsCheckTheRunRecomputesEveryBlockAndSaysSo(
             @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
@@ -194,22 +203,17 @@ class KeptBlocksTest {
         try (StripedHyena base = TinyModel.load()) {
             OutOfMemoryWhenKept model = new OutOfMemoryWhenKept(TrainableStripedHyena.prepare(base, s));
             assertTrue(KeptBlocks.choose(model, s, false) > 0, "the automatic choice keeps graphs here");
-            org.evo2wb.engine.train.data.TrainingData data = org.evo2wb.engine.train.data.TrainingData.build(
-                    java.util.List.of(Evo2FineTuneTest.FASTA), s, org.evo2wb.bio.ReadProgress.NONE);
-            FineTuneTask task = FineTuneRun.newRun(tmp.resolve("run"), s).model(model,
-                            Evo2FineTuneTest.tinyDescription())
-                    .data(data.train(), data.validation(), data.manifest())
-                    .listener(new TrainingListener() {
-                        @Override
-                        public void onStep(StepMetrics m) {
-                            steps.add(m);
-                        }
+            FineTuneTask task = runOf(model, s, tmp.resolve("run"), new TrainingListener() {
+                @Override
+                public void onStep(StepMetrics m) {
+                    steps.add(m);
+                }
 
-                        @Override
-                        public void onNote(String note) {
-                            notes.add(note);
-                        }
-                    }).build().task();
+                @Override
+                public void onNote(String note) {
+                    notes.add(note);
+                }
+            });
             task.run();
             assertEquals(org.evo2wb.engine.task.TaskStatus.FINISHED, task.status(), task.message());
             assertEquals(1, model.refused, "one refused pass, then every block recomputed");
@@ -226,17 +230,12 @@ class KeptBlocksTest {
         try (StripedHyena base = TinyModel.load()) {
             OutOfMemoryWhenKept model = new OutOfMemoryWhenKept(TrainableStripedHyena.prepare(base, s));
             model.alsoWithSpectraKept = true;
-            org.evo2wb.engine.train.data.TrainingData data = org.evo2wb.engine.train.data.TrainingData.build(
-                    java.util.List.of(Evo2FineTuneTest.FASTA), s, org.evo2wb.bio.ReadProgress.NONE);
-            FineTuneTask task = FineTuneRun.newRun(tmp.resolve("spectra"), s).model(model,
-                            Evo2FineTuneTest.tinyDescription())
-                    .data(data.train(), data.validation(), data.manifest())
-                    .listener(new TrainingListener() {
-                        @Override
-                        public void onNote(String note) {
-                            notes.add(note);
-                        }
-                    }).build().task();
+            FineTuneTask task = runOf(model, s, tmp.resolve("spectra"), new TrainingListener() {
+                @Override
+                public void onNote(String note) {
+                    notes.add(note);
+                }
+            });
             task.run();
             assertEquals(org.evo2wb.engine.task.TaskStatus.FINISHED, task.status(), task.message());
             assertEquals(2, model.refused, "graphs kept, then spectra kept");
@@ -249,11 +248,7 @@ class KeptBlocksTest {
         System.setProperty(KeptBlocks.PROPERTY, "2");
         try (StripedHyena base = TinyModel.load()) {
             OutOfMemoryWhenKept model = new OutOfMemoryWhenKept(TrainableStripedHyena.prepare(base, s));
-            org.evo2wb.engine.train.data.TrainingData data = org.evo2wb.engine.train.data.TrainingData.build(
-                    java.util.List.of(Evo2FineTuneTest.FASTA), s, org.evo2wb.bio.ReadProgress.NONE);
-            FineTuneTask task = FineTuneRun.newRun(tmp.resolve("set"), s).model(model,
-                            Evo2FineTuneTest.tinyDescription())
-                    .data(data.train(), data.validation(), data.manifest()).build().task();
+            FineTuneTask task = runOf(model, s, tmp.resolve("set"), new TrainingListener() { });
             task.run();
             assertEquals(org.evo2wb.engine.task.TaskStatus.FAILED, task.status());
             assertTrue(task.message().contains("out of memory") && task.message().contains(KeptBlocks.PROPERTY + "=0"),
@@ -298,25 +293,20 @@ class KeptBlocksTest {
                 TrainableStripedHyena inner = TrainableStripedHyena.prepare(base, s);
                 TrainableModel model = shortOfMemory ? new ShortOfMemory(inner) : new Wrapped(inner);
                 java.util.List<Long> keptDuringSteps = new java.util.ArrayList<>();
-                org.evo2wb.engine.train.data.TrainingData data = org.evo2wb.engine.train.data.TrainingData.build(
-                        java.util.List.of(Evo2FineTuneTest.FASTA), s, org.evo2wb.bio.ReadProgress.NONE);
-                FineTuneTask task = FineTuneRun.newRun(tmp.resolve("run" + shortOfMemory), s).model(model,
-                                Evo2FineTuneTest.tinyDescription())
-                        .data(data.train(), data.validation(), data.manifest())
-                        .listener(new TrainingListener() {
-                            @Override
-                            public void onStep(StepMetrics m) {
-                                (shortOfMemory ? tight : roomy).add(m.trainLoss());
-                                keptDuringSteps.add(hcl.keptSpectrumLength());
-                            }
+                FineTuneTask task = runOf(model, s, tmp.resolve("run" + shortOfMemory), new TrainingListener() {
+                    @Override
+                    public void onStep(StepMetrics m) {
+                        (shortOfMemory ? tight : roomy).add(m.trainLoss());
+                        keptDuringSteps.add(hcl.keptSpectrumLength());
+                    }
 
-                            @Override
-                            public void onNote(String note) {
-                                if (shortOfMemory) {
-                                    notes.add(note);
-                                }
-                            }
-                        }).build().task();
+                    @Override
+                    public void onNote(String note) {
+                        if (shortOfMemory) {
+                            notes.add(note);
+                        }
+                    }
+                });
                 task.run();
                 assertEquals(org.evo2wb.engine.task.TaskStatus.FINISHED, task.status(), task.message());
                 assertEquals(3, keptDuringSteps.size());
