@@ -230,6 +230,28 @@ class ActivationCheckpointingTest {
         assertTrue(e.getMessage().contains("0 to 3"), e.getMessage());
     }
 
+    @Test
+    void filterSpectraBuiltInEveryPassGiveTheSameGradients() throws Exception {
+        FineTuneSettings lora = Evo2FineTuneTest.settings(FineTuneMethod.LORA)
+                .set(FineTuneParameters.LORA_DROPOUT, 0.3).build();
+        HostBatch b = DataParallelTest.batch(2, 96, 8);
+        Outcome kept = outcome(lora, Precision.FP32, b, 1, ActivationCheckpointingTest::plainSeededPerBlock);
+        long[] keptAfter = {0};
+        Outcome rebuilt = outcome(lora, Precision.FP32, b, 1, (model, tokens, lossOfLogits, lossScale) -> {
+            model.keepCaches(false);
+            double loss = ActivationCheckpointing.forwardBackward(model.stages(), tokens, lossOfLogits::apply,
+                    lossScale, 77, 0, 5);
+            keptAfter[0] = model.model().blocks().stream()
+                    .filter(x -> x instanceof org.evo2wb.engine.model.HyenaLongImplicit)
+                    .mapToLong(x -> ((org.evo2wb.engine.model.HyenaLongImplicit) x).keptSpectrumLength()).max()
+                    .orElseThrow();
+            return loss;
+        });
+        assertEquals(-1, keptAfter[0], "no spectrum kept");
+        assertSame(kept, rebuilt, 1e-6, "LoRA with dropout 0.3, spectra built in every pass, every input in host "
+                + "memory");
+    }
+
     private static Backward offloading(int[] keptOffloaded) {
         return (model, tokens, lossOfLogits, lossScale) -> ActivationCheckpointing.forwardBackward(model.stages(),
                 tokens, lossOfLogits::apply, lossScale, 77, keptOffloaded[0], keptOffloaded[1]);
