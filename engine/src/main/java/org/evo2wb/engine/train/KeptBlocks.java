@@ -159,6 +159,10 @@ final class KeptBlocks {
             return String.format(Locale.ROOT, "activation checkpointing recomputes no block (all %d keep their graphs)",
                     blocks);
         }
+        if (kept == 1) {
+            return String.format(Locale.ROOT, "activation checkpointing recomputes %d of %d blocks (the last keeps its "
+                    + "graph)", blocks - 1, blocks);
+        }
         return String.format(Locale.ROOT, "activation checkpointing recomputes %d of %d blocks (the last %d keep "
                 + "their graphs)", blocks - kept, blocks, kept);
     }

@@ -327,8 +327,8 @@ final class Trainer {
     /**
      * {@link #checkSettings}; when it runs out of memory, once more for each thing the automatic choices
      * ({@link KeptBlocks}) can still give up (the estimate behind them can be wrong, or another process took memory
-     * since), and the run says so: first the kept block graphs (every block recomputed), then the filters' kept
-     * spectra and, on a GPU, every block input to host memory.
+     * since), and the run says so: first half the kept block graphs, down to none (every block recomputed), then the
+     * filters' kept spectra and, on a GPU, every block input to host memory.
      */
     private void checkSettingsKeepingWhatFits() throws IOException {
         while (true) {
@@ -363,10 +363,10 @@ final class Trainer {
                 return null;
             }
             int wasKept = keptBlocks;
-            keptBlocks = 0;
+            keptBlocks /= 2;
             return "the settings check ran out of memory with the graphs of the last " + wasKept + " of " + blocks
-                    + " blocks kept; " + KeptBlocks.describe(0, blocks)
-                    + giveUp(KeptBlocks.fitting(run.model, s, false, 0)) + " instead";
+                    + " blocks kept; " + KeptBlocks.describe(keptBlocks, blocks)
+                    + (keptBlocks == 0 ? giveUp(KeptBlocks.fitting(run.model, s, false, 0)) : "") + " instead";
         }
         boolean gpu = run.model.manager().getDevice().isGpu();
         int inputs = gpu && KeptBlocks.offloadAutomatic() ? blocks : offloadedInputs;
