@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.evo2wb.engine.model.Evo2Config;
 import org.evo2wb.engine.model.AttentionBlock;
+import org.evo2wb.engine.model.Block;
 import org.evo2wb.engine.model.Convolutions;
 import org.evo2wb.engine.model.FusedAttention;
 import org.evo2wb.engine.model.HyenaLongImplicit;
@@ -22,7 +23,8 @@ import org.evo2wb.engine.train.parallel.TrainingMemoryEstimate;
  *       targets, activation checkpointing on.</li>
  *   <li>scoring: the same estimate's weights without the adapters, and the working set of one forward pass, which
  *       keeps nothing for a backward pass: per token the largest Hyena block's working set as the estimate counts it
- *       (16D + 4I + 9D + (n+2)/L·D floats, n the FFT length of the long filters) and the logits (2V); the largest
+ *       (16D + 4I + 9D + (n+2)/L·D floats, n the FFT length of the long filters; the MLP's 4I for at most one chunk
+ *       of positions, {@link Block#positionsPerChunk}) and the logits (2V); the largest
  *       transient of one block, the larger of the attention scores of an inference score block (3·H·rows·L floats,
  *       {@link AttentionBlock#queryRows} without recording; none with the fused operator, {@link FusedAttention})
  *       and building a long filter ({@link HyenaLongImplicit#impulseResponseElements});
@@ -71,9 +73,10 @@ public final class ModelNeeds {
     static long scoringWorking(Evo2Config c, int len) {
         long d = c.hiddenSize();
         long n = Convolutions.smoothSize(2L * len - 1);
-        long perToken = 16 * d + 4L * c.mlpInnerSize() + 9 * d + (n + 2 + len - 1) / len * d + 2L * c.vocabSize();
+        long perToken = 16 * d + 9 * d + (n + 2 + len - 1) / len * d + 2L * c.vocabSize();
+        long mlp = 4L * c.mlpInnerSize() * Math.min(len, Block.positionsPerChunk(1, c.mlpInnerSize()));
         long spectra = HyenaLongImplicit.keepsSpectrumAt(len) ? c.hclLayerIdxs().size() * d * (n / 2 + 1) * 2 : 0;
-        return 4 * ((long) len * perToken + largestTransient(c, len, false) + spectra);
+        return 4 * ((long) len * perToken + mlp + largestTransient(c, len, false) + spectra);
     }
 
     /** Floats of the largest transient of one block at batch 1: attention scores or the modal filter expansion. */

@@ -1,6 +1,7 @@
 package org.evo2wb.engine.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.function.UnaryOperator;
 
 /**
@@ -41,6 +42,14 @@ public abstract class Block {
         n.close();                  // each temporary is freed once read; autograd keeps what backward needs
         NDArray h = mixed.add(x);
         mixed.close();
+        long positions = tailPositions(h, trace);
+        NDArray out = positions >= h.getShape().get(1) ? tail(h, trace) : tailInChunks(h, positions);
+        h.close();
+        return out;
+    }
+
+    /** {@code MLP(RMSNorm_post(h)) + h}. */
+    private NDArray tail(NDArray h, Trace trace) {
         NDArray m = postNorm.forward(h);
         trace.record(prefix + ".post_norm", m);
         NDArray y = mlp.forward(m);
@@ -48,7 +57,54 @@ public abstract class Block {
         trace.record(prefix + ".mlp", y);
         NDArray out = y.add(h);
         y.close();
-        h.close();
+        return out;
+    }
+
+    /**
+     * The values of the MLP's widest tensors (each of its three (B, L, I) ones) that a pass without gradients
+     * computes at once: 2^27, 256 MiB in fp16. The post-norm, MLP and residual act on each position alone, so above
+     * that they run over chunks of positions (Evo 2 7B: chunks of 12,192 positions, so at 65,536 the norm's and the
+     * MLP's temporaries take about 1 GiB at once instead of about 5.5 GiB).
+     */
+    static final long TAIL_CHUNK_VALUES = 1L << 27;
+
+    private static volatile long tailChunkOverride;
+
+    /** Sets the values per chunk of the block's tail; 0 restores {@link #TAIL_CHUNK_VALUES} (tests). */
+    static void setTailChunkValues(long values) {
+        tailChunkOverride = values;
+    }
+
+    /**
+     * Positions per chunk of the tail: all of them while gradients are recorded (autograd keeps every position's
+     * values in any case) or a trace wants whole tensors, else as many as {@link #TAIL_CHUNK_VALUES} allows.
+     */
+    private long tailPositions(NDArray h, Trace trace) {
+        long len = h.getShape().get(1);
+        if (GradMode.isEnabled() || trace != Trace.NONE) {
+            return len;
+        }
+        return positionsPerChunk(h.getShape().get(0), mlp.innerSize());
+    }
+
+    /** Positions per chunk of the tail without gradients at batch b and MLP width I. */
+    public static long positionsPerChunk(long b, long inner) {
+        long budget = tailChunkOverride > 0 ? tailChunkOverride : TAIL_CHUNK_VALUES;
+        return Math.max(1, budget / (b * inner));
+    }
+
+    /** {@link #tail} over chunks of {@code positions} positions, written into one output. */
+    private NDArray tailInChunks(NDArray h, long positions) {
+        long len = h.getShape().get(1);
+        NDArray out = h.getManager().create(h.getShape(), h.getDataType(), h.getDevice());   // every position set
+        for (long p0 = 0; p0 < len; p0 += positions) {
+            NDIndex range = new NDIndex().addAllDim().addSliceDim(p0, Math.min(len, p0 + positions));
+            NDArray hc = h.get(range);
+            NDArray oc = tail(hc, Trace.NONE);
+            hc.close();
+            out.set(range, oc);
+            oc.close();
+        }
         return out;
     }
 

@@ -75,6 +75,11 @@ public final class ParallelGatedMlp {
         return l3;
     }
 
+    /** I, the width of the MLP's gated product. */
+    public long innerSize() {
+        return l1.outFeatures();
+    }
+
     public boolean usesGelu() {
         return gelu;
     }
