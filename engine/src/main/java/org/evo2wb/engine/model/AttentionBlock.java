@@ -114,27 +114,36 @@ public final class AttentionBlock extends Block {
     protected NDArray mix(NDArray n, Trace trace) {
         long b = n.getShape().get(0);
         long len = n.getShape().get(1);
-        NDArray qkv = wqkv.forward(n).reshape(b, len, heads, 3, headDim);
+        // each step in a scope of its own, so the projections, rotations and casts are freed as soon as they are
+        // read rather than when the block ends (at 65,536 bases, gigabytes)
+        NDArray qkv = Scoped.step(() -> wqkv.forward(n).reshape(b, len, heads, 3, headDim));
         NDArray[] cs = rotary.cosSin(len);
         DataType t = precision.gemmType();
         // the 1/√d_h factor goes on q (L·d_h products) rather than on every block's scores (Q·K products)
-        NDArray q = Linear.cast(Scalars.mul(Rotary.apply(qkv.get(":, :, :, 0, :"), cs), 1.0 / Math.sqrt(headDim)), t)
-                .transpose(0, 2, 1, 3);                                                  // (B, H, L, d_h)
-        NDArray v = Linear.cast(qkv.get(":, :, :, 2, :"), t).transpose(0, 2, 1, 3);    // (B, H, L, d_h)
-        NDArray a;
-        if (FusedAttention.usedOn(n.getDevice())) {
-            NDArray k = Linear.cast(Rotary.apply(qkv.get(":, :, :, 1, :"), cs), t).transpose(0, 2, 1, 3);
-            a = FusedAttention.causal(q, k, v);
+        NDArray q = Scoped.step(() -> Linear.cast(Scalars.mul(Rotary.apply(qkv.get(":, :, :, 0, :"), cs),
+                1.0 / Math.sqrt(headDim)), t).transpose(0, 2, 1, 3));                    // (B, H, L, d_h)
+        NDArray v = Scoped.step(() -> Linear.cast(qkv.get(":, :, :, 2, :"), t).transpose(0, 2, 1, 3));
+        boolean fused = FusedAttention.usedOn(n.getDevice());
+        NDArray k = Scoped.step(() -> Linear.cast(Rotary.apply(qkv.get(":, :, :, 1, :"), cs), t)
+                .transpose(0, 2, fused ? 1 : 3, fused ? 3 : 1));     // (B, H, L, d_h), or kᵀ for the blocked path
+        qkv.close();
+        for (NDArray c : cs) {
+            c.close();
+        }
+        NDArray heads4;
+        if (fused) {
+            heads4 = FusedAttention.causal(q, k, v);
             k.close();
         } else {
-            a = blocked(n, q, v, Linear.cast(Rotary.apply(qkv.get(":, :, :, 1, :"), cs), t).transpose(0, 2, 3, 1));
+            heads4 = blocked(n, q, v, k);
         }
-        qkv.close();
         q.close();
         v.close();
-        a = a.transpose(0, 2, 1, 3).reshape(b, len, hidden);
+        NDArray a = Scoped.step(() -> heads4.transpose(0, 2, 1, 3).reshape(b, len, hidden));
+        heads4.close();
         trace.record(prefix + ".attn", a);
         NDArray out = outProj.forward(a);
+        a.close();
         trace.record(prefix + ".out_proj", out);
         return out;
     }

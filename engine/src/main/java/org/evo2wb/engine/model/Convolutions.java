@@ -28,8 +28,12 @@ public final class Convolutions {
         long c = x.getShape().get(1);
         long k = w.getShape().get(2);
         NDArray padded = k > 1 ? x.pad(new Shape(k - 1, 0), 0) : x;
-        return Conv1d.conv1d(padded, w, null, new Shape(1), new Shape(0), new Shape(1), Math.toIntExact(c))
+        NDArray y = Conv1d.conv1d(padded, w, null, new Shape(1), new Shape(0), new Shape(1), Math.toIntExact(c))
                 .singletonOrThrow();
+        if (padded != x) {
+            padded.close();         // a copy of the whole input, freed once read
+        }
+        return y;
     }
 
     /**

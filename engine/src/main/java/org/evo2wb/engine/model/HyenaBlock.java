@@ -64,7 +64,8 @@ public abstract class HyenaBlock extends Block {
         long len = shape.get(1);
         NDArray z = projections.forwardInGemmType(n);
         trace.record(prefix + ".projections", z);
-        NDArray s = Convolutions.causalDepthwise(z.transpose(0, 2, 1), Linear.cast(shortFilter, z.getDataType()));
+        NDArray s = Scoped.step(() -> Convolutions.causalDepthwise(z.transpose(0, 2, 1),
+                Linear.cast(shortFilter, z.getDataType())));
         trace.record(prefix + ".short_conv", s);
         DataType filterType = filterType(len, z.getDataType());
         z.close();                  // temporaries are freed as soon as they are read (autograd keeps its own)
@@ -72,12 +73,12 @@ public abstract class HyenaBlock extends Block {
         NDArray q = s4.get(":, :, 0, :");
         NDArray k = s4.get(":, :, 1, :");
         NDArray v = s4.get(":, :, 2, :");
-        NDArray u = Linear.cast(k, filterType).mul(v);
+        NDArray u = Scoped.step(() -> Linear.cast(k, filterType).mul(v));
         k.close();
         v.close();
         NDArray f = filter(u);
         u.close();
-        NDArray y = f.mul(q).transpose(0, 2, 1);
+        NDArray y = Scoped.step(() -> f.mul(q).transpose(0, 2, 1));
         f.close();
         q.close();
         s4.close();

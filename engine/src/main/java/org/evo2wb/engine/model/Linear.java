@@ -59,7 +59,14 @@ public class Linear {
     /** {@code y = x·Wᵀ + b}, fp32 (in fp16-mixed the fp16 product widened). */
     public NDArray forward(NDArray x) {
         NDArray y = forwardInGemmType(x);
-        return precision.isHalf() ? cast(y, DataType.FLOAT32) : y;
+        if (!precision.isHalf()) {
+            return y;
+        }
+        NDArray out = cast(y, DataType.FLOAT32);
+        if (out != y) {
+            y.close();              // the fp16 product, freed once widened
+        }
+        return out;
     }
 
     /**

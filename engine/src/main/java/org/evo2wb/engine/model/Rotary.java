@@ -59,11 +59,13 @@ public final class Rotary {
     public static NDArray apply(NDArray x, NDArray[] cosSin) {
         long hd = x.getShape().get(3);
         long half = hd / 2;
-        NDArray a = x.get("..., :" + half);
-        NDArray b = x.get("..., " + half + ":");
         NDArray c = cosSin[0];
         NDArray s = cosSin[1];
-        return a.mul(c).sub(b.mul(s)).concat(a.mul(s).add(b.mul(c)), 3);
+        return Scoped.step(() -> {                     // the halves' products freed as soon as they are joined
+            NDArray a = x.get("..., :" + half);
+            NDArray b = x.get("..., " + half + ":");
+            return a.mul(c).sub(b.mul(s)).concat(a.mul(s).add(b.mul(c)), 3);
+        });
     }
 
     public void visitParameters(ParameterVisitor v) {
