@@ -113,6 +113,20 @@ class MemoryLineTest {
     }
 
     @Test
+    void onA24GbCardEvo27bLoraAt8192FitsByGivingUpSpectraAndSomeInputsAndLongerWindowsAreSentThere() {
+        long card = 24_564L << 20;                            // what an RTX 4090 reports: 24,564 MiB
+        FineTuneSettings.Builder b = FineTuneSettings.builder(null).setText("device", "gpu:0").setText("method",
+                "lora").setText("precision", "fp16").setText("batch-size", "1").setText("activation-checkpointing",
+                "true");
+        MemoryLine at8192 = oneGpu(b.setText("window-length", "8192").build(), card);
+        assertFalse(at8192.warning(), at8192.text());
+        assertTrue(at8192.text().contains("It fits with the long filters' spectra"), at8192.text());
+        MemoryLine at16384 = oneGpu(b.setText("window-length", "16384").build(), card);
+        assertTrue(at16384.warning(), at16384.text());
+        assertTrue(at16384.text().contains("Window 8,192 fits with activation checkpointing"), at16384.text());
+    }
+
+    @Test
     void withCheckpointingTheLineSaysHowManyBlocksKeepTheirGraphs() {
         AvailableDevices.Detection found = twoGpus("");
         FineTuneSettings s = FineTuneSettings.builder(null).setText("device", "gpu:0").setText("method", "lora")
