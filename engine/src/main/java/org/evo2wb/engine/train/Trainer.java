@@ -370,13 +370,15 @@ final class Trainer {
         }
         boolean gpu = run.model.manager().getDevice().isGpu();
         int inputs = gpu && KeptBlocks.offloadAutomatic() ? blocks : offloadedInputs;
-        if (spectraRebuilt && inputs == offloadedInputs) {
+        // only frozen filters (LoRA) keep spectra: trained ones build theirs in every pass in any case
+        boolean rebuild = spectraRebuilt || s.get(METHOD) == FineTuneMethod.LORA;
+        if (rebuild == spectraRebuilt && inputs == offloadedInputs) {
             return null;
         }
         String was = KeptBlocks.describe(0, blocks)
                 + KeptBlocks.describe(new TrainingMemoryEstimate.Fitting(!spectraRebuilt, offloadedInputs, true));
         return "the settings check ran out of memory (" + was + "); now"
-                + giveUp(new TrainingMemoryEstimate.Fitting(false, inputs, false)).substring(1);
+                + giveUp(new TrainingMemoryEstimate.Fitting(!rebuild, inputs, false)).substring(1);
     }
 
     /** The running status's first words: "started" or "resumed at step N". */

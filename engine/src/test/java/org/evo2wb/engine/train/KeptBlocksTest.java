@@ -252,6 +252,27 @@ class KeptBlocksTest {
                 "the settings check ran out of memory (activation checkpointing recomputes every block); now "
                         + "the long filters' spectra are built in every pass instead of kept"), notes);
 
+        // full fine-tuning trains the filters, which keep no spectrum: once no graph is kept nothing is left to give
+        // up on the CPU, and the run stops with the advice
+        notes.clear();
+        FineTuneSettings full = s.toBuilder().set(FineTuneParameters.METHOD, FineTuneMethod.FULL).build();
+        try (StripedHyena base = TinyModel.load()) {
+            OutOfMemoryWhenKept model = new OutOfMemoryWhenKept(TrainableStripedHyena.prepare(base, full));
+            model.graphsThatFit = -1;                                   // out of memory whatever is kept
+            FineTuneTask task = runOf(model, full, tmp.resolve("full"), new TrainingListener() {
+                @Override
+                public void onNote(String note) {
+                    notes.add(note);
+                }
+            });
+            task.run();
+            assertEquals(org.evo2wb.engine.task.TaskStatus.FAILED, task.status());
+            assertEquals(4, model.refused, "5, 2, 1 and no graphs kept");
+            assertTrue(task.message().contains("out of memory"), task.message());
+        }
+        assertEquals(4, notes.size(), notes.toString());
+        assertTrue(notes.stream().noneMatch(n -> n.contains("spectra")), notes.toString());
+
         // a number set by hand is not second-guessed: the run stops with the advice
         System.setProperty(KeptBlocks.PROPERTY, "2");
         try (StripedHyena base = TinyModel.load()) {
