@@ -117,13 +117,14 @@ public final class AttentionBlock extends Block {
         // each step in a scope of its own, so the projections, rotations and casts are freed as soon as they are
         // read rather than when the block ends (at 65,536 bases, gigabytes)
         NDArray qkv = Scoped.step(() -> wqkv.forward(n).reshape(b, len, heads, 3, headDim));
+        boolean fused = FusedAttention.usedOn(n.getDevice());
+        n.close();                  // read once: freed before the rotations and the attention
         NDArray[] cs = rotary.cosSin(len);
         DataType t = precision.gemmType();
         // the 1/√d_h factor goes on q (L·d_h products) rather than on every block's scores (Q·K products)
         NDArray q = Scoped.step(() -> Linear.cast(Scalars.mul(Rotary.apply(qkv.get(":, :, :, 0, :"), cs),
                 1.0 / Math.sqrt(headDim)), t).transpose(0, 2, 1, 3));                    // (B, H, L, d_h)
         NDArray v = Scoped.step(() -> Linear.cast(qkv.get(":, :, :, 2, :"), t).transpose(0, 2, 1, 3));
-        boolean fused = FusedAttention.usedOn(n.getDevice());
         NDArray k = Scoped.step(() -> Linear.cast(Rotary.apply(qkv.get(":, :, :, 1, :"), cs), t)
                 .transpose(0, 2, fused ? 1 : 3, fused ? 3 : 1));     // (B, H, L, d_h), or kᵀ for the blocked path
         qkv.close();
@@ -135,7 +136,7 @@ public final class AttentionBlock extends Block {
             heads4 = FusedAttention.causal(q, k, v);
             k.close();
         } else {
-            heads4 = blocked(n, q, v, k);
+            heads4 = blocked(q, v, k);
         }
         q.close();
         v.close();
@@ -151,18 +152,17 @@ public final class AttentionBlock extends Block {
     /**
      * Attention in blocks of query rows with DJL operators (the reference; see {@link #queryRows}).
      *
-     * @param n the block's normalised input (for its device and manager)
-     * @param q (B, H, L, d_h), scaled by 1/√d_h
+     * @param q (B, H, L, d_h), scaled by 1/√d_h (its device and manager are the block's)
      * @param v (B, H, L, d_h)
      * @param k kᵀ, (B, H, d_h, L); closed here
      * @return (B, H, L, d_h)
      */
-    private NDArray blocked(NDArray n, NDArray q, NDArray v, NDArray k) {
-        long b = n.getShape().get(0);
-        long len = n.getShape().get(1);
+    private NDArray blocked(NDArray q, NDArray v, NDArray k) {
+        long b = q.getShape().get(0);
+        long len = q.getShape().get(2);
         DataType t = q.getDataType();
-        long rows = Math.min(len, queryRows(n.getDevice(), b, heads, len, GradMode.isEnabled()));
-        NDArray mask = causalMask(n, rows, len, t);
+        long rows = Math.min(len, queryRows(q.getDevice(), b, heads, len, GradMode.isEnabled()));
+        NDArray mask = causalMask(q, rows, len, t);
         NDArray a;
         if (rows == len) {
             a = attend(q, k, v, mask);

@@ -31,7 +31,10 @@ public abstract class Block {
                 dims.precision());
     }
 
-    /** The sequence mixer on the normalised input, without the residual: (B, L, D) → (B, L, D). */
+    /**
+     * The sequence mixer on the normalised input, without the residual: (B, L, D) → (B, L, D). It may close {@code n}
+     * once it has read it (the block closes it afterwards in any case).
+     */
     protected abstract NDArray mix(NDArray n, Trace trace);
 
     /** The block: (B, L, D) → (B, L, D). */

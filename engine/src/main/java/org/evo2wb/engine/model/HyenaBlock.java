@@ -63,6 +63,7 @@ public abstract class HyenaBlock extends Block {
         long b = shape.get(0);
         long len = shape.get(1);
         NDArray z = projections.forwardInGemmType(n);
+        n.close();                  // read once: freed before the mixer's widest steps
         trace.record(prefix + ".projections", z);
         NDArray s = Scoped.step(() -> Convolutions.causalDepthwise(z.transpose(0, 2, 1),
                 Linear.cast(shortFilter, z.getDataType())));
