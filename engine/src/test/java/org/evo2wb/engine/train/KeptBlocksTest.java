@@ -185,6 +185,16 @@ class KeptBlocksTest {
         }
     }
 
+    /** A listener that collects the run's notes. */
+    private static TrainingListener notesTo(java.util.List<String> notes) {
+        return new TrainingListener() {
+            @Override
+            public void onNote(String note) {
+                notes.add(note);
+            }
+        };
+    }
+
     /** A run on the tests' FASTA of {@code model} in {@code dir}, reporting to {@code listener}. */
     private static FineTuneTask runOf(TrainableModel model, FineTuneSettings s, java.nio.file.Path dir,
                                       TrainingListener listener) throws Exception {
@@ -232,12 +242,7 @@ class KeptBlocksTest {
         try (StripedHyena base = TinyModel.load()) {
             OutOfMemoryWhenKept model = new OutOfMemoryWhenKept(TrainableStripedHyena.prepare(base, s));
             model.alsoWithSpectraKept = true;
-            FineTuneTask task = runOf(model, s, tmp.resolve("spectra"), new TrainingListener() {
-                @Override
-                public void onNote(String note) {
-                    notes.add(note);
-                }
-            });
+            FineTuneTask task = runOf(model, s, tmp.resolve("spectra"), notesTo(notes));
             task.run();
             assertEquals(org.evo2wb.engine.task.TaskStatus.FINISHED, task.status(), task.message());
             assertEquals(4, model.refused, "5, 2 and 1 graphs kept, then the spectra kept");
@@ -259,12 +264,7 @@ class KeptBlocksTest {
         try (StripedHyena base = TinyModel.load()) {
             OutOfMemoryWhenKept model = new OutOfMemoryWhenKept(TrainableStripedHyena.prepare(base, full));
             model.graphsThatFit = -1;                                   // out of memory whatever is kept
-            FineTuneTask task = runOf(model, full, tmp.resolve("full"), new TrainingListener() {
-                @Override
-                public void onNote(String note) {
-                    notes.add(note);
-                }
-            });
+            FineTuneTask task = runOf(model, full, tmp.resolve("full"), notesTo(notes));
             task.run();
             assertEquals(org.evo2wb.engine.task.TaskStatus.FAILED, task.status());
             assertEquals(4, model.refused, "5, 2, 1 and no graphs kept");
