@@ -18,18 +18,54 @@ public final class Convolutions {
 
     /**
      * Causal depthwise cross-correlation: {@code y[b,c,t] = Σ_{k<K} w[c,0,k] · x[b,c,t-(K-1)+k]} with zeros before
-     * t = 0, so the last tap {@code w[c,0,K-1]} multiplies the current sample.
+     * t = 0, so the last tap {@code w[c,0,K-1]} multiplies the current sample. With grad mode off, over chunks of
+     * channels whose padded copy stays within {@value #DEPTHWISE_CHUNK_VALUES} values (each channel is its own
+     * convolution, so the result is the same): at long windows the padded copy is a chunk's, not the whole input's
+     * (Evo 2 7B's short convolution at 65,536 bases: 1.5 GiB in fp16; at 8,192 one chunk).
      *
      * @param x (B, C, L)
      * @param w (C, 1, K)
      * @return (B, C, L)
      */
     public static NDArray causalDepthwise(NDArray x, NDArray w) {
+        long b = x.getShape().get(0);
         long c = x.getShape().get(1);
+        long len = x.getShape().get(2);
+        long k = w.getShape().get(2);
+        long budget = depthwiseOverride > 0 ? depthwiseOverride : DEPTHWISE_CHUNK_VALUES;
+        long chunk = GradMode.isEnabled() ? c : Math.max(1, budget / (b * (len + k - 1)));
+        if (chunk >= c) {
+            return depthwise(x, w);
+        }
+        NDArray out = x.getManager().create(x.getShape(), x.getDataType(), x.getDevice());    // every channel set
+        for (long c0 = 0; c0 < c; c0 += chunk) {
+            long c1 = Math.min(c, c0 + chunk);
+            NDArray xc = x.get(NDIndex.sliceAxis(1, c0, c1));
+            NDArray wc = w.get(NDIndex.sliceAxis(0, c0, c1));
+            NDArray yc = depthwise(xc, wc);
+            xc.close();
+            wc.close();
+            out.set(NDIndex.sliceAxis(1, c0, c1), yc);
+            yc.close();
+        }
+        return out;
+    }
+
+    /** Values of a padded chunk of {@link #causalDepthwise} without gradients: 2^27 (256 MiB in fp16). */
+    static final long DEPTHWISE_CHUNK_VALUES = 1L << 27;
+
+    private static volatile long depthwiseOverride;
+
+    /** Sets the values per chunk of {@link #causalDepthwise}; 0 restores the default (tests). */
+    static void setDepthwiseChunkValues(long values) {
+        depthwiseOverride = values;
+    }
+
+    private static NDArray depthwise(NDArray x, NDArray w) {
         long k = w.getShape().get(2);
         NDArray padded = k > 1 ? x.pad(new Shape(k - 1, 0), 0) : x;
-        NDArray y = Conv1d.conv1d(padded, w, null, new Shape(1), new Shape(0), new Shape(1), Math.toIntExact(c))
-                .singletonOrThrow();
+        NDArray y = Conv1d.conv1d(padded, w, null, new Shape(1), new Shape(0), new Shape(1),
+                Math.toIntExact(x.getShape().get(1))).singletonOrThrow();
         if (padded != x) {
             padded.close();         // a copy of the whole input, freed once read
         }

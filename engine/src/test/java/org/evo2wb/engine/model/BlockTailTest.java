@@ -14,12 +14,29 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The post-norm, MLP and residual of a block over chunks of positions when no gradient is recorded. */
+/**
+ * Passes without gradients in chunks: the post-norm, MLP and residual of a block over chunks of positions, the short
+ * depthwise convolutions over chunks of channels.
+ */
 class BlockTailTest {
 
     @AfterEach
     void restore() {
         Block.setTailChunkValues(0);
+        Convolutions.setDepthwiseChunkValues(0);
+    }
+
+    @Test
+    void shortConvolutionsInChunksOfChannelsGiveTheLogitsOfOnePass() throws Exception {
+        try (StripedHyena model = tiny(); NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Engine.getInstance().setRandomSeed(13);
+            NDArray tok = m.randomInteger(0, 4, new Shape(2, 301), DataType.INT64).add(65);
+            float[] whole = model.infer(tok).toFloatArray();
+            // batch 2, 301 positions and 3 taps: 10 channels a chunk (the projections' 192 in 20 chunks)
+            Convolutions.setDepthwiseChunkValues(2 * 303 * 10);
+            float[] chunked = model.infer(tok).toFloatArray();
+            assertEquals(0.0, AttentionBlocksTest.maxAbsDiff(whole, chunked), "each channel is its own convolution");
+        }
     }
 
     @Test
