@@ -150,6 +150,20 @@ final class Trainer {
     }
 
     /**
+     * "; about 25.3 GB for a step by the estimate" (with the CUDA context on a GPU), or "" where the model has no
+     * estimate or the batch is shared between devices.
+     */
+    private String planned(TrainingMemoryEstimate.Fitting f) {
+        ai.djl.Device d = run.model.manager().getDevice();
+        TrainingMemoryEstimate e = parallel == null ? run.model.memoryEstimate(s, d) : null;
+        if (e == null) {
+            return "";
+        }
+        long bytes = e.plannedBytes(keptBlocks, f) + (d.isGpu() ? org.evo2wb.engine.hub.ModelNeeds.CUDA_CONTEXT : 0);
+        return "; about " + TrainingMemoryEstimate.bytes(bytes) + " for a step by the estimate";
+    }
+
+    /**
      * Gives up what {@code f} says the run needs to fit (the filters' kept spectra, block inputs to host memory) and
      * returns the note's part for it.
      */
@@ -203,8 +217,9 @@ final class Trainer {
         String checkpointingNote = null;
         if (checkpointing) {
             keptBlocks = KeptBlocks.choose(run.model, s, parallel != null);
-            checkpointingNote = KeptBlocks.describe(keptBlocks, run.model.stages().blocks())
-                    + giveUp(KeptBlocks.fitting(run.model, s, parallel != null, keptBlocks));
+            TrainingMemoryEstimate.Fitting fitting = KeptBlocks.fitting(run.model, s, parallel != null, keptBlocks);
+            checkpointingNote = KeptBlocks.describe(keptBlocks, run.model.stages().blocks()) + giveUp(fitting)
+                    + planned(fitting);
             started += "; " + checkpointingNote;
         }
         MetricsLog.truncateAfter(folder.metricsFile(), state.step);

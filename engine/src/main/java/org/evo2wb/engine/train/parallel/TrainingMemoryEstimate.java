@@ -342,6 +342,15 @@ public record TrainingMemoryEstimate(long parameters, long trainableParameters, 
         }
     }
 
+    /**
+     * What a checkpointed step takes with the last {@code kept} graphs kept and {@code f} given up: this estimate, the
+     * kept graphs, less the spectra built in every pass and the inputs waiting in host memory.
+     */
+    public long plannedBytes(int kept, Fitting f) {
+        return totalBytes() + keptBytes(kept) - (f.keepsSpectra() ? 0 : spectraBytes)
+                - f.offloadedInputs() * blockInputBytes;
+    }
+
     /** What the last {@code kept} blocks' graphs add to this estimate. */
     public long keptBytes(int kept) {
         long sum = 0;

@@ -208,6 +208,11 @@ class TrainingMemoryEstimateTest {
                 e.fittingOn(device, used + spectra + 32 * input + 1, true));
         assertEquals(new TrainingMemoryEstimate.Fitting(false, 0, false),
                 e.fittingOn(device, used + spectra + 1, false), "the CPU rebuilds the spectra, no more");
+        // what the run plans with: the kept graphs added, the rebuilt spectra and the inputs in host memory taken off
+        assertEquals(e.totalBytes() - spectra - 3 * input,
+                e.plannedBytes(0, new TrainingMemoryEstimate.Fitting(false, 3, true)));
+        assertEquals(e.totalBytes() + e.keptBytes(2), e.plannedBytes(2, new TrainingMemoryEstimate.Fitting(true, 0,
+                true)));
         // nothing to rebuild without checkpointing (every block's graph holds its spectrum) or with trained filters
         FineTuneSettings plain = s.toBuilder().set(FineTuneParameters.ACTIVATION_CHECKPOINTING, false).build();
         assertEquals(0, TrainingMemoryEstimate.of(c, plain, ai.djl.Device.gpu(0)).spectraBytes());
