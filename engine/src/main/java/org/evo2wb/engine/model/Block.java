@@ -67,7 +67,7 @@ public abstract class Block {
      * The values of the MLP's widest tensors (each of its three (B, L, I) ones) that a pass without gradients
      * computes at once: 2^27, 256 MiB in fp16. The post-norm, MLP and residual act on each position alone, so above
      * that they run over chunks of positions (Evo 2 7B: chunks of 12,192 positions, so at 65,536 the norm's and the
-     * MLP's temporaries take about 1 GiB at once instead of about 5.5 GiB).
+     * MLP's temporaries take, by their sizes, about 1 GiB at once instead of about 5.5 GiB).
      */
     static final long TAIL_CHUNK_VALUES = 1L << 27;
 
@@ -98,17 +98,12 @@ public abstract class Block {
 
     /** {@link #tail} over chunks of {@code positions} positions, written into one output. */
     private NDArray tailInChunks(NDArray h, long positions) {
-        long len = h.getShape().get(1);
-        NDArray out = h.getManager().create(h.getShape(), h.getDataType(), h.getDevice());   // every position set
-        for (long p0 = 0; p0 < len; p0 += positions) {
-            NDIndex range = new NDIndex().addAllDim().addSliceDim(p0, Math.min(len, p0 + positions));
-            NDArray hc = h.get(range);
+        return Chunked.alongAxis1(h, positions, (p0, p1) -> {
+            NDArray hc = h.get(NDIndex.sliceAxis(1, p0, p1));
             NDArray oc = tail(hc, Trace.NONE);
             hc.close();
-            out.set(range, oc);
-            oc.close();
-        }
-        return out;
+            return oc;
+        });
     }
 
     /** Frees what the block keeps between forwards (none by default); it is rebuilt when next needed. */

@@ -37,18 +37,14 @@ public final class Convolutions {
         if (chunk >= c) {
             return depthwise(x, w);
         }
-        NDArray out = x.getManager().create(x.getShape(), x.getDataType(), x.getDevice());    // every channel set
-        for (long c0 = 0; c0 < c; c0 += chunk) {
-            long c1 = Math.min(c, c0 + chunk);
+        return Chunked.alongAxis1(x, chunk, (c0, c1) -> {
             NDArray xc = x.get(NDIndex.sliceAxis(1, c0, c1));
             NDArray wc = w.get(NDIndex.sliceAxis(0, c0, c1));
             NDArray yc = depthwise(xc, wc);
             xc.close();
             wc.close();
-            out.set(NDIndex.sliceAxis(1, c0, c1), yc);
-            yc.close();
-        }
-        return out;
+            return yc;
+        });
     }
 
     /** Values of a padded chunk of {@link #causalDepthwise} without gradients: 2^27 (256 MiB in fp16). */
@@ -150,23 +146,16 @@ public final class Convolutions {
         if (chunk >= c) {
             return chunk(u, n, d, spectra.of(0, c));
         }
-        NDArray out = null;
-        for (long c0 = 0; c0 < c; c0 += chunk) {
-            long c1 = Math.min(c, c0 + chunk);
+        return Chunked.alongAxis1(u, chunk, (c0, c1) -> {
             NDArray uc = u.get(NDIndex.sliceAxis(1, c0, c1));
             NDArray dc = d == null ? null : d.get(NDIndex.sliceAxis(0, c0, c1));
             NDArray yc = chunk(uc, n, dc, spectra.of(c0, c1));
-            if (out == null) {
-                out = u.getManager().zeros(u.getShape(), yc.getDataType(), u.getDevice());
+            uc.close();
+            if (dc != null) {
+                dc.close();
             }
-            out.set(new NDIndex(":, {}:{}", c0, c1), yc);
-            for (NDArray a : new NDArray[] {yc, uc, dc}) {
-                if (a != null) {
-                    a.close();
-                }
-            }
-        }
-        return out;
+            return yc;
+        });
     }
 
     /** Complex numbers of one chunk's spectra in {@link #fftCausalByChannels}: 2^25 (256 MiB). */

@@ -578,8 +578,9 @@ public final class StripedHyena implements AutoCloseable {
 
     /**
      * Whether the blocks keep the frozen hcl filters' spectra between forwards (on by default); off, each forward
-     * builds them again (a few milliseconds per block on a GPU) and the memory they took is free: a training step
-     * that does not fit otherwise ({@link org.evo2wb.engine.train.parallel.TrainingMemoryEstimate#fittingOn}).
+     * builds them again (an exponential-and-product and one FFT of the filter per hcl block) and the memory they took
+     * is free: a training step that does not fit otherwise
+     * ({@link org.evo2wb.engine.train.parallel.TrainingMemoryEstimate#fittingOn}).
      */
     public void keepCaches(boolean on) {
         blocks.forEach(b -> b.keepCaches(on));
