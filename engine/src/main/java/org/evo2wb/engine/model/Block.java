@@ -64,23 +64,14 @@ public abstract class Block {
     }
 
     /**
-     * The values of the MLP's widest tensors (each of its three (B, L, I) ones) that a pass without gradients
-     * computes at once: 2^27, 256 MiB in fp16. The post-norm, MLP and residual act on each position alone, so above
-     * that they run over chunks of positions (Evo 2 7B: chunks of 12,192 positions, so at 65,536 the norm's and the
-     * MLP's temporaries take, by their sizes, about 1 GiB at once instead of about 5.5 GiB).
+     * Without gradients the post-norm, MLP and residual, which act on each position alone, run over chunks of positions
+     * whose MLP tensors (each of its three (B, L, I) ones) hold at most {@value Chunked#VALUES} values (Evo 2 7B:
+     * chunks of 12,192 positions, so at 65,536 the norm's and the MLP's temporaries take, by their sizes, about 1 GiB
+     * at once instead of about 5.5 GiB).
      */
-    static final long TAIL_CHUNK_VALUES = 1L << 27;
-
-    private static volatile long tailChunkOverride;
-
-    /** Sets the values per chunk of the block's tail; 0 restores {@link #TAIL_CHUNK_VALUES} (tests). */
-    static void setTailChunkValues(long values) {
-        tailChunkOverride = values;
-    }
-
     /**
      * Positions per chunk of the tail: all of them while gradients are recorded (autograd keeps every position's
-     * values in any case) or a trace wants whole tensors, else as many as {@link #TAIL_CHUNK_VALUES} allows.
+     * values in any case) or a trace wants whole tensors, else as many as {@link Chunked#values} allows.
      */
     private long tailPositions(NDArray h, Trace trace) {
         long len = h.getShape().get(1);
@@ -92,8 +83,7 @@ public abstract class Block {
 
     /** Positions per chunk of the tail without gradients at batch b and MLP width I. */
     public static long positionsPerChunk(long b, long inner) {
-        long budget = tailChunkOverride > 0 ? tailChunkOverride : TAIL_CHUNK_VALUES;
-        return Math.max(1, budget / (b * inner));
+        return Math.max(1, Chunked.values() / (b * inner));
     }
 
     /** {@link #tail} over chunks of {@code positions} positions, written into one output. */

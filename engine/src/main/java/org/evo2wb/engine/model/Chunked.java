@@ -16,7 +16,26 @@ final class Chunked {
         NDArray of(long i0, long i1);
     }
 
+    /**
+     * Values a chunked step holds at once in its widest tensor: 2^27 (256 MiB in fp16). The block tail's chunks of
+     * positions ({@link Block}) and the short convolutions' chunks of channels ({@link Convolutions#causalDepthwise})
+     * take as many positions or channels as fit.
+     */
+    static final long VALUES = 1L << 27;
+
+    private static volatile long valuesOverride;
+
     private Chunked() {
+    }
+
+    /** Sets the values per chunk; 0 restores {@link #VALUES} (tests). */
+    static void setValues(long values) {
+        valuesOverride = values;
+    }
+
+    /** The values per chunk now in force. */
+    static long values() {
+        return valuesOverride > 0 ? valuesOverride : VALUES;
     }
 
     /**

@@ -19,7 +19,7 @@ public final class Convolutions {
     /**
      * Causal depthwise cross-correlation: {@code y[b,c,t] = Σ_{k<K} w[c,0,k] · x[b,c,t-(K-1)+k]} with zeros before
      * t = 0, so the last tap {@code w[c,0,K-1]} multiplies the current sample. With grad mode off, over chunks of
-     * channels whose padded copy stays within {@value #DEPTHWISE_CHUNK_VALUES} values (each channel is its own
+     * channels whose padded copy stays within {@value Chunked#VALUES} values (each channel is its own
      * convolution, so the result is the same): at long windows the padded copy is a chunk's, not the whole input's
      * (Evo 2 7B's short convolution at 65,536 bases: 1.5 GiB in fp16; at 8,192 one chunk).
      *
@@ -32,8 +32,7 @@ public final class Convolutions {
         long c = x.getShape().get(1);
         long len = x.getShape().get(2);
         long k = w.getShape().get(2);
-        long budget = depthwiseOverride > 0 ? depthwiseOverride : DEPTHWISE_CHUNK_VALUES;
-        long chunk = GradMode.isEnabled() ? c : Math.max(1, budget / (b * (len + k - 1)));
+        long chunk = GradMode.isEnabled() ? c : Math.max(1, Chunked.values() / (b * (len + k - 1)));
         if (chunk >= c) {
             return depthwise(x, w);
         }
@@ -45,16 +44,6 @@ public final class Convolutions {
             wc.close();
             return yc;
         });
-    }
-
-    /** Values of a padded chunk of {@link #causalDepthwise} without gradients: 2^27 (256 MiB in fp16). */
-    static final long DEPTHWISE_CHUNK_VALUES = 1L << 27;
-
-    private static volatile long depthwiseOverride;
-
-    /** Sets the values per chunk of {@link #causalDepthwise}; 0 restores the default (tests). */
-    static void setDepthwiseChunkValues(long values) {
-        depthwiseOverride = values;
     }
 
     private static NDArray depthwise(NDArray x, NDArray w) {

@@ -22,8 +22,7 @@ class BlockTailTest {
 
     @AfterEach
     void restore() {
-        Block.setTailChunkValues(0);
-        Convolutions.setDepthwiseChunkValues(0);
+        Chunked.setValues(0);
     }
 
     @Test
@@ -33,7 +32,7 @@ class BlockTailTest {
             NDArray tok = m.randomInteger(0, 4, new Shape(2, 301), DataType.INT64).add(65);
             float[] whole = model.infer(tok).toFloatArray();
             // batch 2, 301 positions and 3 taps: 10 channels a chunk (the projections' 192 in 20 chunks)
-            Convolutions.setDepthwiseChunkValues(2 * 303 * 10);
+            Chunked.setValues(2 * 303 * 10);
             float[] chunked = model.infer(tok).toFloatArray();
             assertEquals(0.0, AttentionBlocksTest.maxAbsDiff(whole, chunked), "each channel is its own convolution");
         }
@@ -46,7 +45,7 @@ class BlockTailTest {
             Engine.getInstance().setRandomSeed(12);
             NDArray tok = m.randomInteger(0, 4, new Shape(2, 301), DataType.INT64).add(65);     // bytes 65 to 68
             float[] whole = model.infer(tok).toFloatArray();
-            Block.setTailChunkValues(2 * 128 * 37);            // batch 2, I 128: 37 positions a chunk, 9 chunks
+            Chunked.setValues(2 * 128 * 37);            // batch 2, I 128: 37 positions a chunk, 9 chunks
             assertEquals(37, Block.positionsPerChunk(2, 128));
             float[] chunked = model.infer(tok).toFloatArray();
             double diff = AttentionBlocksTest.maxAbsDiff(whole, chunked);
