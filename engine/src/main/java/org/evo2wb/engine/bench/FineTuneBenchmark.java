@@ -244,7 +244,13 @@ public final class FineTuneBenchmark {
                     }).build().task();
             task.run();
             if (task.result().isCompletedExceptionally()) {
-                throw new IllegalStateException("run failed: " + task.message());
+                Throwable cause = null;
+                try {
+                    task.result().join();
+                } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+                    cause = e.getCause() != null ? e.getCause() : e;
+                }
+                throw new IllegalStateException("run failed: " + task.message(), cause);   // the trace shows where
             }
         }
         StepMetrics first = seen.get(0);

@@ -19,9 +19,10 @@ import org.evo2wb.engine.model.TorchScriptModule;
  * method ({@code torch.Generator(device, seed)}, {@code bernoulli_}); autograd records through it, and the backward
  * of {@code x ⊙ m'} is {@code g ⊙ m'} with the scaled mask m' it keeps.
  *
- * <p>Where a device cannot draw them (tried once per device with a few values, {@link #availableOn}), or with the
- * system property {@value #PROPERTY}{@code =false}, LoRA dropout uses PyTorch's own dropout and activation
- * checkpointing re-seeds PyTorch's generator before each block instead, as before seeded masks.
+ * <p>On a GPU (TorchScript makes generators on the CPU only), where another device cannot draw them (tried once per
+ * device with a few values, {@link #availableOn}), or with the system property {@value #PROPERTY}{@code =false}, LoRA
+ * dropout uses PyTorch's own dropout and activation checkpointing re-seeds PyTorch's generator before each block
+ * instead (decision 0033).
  */
 public final class SeededDropout {
 
@@ -76,8 +77,9 @@ public final class SeededDropout {
     }
 
     /**
-     * Whether seeded masks are drawn on {@code device}: not with {@value #PROPERTY}{@code =false}; otherwise tried once
-     * per device and process (a failure is logged and the device falls back to PyTorch's dropout).
+     * Whether seeded masks are drawn on {@code device}: not with {@value #PROPERTY}{@code =false}, not on a GPU;
+     * otherwise tried once per device and process (a failure is logged and the device falls back to PyTorch's
+     * dropout).
      */
     public static boolean availableOn(Device device) {
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
@@ -86,7 +88,20 @@ public final class SeededDropout {
         return AVAILABLE.computeIfAbsent(device, SeededDropout::probe);
     }
 
+    /**
+     * Whether {@code device} can make a generator of its own in TorchScript: PyTorch's interpreter makes them on the
+     * CPU only (its CUDA branch is compiled out in every build), so a GPU is not even tried.
+     */
+    static boolean scriptCanSeed(Device device) {
+        return !device.isGpu();
+    }
+
     private static boolean probe(Device device) {
+        if (!scriptCanSeed(device)) {
+            LOG.info("LoRA dropout on {} draws its masks from PyTorch's generator, seeded again before each block "
+                    + "(TorchScript makes seeded generators on the CPU only)", device);
+            return false;
+        }
         try (NDManager m = NDManager.newBaseManager(device);
              org.evo2wb.engine.model.GradMode off = org.evo2wb.engine.model.GradMode.disabled()) {
             NDArray x = m.ones(new ai.djl.ndarray.types.Shape(64));

@@ -89,6 +89,10 @@ final class ActivationCheckpointing {
             throw new IllegalArgumentException("offloaded block inputs must be 0 to " + first + ", got " + offloaded);
         }
         List<NDArray> inputs = new ArrayList<>(first + 1);
+        // every block's output for the finite check, in order: the sum of one that waits in host memory (the sum
+        // is finite where the output is, and stays on the device)
+        List<NDArray> outputs = new ArrayList<>(n);
+        List<NDArray> sums = new ArrayList<>();
         try (GradMode off = GradMode.disabled()) {
             NDArray x = m.embed(tokens);
             inputs.add(x);
@@ -96,10 +100,16 @@ final class ActivationCheckpointing {
                 NDArray y = block(m, i, x, seed);
                 if (i < offloaded) {
                     inputs.set(i, HostCopies.toHost(x));
+                    if (i > 0) {
+                        NDArray sum = x.sum();
+                        outputs.set(i - 1, sum);
+                        sums.add(sum);
+                    }
                     x.close();
                 }
                 x = y;
                 inputs.add(x);
+                outputs.add(x);
             }
         }
         NDArray leaf = inputs.get(first);
@@ -107,12 +117,12 @@ final class ActivationCheckpointing {
         NDArray loss;
         try (GradMode on = GradMode.enabled()) {
             NDArray x = leaf;
-            List<NDArray> outputs = new ArrayList<>(inputs.subList(1, first + 1));   // every block's, in order
             for (int i = first; i < n; i++) {
                 x = block(m, i, x, seed);
                 outputs.add(x);
             }
             m.requireFinite(outputs);
+            sums.forEach(NDArray::close);
             StepPhases.mark("forward");
             loss = lossOfLogits.apply(m.head(x));
             for (NDArray y : outputs.subList(first, n)) {

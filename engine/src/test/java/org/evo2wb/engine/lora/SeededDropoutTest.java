@@ -117,4 +117,11 @@ class SeededDropoutTest {
         }
         assertThrows(IllegalArgumentException.class, () -> SeededDropout.apply(null, 0, 1));
     }
+
+    @Test
+    void gpusAreNotTriedBecauseTorchScriptMakesGeneratorsOnTheCpuOnly() {
+        assertTrue(SeededDropout.scriptCanSeed(ai.djl.Device.cpu()));
+        assertFalse(SeededDropout.scriptCanSeed(ai.djl.Device.gpu(0)));
+        assertFalse(SeededDropout.availableOn(ai.djl.Device.gpu(3)), "no probe runs on a GPU, present or not");
+    }
 }

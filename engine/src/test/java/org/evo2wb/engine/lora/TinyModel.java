@@ -51,6 +51,15 @@ public final class TinyModel {
     public static StripedHyena load(Precision precision, org.evo2wb.engine.model.MasterWeights masters)
             throws IOException {
         return StripedHyena.load(resource("golden/tiny.pt"), Evo2Config.load(resource("golden/tiny.yml")),
-                Device.cpu(), precision, masters);
+                device(), precision, masters);
+    }
+
+    /**
+     * Where the tests put the tiny model: the CPU, or the device named by the system property
+     * {@code evo2wb.testDevice} ({@code gpu0}) to run the same checks on a GPU.
+     */
+    public static Device device() {
+        String d = System.getProperty("evo2wb.testDevice", "").trim();
+        return d.isEmpty() ? Device.cpu() : Device.fromName(d);
     }
 }

@@ -262,7 +262,10 @@ class ActivationCheckpointingTest {
         FineTuneSettings s = Evo2FineTuneTest.settings(FineTuneMethod.LORA).set(FineTuneParameters.LORA_DROPOUT, 0.0)
                 .set(FineTuneParameters.PRECISION, Precision.FP16).build();
         HostBatch b = DataParallelTest.batch(1, 64, 10);
-        for (int kept : new int[] {0, 2, 3, 5}) {                // block 2 recomputed (0, 2) or kept (3, 5)
+        // block 2 recomputed (0, 2) or kept (3, 5); its output waiting in host memory as block 3's input (0 kept, 4
+        // or 5 inputs offloaded: the check reads the sum taken on the device before the copy)
+        for (int[] keptOffloaded : new int[][] {{0, 0}, {2, 0}, {3, 0}, {5, 0}, {0, 4}, {0, 5}, {2, 3}}) {
+            int kept = keptOffloaded[0];
             try (StripedHyena base = TinyModel.load(Precision.FP16, TrainableStripedHyena.masterWeights(s))) {
                 base.linears().get("blocks.2.mlp.l3").weight().muli(1e8f);      // beyond fp16's 65,504
                 TrainableStripedHyena model = prepared(base, s);
@@ -270,12 +273,12 @@ class ActivationCheckpointingTest {
                      GradMode on = GradMode.enabled()) {
                     NDArray tokens = m.create(b.inputs(), new Shape(b.rows(), b.length())).toType(DataType.INT64,
                             false);
-                    int k = kept;
                     org.evo2wb.engine.model.Fp16OverflowException e = org.junit.jupiter.api.Assertions.assertThrows(
                             org.evo2wb.engine.model.Fp16OverflowException.class,
                             () -> ActivationCheckpointing.forwardBackward(model.stages(), tokens,
-                                    l -> l.sum(), 1, 77, k));
-                    assertEquals(2, e.block(), "kept " + kept + ": " + e.getMessage());
+                                    l -> l.sum(), 1, 77, kept, keptOffloaded[1]));
+                    assertEquals(2, e.block(), "kept " + kept + ", offloaded " + keptOffloaded[1] + ": "
+                            + e.getMessage());
                 }
             }
         }
@@ -301,6 +304,8 @@ class ActivationCheckpointingTest {
         // not bit for bit: with grad mode off a layer casts its input to fp16 keeping the input's memory layout,
         // with it on into a fresh contiguous array, and the CPU's fp16 products round differently for the two
         assertSame(whole, parts, 1e-4, 1e-2, "full, fp16-mixed, loss scale 1024");     // measured 1.6e-5, 1.3e-3
+        assertSame(parts, outcome(s, Precision.FP16, b, 1024, offloading(new int[] {0, 5})), 1e-6,
+                "full, fp16-mixed, every input in host memory (its finite check on sums)");
         Outcome unscaled = outcome(s, Precision.FP16, b, 1, ActivationCheckpointingTest::checkpointed);
         float[] g = parts.gradients().get("blocks.0.mlp.l1.weight");
         float[] g1 = unscaled.gradients().get("blocks.0.mlp.l1.weight");
