@@ -1,11 +1,13 @@
 package org.evo2wb.app.cli;
 
 import ai.djl.Device;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.evo2wb.engine.bench.BenchRecord;
 import org.evo2wb.engine.bench.FineTuneBenchmark;
 import org.evo2wb.engine.bench.ForwardBenchmark;
 import org.evo2wb.engine.bench.GenerateBenchmark;
@@ -80,8 +82,13 @@ final class BenchCommand implements Callable<Integer> {
         @Mixin
         Timing timing;
 
+        @Option(names = "--record", paramLabel = "<file.json>",
+                description = "Also add the figures as one row to this JSON array (made when missing): run, preset, "
+                        + "window, batch, precision, checkpointing, tokens_per_s, peak_gib, card, date, note.")
+        Path record;
+
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             positive("--length", length);
             positive("--batch", batch);
             timing.check();
@@ -100,6 +107,13 @@ final class BenchCommand implements Callable<Integer> {
                     where.precision());
             PrintWriter out = spec.commandLine().getOut();
             out.println(r.format() + deviceMemory(d));
+            if (record != null) {
+                BenchRecord.of("forward", layers == null ? preset : preset + " (first " + layers + " blocks)", length,
+                        batch, where.precision().name(), false, r.tokensPerSecond(), r.peakBytes(), d,
+                        String.format(Locale.ROOT, "%.1f ms per pass", r.medianSeconds() * 1e3))
+                        .appendTo(record);
+                out.println("recorded in " + record);
+            }
             if (stages) {
                 out.print(StageProfile.run(d, arch, batch, length, timing.reps, where.precision()).format());
             }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,20 +38,78 @@ class BenchAndTraceCommandTest {
     }
 
     @Test
+    void benchForwardAddsItsFiguresAsARowOfAJsonArray(@TempDir Path tmp) throws Exception {
+        Path rows = tmp.resolve("gpu.json");
+        for (int i = 0; i < 2; i++) {
+            Cli.Run r = Cli.run("bench", "forward", "--preset", "evo2-1b-8k", "--layers", "1", "--length", "32",
+                    "--warmup", "0", "--reps", "1", "--device", "cpu", "--record", rows);
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("recorded in " + rows), r.out());
+            JsonArray a = JsonParser.parseString(Files.readString(rows)).getAsJsonArray();
+            assertEquals(i + 1, a.size(), "one row per run, the earlier ones kept");
+            JsonObject row = a.get(i).getAsJsonObject();
+            assertEquals("forward", row.get("run").getAsString());
+            assertEquals("evo2-1b-8k (first 1 blocks)", row.get("preset").getAsString());
+            assertEquals(32, row.get("window").getAsInt());
+            assertEquals(1, row.get("batch").getAsInt());
+            assertEquals("fp32", row.get("precision").getAsString());
+            assertEquals(false, row.get("checkpointing").getAsBoolean());
+            assertEquals(printedTokensPerSecond(r.out()), row.get("tokens_per_s").getAsLong());
+            assertTrue(row.get("peak_gib").getAsDouble() > 0, row.toString());        // the peak resident memory
+            assertTrue(row.get("card").getAsString().endsWith(" cores)"), row.toString());
+            assertEquals(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(), row.get("date").getAsString());
+        }
+        assertEquals(4, Files.readAllLines(rows).size(), "one row per line between the brackets");
+
+        Path object = tmp.resolve("object.json");
+        Files.writeString(object, "{\"run\": \"forward\"}\n");
+        Cli.Run r = Cli.run("bench", "forward", "--preset", "evo2-1b-8k", "--layers", "1", "--length", "32",
+                "--warmup", "0", "--reps", "1", "--device", "cpu", "--record", object);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains(object + " is not a JSON array of benchmark rows but a JSON object; the row was "
+                + "not added"), r.err());
+        assertEquals("{\"run\": \"forward\"}\n", Files.readString(object), "left as it was");
+    }
+
+    /** The tokens per second a bench line printed ("…, 1,234 tokens/s…"). */
+    private static long printedTokensPerSecond(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9,]+) tokens/s").matcher(out);
+        assertTrue(m.find(), out);
+        return Long.parseLong(m.group(1).replace(",", ""));
+    }
+
+    @Test
     void benchTrainRunsAShortFineTuningAndReportsSecondsPerStep(@TempDir Path tmp) throws Exception {
         Path fasta = Cli.fasta(tmp.resolve("cds.fasta"), Cli.cds(), 300);
+        Path rows = tmp.resolve("rows.json");
         Cli.Run r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
                 Cli.tinyConfig(), "--steps", "3", "--folder", tmp.resolve("bench"), "--window-length", "64",
-                "--batch-size", "2");
+                "--batch-size", "2", "--record", rows);
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().startsWith("tiny.pt, lora, fp32, window 64, batch 2 × 1: "), r.out());
         assertTrue(r.out().contains(" s/step, ") && r.out().contains(" tokens/s"), r.out());
         assertTrue(Files.exists(tmp.resolve("bench/run/run.json")));
+        JsonObject row = JsonParser.parseString(Files.readString(rows)).getAsJsonArray().get(0).getAsJsonObject();
+        assertEquals("lora", row.get("run").getAsString());
+        assertEquals("tiny.pt", row.get("preset").getAsString());
+        assertEquals(64, row.get("window").getAsInt());
+        assertEquals(2, row.get("batch").getAsInt());
+        assertEquals("fp32", row.get("precision").getAsString());
+        assertEquals(false, row.get("checkpointing").getAsBoolean());
+        assertEquals(printedTokensPerSecond(r.out()), row.get("tokens_per_s").getAsLong());
+        java.util.regex.Matcher step = java.util.regex.Pattern.compile("([0-9.]+) s/step").matcher(r.out());
+        assertTrue(step.find(), r.out());
+        assertEquals(step.group(1) + " s/step", row.get("note").getAsString());
 
         r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
                 Cli.tinyConfig(), "--steps", "2", "--folder", tmp.resolve("checkpointing"), "--window-length", "64",
-                "--batch-size", "2", "--method", "full", "--activation-checkpointing", "true");
+                "--batch-size", "2", "--method", "full", "--activation-checkpointing", "true", "--record", rows);
         assertEquals(0, r.exit(), r.toString());
+        JsonObject second = JsonParser.parseString(Files.readString(rows)).getAsJsonArray().get(1).getAsJsonObject();
+        assertEquals("full", second.get("run").getAsString());
+        assertEquals(true, second.get("checkpointing").getAsBoolean());
+        assertTrue(second.get("note").getAsString().contains(" s/step; activation checkpointing recomputes "),
+                second.toString());
         // the run says how many blocks it recomputes, and what a step then takes by the estimate
         assertTrue(r.out().startsWith("tiny.pt, full, fp32, activation checkpointing, window 64, batch 2 × 1 "
                 + "(activation checkpointing recomputes "), r.out());

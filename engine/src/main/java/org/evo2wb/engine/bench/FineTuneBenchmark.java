@@ -58,7 +58,7 @@ public final class FineTuneBenchmark {
     }
 
     /** The figures of one timed run. */
-    record Result(String line, double tokensPerSecond, double secondsPerStep) {
+    record Result(String line, double tokensPerSecond, double secondsPerStep, long peakBytes, Device device) {
     }
 
     /**
@@ -128,6 +128,11 @@ public final class FineTuneBenchmark {
         @Option(names = "--gpu", paramLabel = "<I>", description = "Train on GPU I (the same as --device gpu:I).")
         Integer gpu;
 
+        @Option(names = "--record", paramLabel = "<file.json>",
+                description = "Also add the figures as one row to this JSON array (made when missing): run, preset, "
+                        + "window, batch, precision, checkpointing, tokens_per_s, peak_gib, card, date, note.")
+        Path record;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -161,9 +166,30 @@ public final class FineTuneBenchmark {
             Evo2Config cfg = preset != null ? Evo2Config.preset(preset) : Evo2Config.load(config);
             Model model = new Model(preset, checkpoint, cfg);
             if (scaling == null) {
-                return once(model, s, fasta, runDir.resolve("run")).line() + "; run folder " + runDir;
+                Result r = once(model, s, fasta, runDir.resolve("run"));
+                if (record != null) {
+                    record(r, s, preset != null ? preset : checkpoint.getFileName().toString());
+                }
+                return r.line() + "; run folder " + runDir + (record != null ? "; recorded in " + record : "");
+            }
+            if (record != null) {
+                throw new IllegalArgumentException("--record: not with --scaling (record each run on its own)");
             }
             return scaling(model, s, fasta, runDir, scaling);
+        }
+
+        /** The run's row in {@link #record}; the note says how blocks were kept, where the run said so. */
+        private void record(Result r, FineTuneSettings s, String modelName) throws IOException {
+            String method = s.text(FineTuneParameters.METHOD);
+            int open = r.line().indexOf(" (");
+            int colon = r.line().indexOf("): load ");
+            String note = open >= 0 && colon > open ? r.line().substring(open + 2, colon) : "";
+            BenchRecord.of(method, modelName, s.get(FineTuneParameters.WINDOW_LENGTH),
+                    s.get(FineTuneParameters.BATCH_SIZE) * s.get(FineTuneParameters.GRAD_ACCUMULATION),
+                    s.text(FineTuneParameters.PRECISION), s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING),
+                    r.tokensPerSecond(), r.peakBytes(), r.device(), String.format(Locale.ROOT,
+                            "%.3f s/step%s", r.secondsPerStep(), note.isEmpty() ? "" : "; " + note))
+                    .appendTo(record);
         }
     }
 
@@ -278,6 +304,8 @@ public final class FineTuneBenchmark {
                 stepSeconds, tokensPerSecond, withEvaluation, first.trainLoss(), last.trainLoss(),
                 MemoryStats.summary())
                 + peak.describe();
-        return new Result(line, tokensPerSecond, stepSeconds);
+        long gpuPeak = peak.peakBytes();
+        return new Result(line, tokensPerSecond, stepSeconds,
+                gpuPeak >= 0 ? gpuPeak : MemoryStats.procStatus("VmHWM"), choice.device());
     }
 }

@@ -22,7 +22,12 @@ public final class ForwardBenchmark {
     /** Outcome of one benchmark. */
     public record Result(String label, long parameters, int batch, int length, int repetitions, double[] seconds,
                          double cpuSecondsPerForward, long heapBytes, long rssBytes, long peakRssBytes,
-                         String deviceMemory) {
+                         String deviceMemory, long devicePeakBytes) {
+
+        /** The GPU's peak in use ({@link DeviceMemoryPeak}), or on the CPU the process's peak resident memory. */
+        public long peakBytes() {
+            return devicePeakBytes >= 0 ? devicePeakBytes : peakRssBytes;
+        }
 
         public double medianSeconds() {
             double[] s = seconds.clone();
@@ -101,7 +106,7 @@ public final class ForwardBenchmark {
             double cpu = (MemoryStats.processCpuNanos() - cpu0) / 1e9 / repetitions;
             return new Result(label, model.parameterCount(), batch, length, repetitions, secs, cpu,
                     MemoryStats.heapUsed(), MemoryStats.procStatus("VmRSS"), MemoryStats.procStatus("VmHWM"),
-                    peak.describe());
+                    peak.describe(), peak.peakBytes());
         }
     }
 }
