@@ -92,11 +92,7 @@ final class BenchCommand implements Callable<Integer> {
             positive("--length", length);
             positive("--batch", batch);
             timing.check();
-            if (!Evo2Config.PRESETS.contains(preset)) {
-                throw new IllegalArgumentException("--preset: unknown preset '" + preset + "'; known: "
-                        + String.join(", ", Evo2Config.PRESETS));
-            }
-            ModelArchitecture arch = ModelArchitecture.of(Evo2Config.preset(preset));
+            ModelArchitecture arch = ModelArchitecture.of(Evo2Config.preset(checkedPreset(preset)));
             String label = preset;
             if (layers != null) {
                 arch = ForwardBenchmark.firstLayers(arch, layers);
@@ -119,6 +115,15 @@ final class BenchCommand implements Callable<Integer> {
             }
             out.flush();
             return Evo2wbCli.EXIT_OK;
+        }
+
+        /** {@code name}, where it is a preset; the error names the known ones otherwise. */
+        static String checkedPreset(String name) {
+            if (!Evo2Config.PRESETS.contains(name)) {
+                throw new IllegalArgumentException("--preset: unknown preset '" + name + "'; known: "
+                        + String.join(", ", Evo2Config.PRESETS));
+            }
+            return name;
         }
     }
 
@@ -280,6 +285,16 @@ final class BenchCommand implements Callable<Integer> {
         @ArgGroup(exclusive = false)
         ModelOptions model;
 
+        @Option(names = "--preset", paramLabel = "<name>",
+                description = "Score --input with random weights of a preset's shapes instead of a model (the same "
+                        + "weights in both precisions): " + ModelOptions.PRESET_NAMES + ".")
+        String preset;
+
+        @Option(names = "--layers", paramLabel = "<n>",
+                description = "With --preset: only the first n blocks (for shapes larger than the memory). "
+                        + "Default: all.")
+        Integer layers;
+
         @Option(names = "--input", arity = "1..*", paramLabel = "<file>",
                 description = "Sequence files (FASTA, GenBank, EMBL; compressed or not) to score.")
         List<Path> input;
@@ -312,17 +327,41 @@ final class BenchCommand implements Callable<Integer> {
                         + GoldenParity.spread(golden, d, p).format());
                 out.flush();
             }
+            if (preset != null && (model != null || input == null)) {
+                throw new IllegalArgumentException("--preset: " + (model != null ? "not with --model (one or the other)"
+                        : "name the sequences to score with --input FILE..."));
+            }
+            if (layers != null && preset == null) {
+                throw new IllegalArgumentException("--layers: only with --preset");
+            }
             if (input != null) {
-                ModelSpec.Resolved m = ModelOptions.specOrDefault(model).resolve();
                 List<Scorer.Input> stretches = PrecisionSpread.stretches(
                         Inputs.scorerInputs(Inputs.records(input), new CaseOption()), length, maxBases);
                 PrecisionSpread s;
-                try (StripedHyena reference = m.load(Device.cpu(), Precision.FP32);
-                     StripedHyena candidate = m.load(d, p)) {
-                    s = PrecisionSpread.compare(reference, candidate, stretches);
+                String name;
+                if (preset != null) {
+                    ModelArchitecture arch = ModelArchitecture.of(Evo2Config.preset(Forward.checkedPreset(preset)));
+                    name = preset + " (random weights";
+                    if (layers != null) {
+                        positive("--layers", layers);
+                        arch = ForwardBenchmark.firstLayers(arch, layers);
+                        name += ", first " + layers + " blocks";
+                    }
+                    name += ")";
+                    try (StripedHyena reference = StripedHyena.random(arch, 1234, Device.cpu(), Precision.FP32);
+                         StripedHyena candidate = StripedHyena.random(arch, 1234, d, p)) {
+                        s = PrecisionSpread.compare(reference, candidate, stretches);
+                    }
+                } else {
+                    ModelSpec.Resolved m = ModelOptions.specOrDefault(model).resolve();
+                    name = m.name();
+                    try (StripedHyena reference = m.load(Device.cpu(), Precision.FP32);
+                         StripedHyena candidate = m.load(d, p)) {
+                        s = PrecisionSpread.compare(reference, candidate, stretches);
+                    }
                 }
                 out.printf(Locale.ROOT, "%s over %d stretches of up to %,d bases, %s against fp32 on the CPU: %s%n",
-                        m.name(), stretches.size(), length, what, s.format());
+                        name, stretches.size(), length, what, s.format());
                 out.flush();
             }
             return Evo2wbCli.EXIT_OK;

@@ -94,6 +94,25 @@ class DevicesCommandTest {
         double max = Double.parseDouble(m.group(2));
         assertTrue(mean > 1e-4 && mean <= 0.05 && max >= mean && max <= 0.3, r.out());
 
+        // random weights of a preset's shapes, the same in both precisions (its first block here)
+        r = Cli.run("bench", "parity", "--precision", "fp16", "--device", "cpu", "--preset", "evo2-1b-8k",
+                "--layers", "1", "--input", fasta, "--length", "64", "--max-bases", "128");
+        assertEquals(0, r.exit(), r.toString());
+        m = Pattern.compile("evo2-1b-8k \\(random weights, first 1 blocks\\) over 2 stretches of up to 64 bases, fp16 "
+                + "on cpu\\(\\) against fp32 on the CPU: per-base log-prob \\|Δ\\| mean (\\S+), max (\\S+) nats over "
+                + "126 bases\\R").matcher(r.out());
+        assertTrue(m.matches(), r.out());
+        double presetMean = Double.parseDouble(m.group(1));
+        assertTrue(presetMean > 0 && presetMean <= Double.parseDouble(m.group(2))
+                && Double.parseDouble(m.group(2)) < 1, r.out());
+        r = Cli.run("bench", "parity", "--device", "cpu", "--preset", "evo2-1b-8k", "--model", Cli.tinyModel(),
+                "--input", fasta);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("evo2wb bench parity: --preset: not with --model"), r.err());
+        r = Cli.run("bench", "parity", "--device", "cpu", "--layers", "2", "--input", fasta);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().startsWith("evo2wb bench parity: --layers: only with --preset"), r.err());
+
         r = Cli.run("bench", "parity", "--device", "cpu");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().startsWith("evo2wb bench parity: name --golden FOLDER, --input FILE..., or both"), r.err());
