@@ -168,6 +168,19 @@ class BenchAndTraceCommandTest {
         assertEquals(0, r.exit(), r.toString());
         assertTrue(r.out().startsWith("tiny.pt, lora, fp32, window 64, batch 2 × 1 on devices cpu,cpu: "), r.out());
 
+        // where the devices cannot draw seeded masks (GPUs), the run says they take turns for LoRA dropout
+        System.setProperty("evo2wb.seededDropout", "false");
+        try {
+            r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
+                    Cli.tinyConfig(), "--steps", "2", "--folder", tmp.resolve("turns"), "--window-length", "64",
+                    "--batch-size", "2", "--devices", "cpu,cpu", "--activation-checkpointing", "true");
+        } finally {
+            System.clearProperty("evo2wb.seededDropout");
+        }
+        assertEquals(0, r.exit(), r.toString());
+        assertTrue(r.out().contains("; LoRA dropout 0.1 on 2 devices with activation checkpointing: each recomputed "
+                + "block draws its masks again"), r.out());
+
         r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
                 Cli.tinyConfig(), "--scaling", "1");
         assertEquals(1, r.exit(), r.toString());

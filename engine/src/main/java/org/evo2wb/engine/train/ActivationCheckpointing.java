@@ -174,6 +174,22 @@ final class ActivationCheckpointing {
         return value;
     }
 
+    /**
+     * What a data-parallel run with LoRA dropout and activation checkpointing should be told where its devices cannot
+     * draw seeded masks (every GPU, decision 0033): the devices take turns block by block; null where nothing holds
+     * them back (one device, no dropout, seeded masks everywhere).
+     */
+    static String takingTurnsNote(List<ai.djl.Device> devices, double loraDropout) {
+        if (devices.size() < 2 || !(loraDropout > 0)
+                || devices.stream().allMatch(SeededDropout::availableOn)) {
+            return null;
+        }
+        return "LoRA dropout " + loraDropout + " on " + devices.size() + " devices with activation checkpointing: "
+                + "each recomputed block draws its masks again from PyTorch's one random generator, seeded before "
+                + "the block, so the devices take turns block by block (measured on two GPUs: 1.37× the speed of one, "
+                + "against 1.94× with LoRA dropout 0)";
+    }
+
     /** The seed of block {@code i}'s random numbers where masks are not seeded ({@link #block}). */
     static int blockSeed(long seed, int i) {
         return (int) BatchStream.mix(seed, i);

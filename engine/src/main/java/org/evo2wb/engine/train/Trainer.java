@@ -226,10 +226,15 @@ final class Trainer {
         metrics = new MetricsLog(folder.metricsFile());
         metrics.open();
         writeStatus(RunState.RUNNING, started);
+        String turnsNote = checkpointing && parallel != null && s.get(METHOD) == FineTuneMethod.LORA
+                ? ActivationCheckpointing.takingTurnsNote(devices, s.get(FineTuneParameters.LORA_DROPOUT)) : null;
         for (TrainingListener l : run.listeners) {
             l.onStart(plan, state.step);
             if (checkpointingNote != null) {
                 l.onNote(checkpointingNote);
+            }
+            if (turnsNote != null) {
+                l.onNote(turnsNote);
             }
         }
     }

@@ -369,4 +369,21 @@ class ActivationCheckpointingTest {
             assertTrue(task.message().contains("turn activation-checkpointing off"), task.message());
         }
     }
+
+    @Test
+    void aDataParallelRunIsToldWhenItsDevicesTakeTurnsForDropoutMasks() {
+        List<ai.djl.Device> two = List.of(ai.djl.Device.cpu(), ai.djl.Device.cpu());
+        assertEquals(null, ActivationCheckpointing.takingTurnsNote(two, 0.1), "the CPU draws seeded masks");
+        System.setProperty(SeededDropout.PROPERTY, "false");         // as on GPUs, which cannot
+        try {
+            assertEquals("LoRA dropout 0.1 on 2 devices with activation checkpointing: each recomputed block draws its "
+                    + "masks again from PyTorch's one random generator, seeded before the block, so the devices take "
+                    + "turns block by block (measured on two GPUs: 1.37× the speed of one, against 1.94× with LoRA "
+                    + "dropout 0)", ActivationCheckpointing.takingTurnsNote(two, 0.1));
+            assertEquals(null, ActivationCheckpointing.takingTurnsNote(two, 0.0), "no dropout, no masks");
+            assertEquals(null, ActivationCheckpointing.takingTurnsNote(List.of(ai.djl.Device.cpu()), 0.1), "one");
+        } finally {
+            System.clearProperty(SeededDropout.PROPERTY);
+        }
+    }
 }
