@@ -182,6 +182,12 @@ class BenchAndTraceCommandTest {
                 + "block draws its masks again"), r.out());
 
         r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
+                Cli.tinyConfig(), "--scaling", "cpu,cpu", "--record", tmp.resolve("rows.json"));
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("--record: not with --scaling (record each run on its own)"), r.err());
+        assertTrue(!Files.exists(tmp.resolve("rows.json")), "nothing recorded");
+
+        r = Cli.run("bench", "train", "--fasta", fasta, "--checkpoint", Cli.tinyModel(), "--config",
                 Cli.tinyConfig(), "--scaling", "1");
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("--scaling: name at least two devices"), r.err());
