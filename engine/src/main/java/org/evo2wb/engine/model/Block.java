@@ -64,14 +64,11 @@ public abstract class Block {
     }
 
     /**
-     * Without gradients the post-norm, MLP and residual, which act on each position alone, run over chunks of positions
-     * whose MLP tensors (each of its three (B, L, I) ones) hold at most {@value Chunked#VALUES} values (Evo 2 7B:
-     * chunks of 12,192 positions, so at 65,536 the norm's and the MLP's temporaries take, by their sizes, about 1 GiB
-     * at once instead of about 5.5 GiB).
-     */
-    /**
      * Positions per chunk of the tail: all of them while gradients are recorded (autograd keeps every position's
-     * values in any case) or a trace wants whole tensors, else as many as {@link Chunked#values} allows.
+     * values in any case) or a trace wants whole tensors. Without gradients the post-norm, MLP and residual, which act
+     * on each position alone, run over chunks of positions whose MLP tensors (each of its three (B, L, I) ones) hold
+     * at most {@link Chunked#values} values (Evo 2 7B: chunks of 12,192 positions, so at 65,536 the norm's and the
+     * MLP's temporaries take, by their sizes, about 1 GiB at once instead of about 5.5 GiB).
      */
     private long tailPositions(NDArray h, Trace trace) {
         long len = h.getShape().get(1);
