@@ -73,9 +73,13 @@ public final class DeviceMemoryPeak implements AutoCloseable {
 
     /** "; GPU memory peak 16.80 GiB (0.52 GiB in use before)", or "" on the CPU. */
     public String describe() {
-        long p = peakBytes();
-        return p < 0 ? "" : String.format(Locale.ROOT, "; GPU memory peak %.2f GiB (%.2f GiB in use before)",
-                p / 1073741824.0, before / 1073741824.0);
+        return describe(peakBytes(), before);
+    }
+
+    /** {@link #describe()} of a peak and the figure before it, "" where the peak is -1 (nothing sampled). */
+    public static String describe(long peakBytes, long beforeBytes) {
+        return peakBytes < 0 ? "" : String.format(Locale.ROOT, "; GPU memory peak %.2f GiB (%.2f GiB in use before)",
+                peakBytes / 1073741824.0, beforeBytes / 1073741824.0);
     }
 
     @Override

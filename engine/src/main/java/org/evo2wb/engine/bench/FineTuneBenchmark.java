@@ -58,7 +58,8 @@ public final class FineTuneBenchmark {
     }
 
     /** The figures of one timed run. */
-    record Result(String line, double tokensPerSecond, double secondsPerStep, long peakBytes, Device device) {
+    record Result(String line, double tokensPerSecond, double secondsPerStep, long peakBytes, Device device,
+                  List<String> notes) {
     }
 
     /**
@@ -178,12 +179,10 @@ public final class FineTuneBenchmark {
             return scaling(model, s, fasta, runDir, scaling);
         }
 
-        /** The run's row in {@link #record}; the note says how blocks were kept, where the run said so. */
+        /** The run's row in {@link #record}; its note carries the run's own notes (how blocks were kept, …). */
         private void record(Result r, FineTuneSettings s, String modelName) throws IOException {
             String method = s.text(FineTuneParameters.METHOD);
-            int open = r.line().indexOf(" (");
-            int colon = r.line().indexOf("): load ");
-            String note = open >= 0 && colon > open ? r.line().substring(open + 2, colon) : "";
+            String note = String.join("; ", r.notes());
             BenchRecord.of(method, modelName, s.get(FineTuneParameters.WINDOW_LENGTH),
                     s.get(FineTuneParameters.BATCH_SIZE) * s.get(FineTuneParameters.GRAD_ACCUMULATION),
                     s.text(FineTuneParameters.PRECISION), s.get(FineTuneParameters.ACTIVATION_CHECKPOINTING),
@@ -306,6 +305,6 @@ public final class FineTuneBenchmark {
                 + peak.describe();
         long gpuPeak = peak.peakBytes();
         return new Result(line, tokensPerSecond, stepSeconds,
-                gpuPeak >= 0 ? gpuPeak : MemoryStats.procStatus("VmHWM"), choice.device());
+                gpuPeak >= 0 ? gpuPeak : MemoryStats.procStatus("VmHWM"), choice.device(), List.copyOf(notes));
     }
 }

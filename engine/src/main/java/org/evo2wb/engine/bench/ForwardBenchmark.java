@@ -22,7 +22,7 @@ public final class ForwardBenchmark {
     /** Outcome of one benchmark. */
     public record Result(String label, long parameters, int batch, int length, int repetitions, double[] seconds,
                          double cpuSecondsPerForward, long heapBytes, long rssBytes, long peakRssBytes,
-                         String deviceMemory, long devicePeakBytes) {
+                         long devicePeakBytes, long deviceBeforeBytes) {
 
         /** The GPU's peak in use ({@link DeviceMemoryPeak}), or on the CPU the process's peak resident memory. */
         public long peakBytes() {
@@ -45,7 +45,8 @@ public final class ForwardBenchmark {
                             + "%,.0f tokens/s; heap %.1f MiB, RSS %.1f MiB, peak RSS %.1f MiB%s",
                     label, parameters, batch, length, medianSeconds() * 1e3, cpuSecondsPerForward * 1e3,
                     tokensPerSecond(), heapBytes / 1048576.0,
-                    rssBytes / 1048576.0, peakRssBytes / 1048576.0, deviceMemory);
+                    rssBytes / 1048576.0, peakRssBytes / 1048576.0,
+                    DeviceMemoryPeak.describe(devicePeakBytes, deviceBeforeBytes));
         }
     }
 
@@ -106,7 +107,7 @@ public final class ForwardBenchmark {
             double cpu = (MemoryStats.processCpuNanos() - cpu0) / 1e9 / repetitions;
             return new Result(label, model.parameterCount(), batch, length, repetitions, secs, cpu,
                     MemoryStats.heapUsed(), MemoryStats.procStatus("VmRSS"), MemoryStats.procStatus("VmHWM"),
-                    peak.describe(), peak.peakBytes());
+                    peak.peakBytes(), peak.beforeBytes());
         }
     }
 }
