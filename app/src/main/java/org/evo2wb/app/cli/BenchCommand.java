@@ -92,10 +92,9 @@ final class BenchCommand implements Callable<Integer> {
             positive("--length", length);
             positive("--batch", batch);
             timing.check();
-            ModelArchitecture arch = ModelArchitecture.of(Evo2Config.preset(checkedPreset(preset)));
+            ModelArchitecture arch = presetShapes(preset, layers);
             String label = preset;
             if (layers != null) {
-                arch = ForwardBenchmark.firstLayers(arch, layers);
                 label += " (first " + layers + " of " + Evo2Config.preset(preset).numLayers() + " blocks)";
             }
             Device d = where.device();
@@ -117,14 +116,19 @@ final class BenchCommand implements Callable<Integer> {
             return Evo2wbCli.EXIT_OK;
         }
 
-        /** {@code name}, where it is a preset; the error names the known ones otherwise. */
-        static String checkedPreset(String name) {
-            if (!Evo2Config.PRESETS.contains(name)) {
-                throw new IllegalArgumentException("--preset: unknown preset '" + name + "'; known: "
-                        + String.join(", ", Evo2Config.PRESETS));
-            }
-            return name;
+    }
+
+    /**
+     * The shapes of preset {@code name} (its first {@code layers} blocks where given), for random weights; the error
+     * names the known presets, or the blocks the preset has.
+     */
+    static ModelArchitecture presetShapes(String name, Integer layers) {
+        if (!Evo2Config.PRESETS.contains(name)) {
+            throw new IllegalArgumentException("--preset: unknown preset '" + name + "'; known: "
+                    + String.join(", ", Evo2Config.PRESETS));
         }
+        ModelArchitecture arch = ModelArchitecture.of(Evo2Config.preset(name));
+        return layers == null ? arch : ForwardBenchmark.firstLayers(arch, layers);
     }
 
     /**
@@ -312,6 +316,16 @@ final class BenchCommand implements Callable<Integer> {
             if (golden == null && input == null) {
                 throw new IllegalArgumentException("name --golden FOLDER, --input FILE..., or both");
             }
+            if (preset != null && (model != null || input == null)) {
+                throw new IllegalArgumentException("--preset: " + (model != null ? "not with --model (one or the other)"
+                        : "name the sequences to score with --input FILE..."));
+            }
+            if (layers != null && preset == null) {
+                throw new IllegalArgumentException("--layers: only with --preset");
+            }
+            if (layers != null) {
+                positive("--layers", layers);
+            }
             positive("--length", length);
             if (length < 2 || maxBases < 2) {
                 throw new IllegalArgumentException("--length and --max-bases must be at least 2");
@@ -327,27 +341,14 @@ final class BenchCommand implements Callable<Integer> {
                         + GoldenParity.spread(golden, d, p).format());
                 out.flush();
             }
-            if (preset != null && (model != null || input == null)) {
-                throw new IllegalArgumentException("--preset: " + (model != null ? "not with --model (one or the other)"
-                        : "name the sequences to score with --input FILE..."));
-            }
-            if (layers != null && preset == null) {
-                throw new IllegalArgumentException("--layers: only with --preset");
-            }
             if (input != null) {
                 List<Scorer.Input> stretches = PrecisionSpread.stretches(
                         Inputs.scorerInputs(Inputs.records(input), new CaseOption()), length, maxBases);
                 PrecisionSpread s;
                 String name;
                 if (preset != null) {
-                    ModelArchitecture arch = ModelArchitecture.of(Evo2Config.preset(Forward.checkedPreset(preset)));
-                    name = preset + " (random weights";
-                    if (layers != null) {
-                        positive("--layers", layers);
-                        arch = ForwardBenchmark.firstLayers(arch, layers);
-                        name += ", first " + layers + " blocks";
-                    }
-                    name += ")";
+                    ModelArchitecture arch = presetShapes(preset, layers);
+                    name = preset + " (random weights" + (layers == null ? "" : ", first " + layers + " blocks") + ")";
                     try (StripedHyena reference = StripedHyena.random(arch, 1234, Device.cpu(), Precision.FP32);
                          StripedHyena candidate = StripedHyena.random(arch, 1234, d, p)) {
                         s = PrecisionSpread.compare(reference, candidate, stretches);
