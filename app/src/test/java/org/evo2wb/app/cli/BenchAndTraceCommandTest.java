@@ -48,13 +48,7 @@ class BenchAndTraceCommandTest {
             JsonArray a = JsonParser.parseString(Files.readString(rows)).getAsJsonArray();
             assertEquals(i + 1, a.size(), "one row per run, the earlier ones kept");
             JsonObject row = a.get(i).getAsJsonObject();
-            assertEquals("forward", row.get("run").getAsString());
-            assertEquals("evo2-1b-8k (first 1 blocks)", row.get("preset").getAsString());
-            assertEquals(32, row.get("window").getAsInt());
-            assertEquals(1, row.get("batch").getAsInt());
-            assertEquals("fp32", row.get("precision").getAsString());
-            assertEquals(false, row.get("checkpointing").getAsBoolean());
-            assertEquals(printedTokensPerSecond(r.out()), row.get("tokens_per_s").getAsLong());
+            assertRow(row, r, "forward", "evo2-1b-8k (first 1 blocks)", 32, 1, "fp32", false);
             assertTrue(row.get("peak_gib").getAsDouble() > 0, row.toString());        // the peak resident memory
             assertTrue(row.get("card").getAsString().endsWith(" cores)"), row.toString());
             assertEquals(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString(), row.get("date").getAsString());
@@ -69,6 +63,18 @@ class BenchAndTraceCommandTest {
         assertTrue(r.err().contains(object + " is not a JSON array of benchmark rows but a JSON object; the row was "
                 + "not added"), r.err());
         assertEquals("{\"run\": \"forward\"}\n", Files.readString(object), "left as it was");
+    }
+
+    /** A recorded row's fields, its tokens per second those the run printed. */
+    private static void assertRow(JsonObject row, Cli.Run r, String run, String preset, int window, int batch,
+                                  String precision, boolean checkpointing) {
+        assertEquals(run, row.get("run").getAsString());
+        assertEquals(preset, row.get("preset").getAsString());
+        assertEquals(window, row.get("window").getAsInt());
+        assertEquals(batch, row.get("batch").getAsInt());
+        assertEquals(precision, row.get("precision").getAsString());
+        assertEquals(checkpointing, row.get("checkpointing").getAsBoolean());
+        assertEquals(printedTokensPerSecond(r.out()), row.get("tokens_per_s").getAsLong());
     }
 
     /** The tokens per second a bench line printed ("…, 1,234 tokens/s…"). */
@@ -90,13 +96,7 @@ class BenchAndTraceCommandTest {
         assertTrue(r.out().contains(" s/step, ") && r.out().contains(" tokens/s"), r.out());
         assertTrue(Files.exists(tmp.resolve("bench/run/run.json")));
         JsonObject row = JsonParser.parseString(Files.readString(rows)).getAsJsonArray().get(0).getAsJsonObject();
-        assertEquals("lora", row.get("run").getAsString());
-        assertEquals("tiny.pt", row.get("preset").getAsString());
-        assertEquals(64, row.get("window").getAsInt());
-        assertEquals(2, row.get("batch").getAsInt());
-        assertEquals("fp32", row.get("precision").getAsString());
-        assertEquals(false, row.get("checkpointing").getAsBoolean());
-        assertEquals(printedTokensPerSecond(r.out()), row.get("tokens_per_s").getAsLong());
+        assertRow(row, r, "lora", "tiny.pt", 64, 2, "fp32", false);
         java.util.regex.Matcher step = java.util.regex.Pattern.compile("([0-9.]+) s/step").matcher(r.out());
         assertTrue(step.find(), r.out());
         assertEquals(step.group(1) + " s/step", row.get("note").getAsString());
